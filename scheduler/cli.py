@@ -1,0 +1,131 @@
+"""The ``schedule`` command. Each command parses, calls the library, and prints.
+
+Exit codes: 0 done; 1 no plan exists (or none found in time); 2 bad input;
+3 internal error (the engine's own plan failed validation: a bug).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler import __version__
+from scheduler.engine import PlanInvalid, run
+from scheduler.i18n import LANGS, t
+from scheduler.loader import InputError, load_scenario
+from scheduler.planfile import read_plan, write_plan
+from scheduler.report import summary_lines
+from scheduler.solver import Progress, SolveOptions
+from scheduler.validate import validate
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of what planners read."
+)
+
+
+def _fail_input(err: InputError) -> None:
+    for p in err.problems:
+        click.echo(f"error: {p}", err=True)
+    click.echo(f"{len(err.problems)} problem(s) in the input; nothing was written.", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="schedule")
+def main() -> None:
+    """Plan a street office's year of cadre training (社区点单-部门送餐)."""
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for plan.json.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds in all (deterministic mode: deterministic time units).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads; use the number of cores.")
+@click.option("--deterministic", is_flag=True, help="Same input and seed give the same plan, byte for byte (slower).")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+@lang_option
+def solve(scenario: Path, out_dir: Path, time_limit: float, seed: int, workers: int, deterministic: bool, quiet: bool, lang: str) -> None:
+    """Solve SCENARIO (YAML or JSON) and write OUT/plan.json.
+
+    Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
+    """
+
+    def progress(p: Progress) -> None:
+        click.echo(t("progress", lang, stage=p.stage, stages=p.stages, level=t("level." + p.level, lang),
+                     obj=p.objective, bound=p.bound, gap=p.gap, elapsed=p.elapsed), err=True)
+
+    opts = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic,
+                        progress=None if quiet else progress)
+    try:
+        outcome = run(scenario, opts, lang)
+    except InputError as err:
+        _fail_input(err)
+    except PlanInvalid as err:
+        click.echo(f"internal error: {err}", err=True)
+        sys.exit(3)
+    for w in outcome.warnings:
+        click.echo(f"{t('warning', lang)}: {w}", err=True)
+    if outcome.plan is None:
+        _explain(outcome, lang)
+        sys.exit(1)
+    for line in summary_lines(outcome.plan, lang):
+        click.echo(line)
+    path = write_plan(outcome.plan, out_dir)
+    click.echo(t("written", lang, path=path))
+
+
+def _explain(outcome, lang: str) -> None:
+    exp = outcome.explanation
+    if exp is None:
+        click.echo(t("unknown", lang), err=True)
+        return
+    click.echo(t("infeasible", lang) + ":", err=True)
+    problem = outcome.compiled.problem
+    unreachable = [problem.rules[r].label(lang) for r in exp.unreachable]
+    relax = [problem.rules[r].label(lang) for r in exp.relax]
+    sep = "；" if lang == "zh" else "; "
+    if unreachable:
+        click.echo("  " + t("unreachable", lang, rules=sep.join(unreachable)), err=True)
+    if relax:
+        click.echo("  " + t("relax", lang, rules=sep.join(relax)), err=True)
+    elif unreachable:
+        click.echo("  " + t("relax_none", lang), err=True)
+
+
+@main.command("validate")
+@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path), help="Check against this scenario file instead of the plan's snapshot.")
+@lang_option
+def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
+    """Re-check PLAN_FILE with the independent validator.
+
+    Prints "valid", or each violation and exits 1.
+    Example: schedule validate out/plan.json
+    """
+    from pydantic import ValidationError
+
+    from scheduler.loader import InputProblem, read_data
+
+    try:
+        read_data(plan_file)
+        plan = read_plan(plan_file)
+        sc = load_scenario(scenario) if scenario else plan.scenario.snapshot
+    except InputError as err:
+        _fail_input(err)
+    except ValidationError as err:
+        _fail_input(InputError([InputProblem(str(plan_file), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]))
+    violations = validate(sc, plan)
+    if not violations:
+        click.echo(t("valid", lang))
+        return
+    click.echo(t("invalid", lang, n=len(violations)))
+    for v in violations:
+        click.echo(f"  {v}")
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The whole job: scenario file in, validated plan out (or an explanation).
+
+This is the library entry point the CLI calls; it holds no printing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.compile import Compiled, compile_scenario
+from scheduler.explain import Explanation, explain_infeasible
+from scheduler.loader import load_scenario, scenario_hash
+from scheduler.models import Plan, Scenario
+from scheduler.planfile import build_plan
+from scheduler.solver import SolveOptions, solve
+from scheduler.validate import objective, validate
+
+
+class PlanInvalid(RuntimeError):
+    """The solver produced a plan the independent validator rejects: a bug, never output."""
+
+
+@dataclass
+class Outcome:
+    scenario: Scenario
+    compiled: Compiled
+    plan: Plan | None = None
+    status: str = ""
+    explanation: Explanation | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_plan(sc: Scenario, plan: Plan) -> None:
+    """Raise ``PlanInvalid`` unless the validator passes and agrees on the objective."""
+    problems = [str(v) for v in validate(sc, plan)]
+    recomputed = objective(sc, plan)
+    claimed = dict(zip(plan.solver.levels, plan.solver.objective))
+    for level, value in claimed.items():
+        if recomputed[level] != value:
+            problems.append(f"objective level {level}: solver says {value}, validator computes {recomputed[level]}")
+    if problems:
+        raise PlanInvalid("the engine produced an invalid plan:\n" + "\n".join(problems))
+
+
+def run(path: str | Path, opts: SolveOptions, lang: str = "zh", explain: bool = True) -> Outcome:
+    sc = load_scenario(path)
+    return run_scenario(sc, opts, str(path), scenario_hash(path), lang, explain)
+
+
+def run_scenario(sc: Scenario, opts: SolveOptions, source: str = "", sha256: str = "", lang: str = "zh", explain: bool = True) -> Outcome:
+    comp = compile_scenario(sc)
+    sol = solve(comp.problem, opts)
+    out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
+    if sol.status in ("OPTIMAL", "FEASIBLE"):
+        plan = build_plan(sc, comp, sol, opts, source, sha256, lang)
+        check_plan(sc, plan)
+        out.plan = plan
+    elif sol.status == "INFEASIBLE" and explain:
+        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+    return out

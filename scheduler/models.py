@@ -1,0 +1,282 @@
+"""The scenario a planner writes and the plan the engine returns, as pydantic models.
+
+Only the *shape* of each record is checked here (types, ranges, required fields).
+Rules that need the whole scenario at once (unknown ids, duplicates, dates outside
+the year, contradictory quotas) live in ``scheduler.checks`` so that every problem
+is reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    """Base for scenario records: unknown keys are an error (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionType(str, Enum):
+    """The four kinds of capacity building (四类赋能)."""
+
+    secretary = "secretary"  # 书记教书记
+    peer = "peer"  # 同行学同行 (社区点单-部门送餐)
+    community = "community"  # 社区帮社区
+    department = "department"  # 部门带部门
+
+
+class Slot(str, Enum):
+    """Half-day parts of a working day, in time order."""
+
+    morning = "morning"
+    afternoon = "afternoon"
+    evening = "evening"
+
+
+SLOT_ORDER = [Slot.morning, Slot.afternoon, Slot.evening]
+
+
+class Duration(str, Enum):
+    half_day = "half_day"  # morning or afternoon
+    full_day = "full_day"  # morning and afternoon of one day
+    evening = "evening"  # evening only (e.g. 家门口的AI夜校)
+
+
+class Format(str, Enum):
+    offline = "offline"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class Tier(str, Enum):
+    """Secretary tiers of the 头雁工程 chain, highest first."""
+
+    street = "street"  # 街道党工委书记
+    community = "community"  # 社区书记
+    branch = "branch"  # 支部书记
+
+
+TIER_RANK = {Tier.street: 3, Tier.community: 2, Tier.branch: 1}
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Month = Annotated[int, Field(ge=1, le=12)]
+
+
+class DateSpan(Strict):
+    """A closed range of dates; a single date is written as a plain date."""
+
+    start: dt.date = Field(description="first day, inclusive")
+    end: dt.date = Field(description="last day, inclusive")
+    reason: str = Field("", description="shown to planners, e.g. 外出学习")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_date(cls, value: Any) -> Any:
+        if isinstance(value, (dt.date, str)):
+            return {"start": value, "end": value}
+        if isinstance(value, dict) and "end" not in value and "start" in value:
+            return {**value, "end": value["start"]}
+        return value
+
+    def days(self) -> list[dt.date]:
+        n = (self.end - self.start).days
+        return [self.start + dt.timedelta(days=i) for i in range(n + 1)]
+
+
+class Range(Strict):
+    min: int = Field(0, ge=0, description="at least this many sessions")
+    max: int = Field(1000, ge=0, description="at most this many sessions")
+
+
+class Quotas(Strict):
+    total: int = Field(ge=1, description="sessions in the year (exact unless total_min is set)")
+    total_min: int | None = Field(None, ge=0, description="allow fewer sessions, down to this")
+    secretary: Range = Field(default_factory=Range)
+    peer: Range = Field(default_factory=Range)
+    community: Range = Field(default_factory=Range)
+    department: Range = Field(default_factory=Range)
+
+    def for_type(self, t: SessionType) -> Range:
+        return getattr(self, t.value)
+
+
+class Blackout(Strict):
+    start: dt.date
+    end: dt.date
+    reason: str = Field(min_length=1, description="why nothing may be held, e.g. 三防 typhoon season")
+    types: list[SessionType] = Field(default_factory=list, description="only these types; empty = all")
+    outdoor_only: bool = Field(False, description="only outdoor offerings (site visits)")
+
+
+class HolidayOverrides(Strict):
+    days_off: list[DateSpan] = Field(default_factory=list, description="extra days off (win over the library)")
+    working_days: list[dt.date] = Field(
+        default_factory=list, description="extra make-up working days 调休 (win over the library)"
+    )
+
+
+class Caps(Strict):
+    community_per_month: int | None = Field(None, ge=1, description="sessions a community attends per month")
+    department_per_month: int | None = Field(None, ge=1, description="sessions a department takes part in per month")
+    community_min_gap_days: int = Field(0, ge=0, description="days between two sessions one community attends")
+
+
+class PlanSettings(Strict):
+    name: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    start: dt.date = Field(description="first day that may hold a session")
+    end: dt.date = Field(description="last day that may hold a session")
+    sessions: Quotas
+    slots: list[Slot] = Field(default_factory=lambda: [Slot.morning, Slot.afternoon])
+    blackouts: list[Blackout] = Field(default_factory=list)
+    holidays: HolidayOverrides = Field(default_factory=HolidayOverrides)
+    caps: Caps = Field(default_factory=Caps)
+
+
+class Community(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    cadres: int = Field(ge=0, description="cadre head-count")
+    secretary: str = Field("", description="name of the community's party secretary")
+    unavailable: list[DateSpan] = Field(default_factory=list)
+
+
+class Instructor(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    tier: Tier | None = Field(None, description="secretary tier, for 书记教书记 teachers")
+    unavailable: list[DateSpan] = Field(default_factory=list)
+
+
+class Department(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    instructors: list[Instructor] = Field(default_factory=list)
+    unavailable: list[DateSpan] = Field(default_factory=list)
+    monthly_cap: int | None = Field(None, ge=1, description="overrides plan.caps.department_per_month")
+
+
+class Venue(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    capacity: int = Field(ge=1)
+    owner: str = Field("street", description="'street' or the id of the community that owns it")
+    online: bool = False
+    unavailable: list[DateSpan] = Field(default_factory=list)
+
+
+class Offering(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    type: SessionType
+    department: str | None = Field(None, description="delivering department (peer)")
+    host: str | None = Field(None, description="host community (community)")
+    pair: str | None = Field(None, description="mentor/learner pair (department)")
+    instructors: list[str] = Field(default_factory=list, description="allowed teachers; empty = all eligible")
+    venues: list[str] = Field(default_factory=list, description="allowed venues; empty = all eligible")
+    duration: Duration = Duration.half_day
+    capacity: int = Field(ge=1, description="most attendees in one session")
+    min_attendees: int = Field(1, ge=1, description="a session runs only with this many attendees")
+    format: Format = Format.offline
+    max_runs: int = Field(1, ge=1, le=50, description="how many sessions of it may run in the year")
+    months: list[Month] = Field(default_factory=list, description="allowed months; empty = all")
+    outdoor: bool = Field(False, description="outdoor site visit (hit by outdoor blackouts)")
+    audience_tier: Tier = Field(Tier.community, description="secretary sessions: tier of the audience")
+
+
+class Order(Strict):
+    id: Id
+    community: str
+    offering: str
+    attendees: int = Field(ge=1)
+    roles: list[str] = Field(default_factory=list, description="e.g. 网格员, 安全员, 两委委员")
+    priority: int = Field(3, ge=1, le=5, description="5 = most wanted")
+    preferred_months: list[Month] = Field(default_factory=list)
+
+
+class Pair(Strict):
+    id: Id
+    mentor: str = Field(description="导师部门 department id")
+    learner: str = Field(description="学员部门 department id")
+    attendees: int = Field(ge=1, description="learner staff attending")
+
+
+class Scenario(Strict):
+    """Everything the engine needs for one year's plan."""
+
+    plan: PlanSettings
+    communities: list[Community]
+    departments: list[Department]
+    venues: list[Venue]
+    offerings: list[Offering]
+    orders: list[Order] = Field(default_factory=list)
+    pairs: list[Pair] = Field(default_factory=list)
+
+    def instructors(self) -> dict[str, tuple[Department, Instructor]]:
+        return {i.id: (d, i) for d in self.departments for i in d.instructors}
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class Attendance(BaseModel):
+    community: str
+    attendees: int
+    orders: list[str]
+
+
+class PlannedSession(BaseModel):
+    id: str = Field(description="stable id, quoted by planners to cancel, e.g. S-2026-031")
+    offering: str
+    title: str
+    type: SessionType
+    date: dt.date
+    slots: list[Slot]
+    venue: str
+    instructor: str | None = Field(None, description="None for 社区帮社区: the host community teaches")
+    host: str | None = None
+    departments: list[str] = Field(default_factory=list)
+    attendance: list[Attendance] = Field(default_factory=list)
+    headcount: int = 0
+
+
+class UnmetOrder(BaseModel):
+    order: str
+    community: str
+    offering: str
+    reason: str = Field(description="reason code")
+    message: str = Field(description="one plain sentence, in the plan's language")
+
+
+class SolverInfo(BaseModel):
+    status: str = Field(description="OPTIMAL when every level is proven, else FEASIBLE")
+    levels: list[str] = Field(description="objective levels, most important first")
+    objective: list[int] = Field(description="value of each level (all maximised)")
+    bound: list[int] = Field(description="best bound the solver proved for each level")
+    gap: float = Field(description="relative gap of the first level not proven optimal; 0 when optimal")
+    seed: int
+    workers: int
+    deterministic: bool
+    time_limit: float
+    ortools: str
+    time_seconds: float = Field(description="timing field: varies run to run")
+
+
+class ScenarioRef(BaseModel):
+    path: str
+    sha256: str
+    snapshot: Scenario
+
+
+class Plan(BaseModel):
+    engine: str
+    scenario: ScenarioRef
+    solver: SolverInfo
+    sessions: list[PlannedSession]
+    unmet: list[UnmetOrder]
+    warnings: list[str] = Field(default_factory=list)

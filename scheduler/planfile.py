@@ -1,0 +1,164 @@
+"""Turn a solver result into a self-contained ``Plan`` and write ``plan.json``.
+
+Session ids are ``S-<year>-<nnn>`` in date order; re-plans keep them, so planners
+can quote an id to cancel a session.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import ortools
+
+from scheduler import __version__
+from scheduler.compile import UNITS_PER_DAY, Compiled, slots_for
+from scheduler.i18n import unmet_message
+from scheduler.models import (
+    SLOT_ORDER,
+    Attendance,
+    Plan,
+    PlannedSession,
+    Scenario,
+    ScenarioRef,
+    SessionType,
+    SolverInfo,
+    UnmetOrder,
+)
+from scheduler.problem import Solution
+from scheduler.solver import SolveOptions, relative_gap
+
+TIMING_FIELDS = ("time_seconds",)
+
+
+def _sessions(sc: Scenario, comp: Compiled, sol: Solution) -> list[PlannedSession]:
+    offerings = {o.id: o for o in sc.offerings}
+    orders = {o.id: o for o in sc.orders}
+    pairs = {p.id: p for p in sc.pairs}
+    rows = []
+    for a in sol.assignments:
+        off = offerings[comp.offering_of_event[a.event]]
+        day = comp.unit_date(a.start)
+        part = a.start % UNITS_PER_DAY
+        slots = slots_for(off.duration)
+        slots = [SLOT_ORDER[part + k] for k in range(len(slots))]
+        per_comm: dict[str, list[str]] = defaultdict(list)
+        for oid in a.demands:
+            per_comm[orders[oid].community].append(oid)
+        attendance = [
+            Attendance(community=c, attendees=sum(orders[o].attendees for o in oids), orders=sorted(oids))
+            for c, oids in sorted(per_comm.items())
+        ]
+        head = sum(x.attendees for x in attendance)
+        departments: list[str] = []
+        if off.type == SessionType.peer:
+            departments = [off.department]
+        elif off.type == SessionType.department:
+            p = pairs[off.pair]
+            departments = [p.mentor, p.learner]
+            head += p.attendees
+        instructor = a.options.get("instructor")
+        rows.append(
+            PlannedSession(
+                id="",
+                offering=off.id,
+                title=off.title,
+                type=off.type,
+                date=day,
+                slots=slots,
+                venue=a.options["venue"].split(":", 1)[1],
+                instructor=instructor.split(":", 1)[1] if instructor else None,
+                host=off.host if off.type == SessionType.community else None,
+                departments=departments,
+                attendance=attendance,
+                headcount=head,
+            )
+        )
+    rows.sort(key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.offering, s.venue))
+    for n, s in enumerate(rows, 1):
+        s.id = f"S-{sc.plan.year}-{n:03d}"
+    return rows
+
+
+def unmet_reason(sc: Scenario, comp: Compiled, sessions: list[PlannedSession], order_id: str) -> str:
+    """Why an order is not met, most specific reason first."""
+    if order_id in comp.unservable:
+        return comp.unservable[order_id]
+    order = next(o for o in sc.orders if o.id == order_id)
+    off = next(o for o in sc.offerings if o.id == order.offering)
+    live = {e.family for e in comp.problem.events if comp.problem.allowed_starts(e)}
+    if off.id not in live:
+        return "no_slot"
+    runs = [s for s in sessions if s.offering == off.id]
+    if len(runs) >= off.max_runs:
+        return "runs_full"
+    q = sc.plan.sessions
+    if sum(1 for s in sessions if s.type == off.type) >= q.for_type(off.type).max:
+        return "type_quota_full"
+    if len(sessions) >= q.total:
+        return "total_full"
+    return "constraints"
+
+
+def build_plan(
+    sc: Scenario, comp: Compiled, sol: Solution, opts: SolveOptions, source: str, sha256: str, lang: str = "zh"
+) -> Plan:
+    sessions = _sessions(sc, comp, sol)
+    met = {oid for s in sessions for a in s.attendance for oid in a.orders}
+    unmet = []
+    for o in sc.orders:
+        if o.id in met:
+            continue
+        code = unmet_reason(sc, comp, sessions, o.id)
+        unmet.append(
+            UnmetOrder(
+                order=o.id, community=o.community, offering=o.offering, reason=code,
+                message=unmet_message(code, sc, o, lang, comp.size_limit.get(o.offering, 0)),
+            )
+        )
+    gap = 0.0
+    for value, bound in zip(sol.objective, sol.bound):
+        if value != bound:
+            gap = relative_gap(value, bound)
+            break
+    info = SolverInfo(
+        status=sol.status,
+        levels=sol.level_names,
+        objective=sol.objective,
+        bound=sol.bound,
+        gap=round(gap, 6),
+        seed=opts.seed,
+        workers=opts.workers,
+        deterministic=opts.deterministic,
+        time_limit=opts.time_limit,
+        ortools=ortools.__version__,
+        time_seconds=round(sol.wall_time, 3),
+    )
+    return Plan(
+        engine=__version__,
+        scenario=ScenarioRef(path=source, sha256=sha256, snapshot=sc),
+        solver=info,
+        sessions=sessions,
+        unmet=unmet,
+        warnings=list(comp.calendar.warnings),
+    )
+
+
+def plan_json(plan: Plan) -> str:
+    data = plan.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_plan(plan: Plan, out_dir: Path) -> Path:
+    """Write atomically: a half-written plan.json never replaces a good one."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "plan.json"
+    tmp = out_dir / ".plan.json.tmp"
+    tmp.write_text(plan_json(plan), encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def read_plan(path: Path) -> Plan:
+    return Plan.model_validate_json(path.read_text(encoding="utf-8"))

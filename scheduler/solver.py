@@ -1,0 +1,432 @@
+"""Solve a neutral ``Problem`` with OR-Tools CP-SAT.
+
+Each candidate event has a presence literal and one start variable; every resource
+it uses (fixed, chosen, or attending group) is an optional interval sharing that
+start, so conflicts are ``add_no_overlap`` per resource (see SOLVER-NOTES.md).
+
+The objective is lexicographic and solved in stages: each level is maximised, then
+fixed at the value found before the next level is optimised with the old solution
+as a hint. Levels, most important first:
+
+1. ``demand``: priority-weighted demands met;
+2. ``fairness``: the worst-served group's share of its own demand (max-min);
+3. ``preferred``: demands met in a preferred period;
+4. ``spread``: minus the deviation of events per period from an even load.
+
+In *relax* mode (used to explain infeasibility) chosen rules get an enforcement
+literal and the objective is to keep as many of them as possible.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.problem import Assignment, Event, Problem, Solution
+
+LEVELS = ["demand", "fairness", "preferred", "spread"]
+STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+
+
+@dataclass
+class Progress:
+    level: str
+    stage: int
+    stages: int
+    objective: int
+    bound: int
+    elapsed: float
+
+    @property
+    def gap(self) -> float:
+        return relative_gap(self.objective, self.bound)
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float = 30.0  # seconds in all (deterministic mode: deterministic time units)
+    seed: int = 0
+    workers: int = 2
+    deterministic: bool = False
+    relative_gap: float = 0.0  # stop a level once within this gap
+    progress: Callable[[Progress], None] | None = None
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, notify: Callable[[int, int], None]):
+        super().__init__()
+        self._notify = notify
+
+    def on_solution_callback(self) -> None:
+        self._notify(round(self.objective_value), round(self.best_objective_bound))
+
+
+class Model:
+    """The CP-SAT model of one problem, with its variables kept by meaning."""
+
+    def __init__(self, problem: Problem, relax: set[str] | None = None):
+        self.p = problem
+        self.relax = relax or set()
+        self.m = cp_model.CpModel()
+        self.on: dict[str, cp_model.IntVar] = {r: self.m.new_bool_var(f"keep_{r}") for r in sorted(self.relax)}
+        self.live: list[Event] = []
+        self.x: dict[str, cp_model.IntVar] = {}
+        self.start: dict[str, cp_model.LinearExpr] = {}
+        self.day: dict[str, cp_model.IntVar] = {}  # index into the problem's days
+        self.day_range: dict[str, tuple[int, int]] = {}
+        self.month: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # event -> month -> in it
+        self.z: dict[str, dict[tuple[str, str], cp_model.IntVar]] = defaultdict(dict)  # event -> (kind, resource)
+        self.y: dict[tuple[str, str], cp_model.IntVar] = {}  # (demand, event)
+        self.attend: dict[tuple[str, str], cp_model.IntVar] = {}  # (group, event)
+        self.usage: dict[str, list[tuple[Event, cp_model.IntVar]]] = defaultdict(list)
+        self._build()
+
+    # -- helpers ------------------------------------------------------------------
+    def _enforced(self, ct: cp_model.Constraint, rule: str, *lits: cp_model.IntVar) -> None:
+        extra = [self.on[rule]] if rule in self.on else []
+        if lits or extra:
+            ct.only_enforce_if(list(lits) + extra)
+
+    def _and(self, a: cp_model.IntVar, b: cp_model.IntVar, name: str) -> cp_model.IntVar:
+        v = self.m.new_bool_var(name)
+        self.m.add_bool_and([a, b]).only_enforce_if(v)
+        self.m.add_bool_or([a.Not(), b.Not(), v])
+        return v
+
+    def _hard_days(self, e: Event) -> set[int]:
+        """Days the event may never use: exclusions and fixed resources' blocks not relaxed."""
+        banned: set[int] = set()
+        for rule, days in e.excluded.items():
+            if rule not in self.relax:
+                banned |= days
+        for rid in e.resources:
+            for rule, days in self.p.resources[rid].blocked.items():
+                if rule not in self.relax:
+                    banned |= days
+        return banned
+
+    # -- model --------------------------------------------------------------------
+    def _build(self) -> None:
+        m, p = self.m, self.p
+        upd = p.units_per_day
+        for e in p.events:
+            banned = self._hard_days(e)
+            starts = [t for t in e.starts if t // upd not in banned]
+            if not starts or any(not c.options for c in e.choices):
+                continue
+            self.live.append(e)
+            x = self.x[e.id] = m.new_bool_var(f"run_{e.id}")
+            if not e.optional:
+                m.add(x == 1)
+            # start = upd * day + part: contiguous day domains keep presolve fast
+            days = sorted({t // upd for t in starts})
+            parts = sorted({t % upd for t in starts})
+            day = self.day[e.id] = m.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day_{e.id}")
+            self.day_range[e.id] = (days[0], days[-1])
+            if len(parts) == 1:
+                self.start[e.id] = upd * day + parts[0]
+            else:
+                part = m.new_int_var_from_domain(cp_model.Domain.from_values(parts), f"part_{e.id}")
+                start = self.start[e.id] = m.new_int_var(starts[0], starts[-1], f"start_{e.id}")
+                m.add(start == upd * day + part)
+                if len(starts) < len(days) * len(parts):
+                    m.add_allowed_assignments([day, part], [(t // upd, t % upd) for t in starts])
+            for rule, banned_days in e.excluded.items():
+                if rule in self.relax:
+                    self._avoid_days(e, banned_days, rule, x)
+            by_month: dict[int, list[int]] = defaultdict(list)
+            for d in days:
+                by_month[p.period_of_day[d]].append(d)
+            months = []
+            for mo, ds in sorted(by_month.items()):
+                b = self.month[e.id][mo] = m.new_bool_var(f"month_{e.id}_{mo}")
+                m.add_linear_expression_in_domain(day, cp_model.Domain.from_values(ds)).only_enforce_if(b)
+                months.append(b)
+            m.add(sum(months) == x)
+            for rid in e.resources:
+                self.usage[rid].append((e, x))
+                for rule, banned_days in p.resources[rid].blocked.items():
+                    if rule in self.relax:
+                        self._avoid_days(e, banned_days, rule, x)
+        self._choices_and_demands()
+        self._resources()
+        self._counts()
+        self._symmetry()
+
+    def _avoid_days(self, e: Event, banned: frozenset[int], rule: str, lit) -> None:
+        """When ``lit`` holds (and the rule is kept), the event is not on these days."""
+        day = self.day[e.id]
+        lo, hi = self.day_range[e.id]
+        if not any(lo <= d <= hi for d in banned):
+            return
+        allowed = cp_model.Domain(lo, hi).intersection_with(cp_model.Domain.from_values(sorted(banned)).complement())
+        if allowed.is_empty():
+            ct = self.m.add_bool_or([lit.Not()])
+        else:
+            ct = self.m.add_linear_expression_in_domain(day, allowed)
+        self._enforced(ct, rule, lit)
+
+    def _choices_and_demands(self) -> None:
+        m, p = self.m, self.p
+        live = {e.id for e in self.live}
+        demands_at: dict[str, list] = defaultdict(list)
+        self.demands_at: dict[str, list[str]] = defaultdict(list)
+        for d in p.demands:
+            ys = []
+            for eid in d.events:
+                if eid in live:
+                    y = self.y[d.id, eid] = m.new_bool_var(f"serve_{d.id}_{eid}")
+                    m.add_implication(y, self.x[eid])
+                    ys.append(y)
+                    demands_at[eid].append(d)
+                    self.demands_at[eid].append(d.id)
+            if ys:
+                m.add_at_most_one(ys)
+        groups_at: dict[str, dict[str, list]] = {}
+        for e in self.live:
+            x = self.x[e.id]
+            ds = demands_at[e.id]
+            by_group: dict[str, list] = defaultdict(list)
+            for d in ds:
+                by_group[d.group].append(self.y[d.id, e.id])
+            groups_at[e.id] = by_group
+            for g, ys in sorted(by_group.items()):
+                if len(ys) == 1:
+                    a = ys[0]
+                else:
+                    a = m.new_bool_var(f"attend_{g}_{e.id}")
+                    m.add_max_equality(a, ys)
+                self.attend[g, e.id] = a
+                self.usage[g].append((e, a))
+            load = e.fixed_size * x + sum(d.size * self.y[d.id, e.id] for d in ds)
+            m.add(load <= e.capacity * x)
+            m.add(load >= e.min_size * x)
+            for c in e.choices:
+                zs = []
+                for opt in c.options:
+                    z = self.z[e.id][c.kind, opt.resource] = m.new_bool_var(f"{c.kind}_{e.id}_{opt.resource}")
+                    zs.append(z)
+                    if opt.capacity is not None and opt.capacity < e.capacity:
+                        m.add(load <= opt.capacity).only_enforce_if(z)
+                    if opt.needs_group:
+                        a = self.attend.get((opt.needs_group, e.id))
+                        if a is None:
+                            m.add(z == 0)
+                        else:
+                            m.add_implication(z, a)
+                    self.usage[opt.resource].append((e, z))
+                    for rule, banned_days in p.resources[opt.resource].blocked.items():
+                        self._avoid_days(e, banned_days, rule, z)
+                m.add(sum(zs) == x)
+        # a group that attends must be free then
+        for (g, eid), a in self.attend.items():
+            e = self.p.event(eid)
+            for rule, banned_days in p.resources[g].blocked.items():
+                self._avoid_days(e, banned_days, rule, a)
+
+    def _resources(self) -> None:
+        m, p = self.m, self.p
+        for rid in sorted(self.usage):
+            uses = self.usage[rid]
+            res = p.resources[rid]
+            if len(uses) > 1:
+                intervals = []
+                for e, lit in uses:
+                    pres = self._kept(lit, res.overlap_rule, f"use_{rid}_{e.id}")
+                    intervals.append(m.new_optional_fixed_size_interval_var(self.start[e.id], e.length, pres, f"iv_{rid}_{e.id}"))
+                m.add_no_overlap(intervals)
+            if res.min_gap_days > 0 and len(uses) > 1:
+                intervals = []
+                for e, lit in uses:
+                    pres = self._kept(lit, res.gap_rule, f"gapuse_{rid}_{e.id}")
+                    intervals.append(m.new_optional_fixed_size_interval_var(self.day[e.id], res.min_gap_days, pres, f"gap_{rid}_{e.id}"))
+                m.add_no_overlap(intervals)
+            if res.period_cap is not None:
+                per: dict[int, list] = defaultdict(list)
+                for e, lit in uses:
+                    for mo, b in self.month[e.id].items():
+                        per[mo].append(b if lit is self.x[e.id] else self._and(lit, b, f"in_{rid}_{e.id}_{mo}"))
+                for mo, terms in sorted(per.items()):
+                    if len(terms) > res.period_cap:
+                        self._enforced(m.add(sum(terms) <= res.period_cap), res.cap_rule)
+
+    def _kept(self, lit, rule: str, name: str):
+        if rule not in self.on:
+            return lit
+        return self._and(lit, self.on[rule], name)
+
+    def _counts(self) -> None:
+        for c in self.p.counts:
+            xs = [self.x[e.id] for e in self.live if set(c.tags) <= set(e.tags)]
+            total = sum(xs)
+            if c.min > 0:
+                self._enforced(self.m.add(total >= c.min), c.min_rule)
+            if c.max < len(xs):
+                self._enforced(self.m.add(total <= c.max), c.max_rule)
+
+    def _symmetry(self) -> None:
+        fam: dict[str, list[Event]] = defaultdict(list)
+        for e in self.live:
+            fam[e.family].append(e)
+        for runs in fam.values():
+            runs.sort(key=lambda e: e.run)
+            for a, b in zip(runs, runs[1:]):
+                if a.starts == b.starts and a.choices == b.choices and a.excluded == b.excluded:
+                    self.m.add_implication(self.x[b.id], self.x[a.id])
+                    self.m.add(self.start[a.id] <= self.start[b.id]).only_enforce_if(self.x[b.id])
+
+    # -- objective levels -------------------------------------------------------------
+    def levels(self) -> dict[str, cp_model.LinearExpr]:
+        p, m = self.p, self.m
+        served_by_group: dict[str, list] = defaultdict(list)
+        wanted: dict[str, int] = defaultdict(int)
+        demand_terms, pref_terms = [], []
+        for d in p.demands:
+            ys = [(eid, self.y[d.id, eid]) for eid in d.events if (d.id, eid) in self.y]
+            if not ys:
+                continue
+            wanted[d.group] += d.weight
+            for eid, y in ys:
+                demand_terms.append(d.weight * y)
+                served_by_group[d.group].append(d.weight * y)
+                if d.preferred_periods:
+                    months = [b for mo, b in self.month[eid].items() if mo in d.preferred_periods]
+                    if months:
+                        pm = m.new_bool_var(f"preferred_{d.id}_{eid}")
+                        m.add_implication(pm, y)
+                        m.add(pm <= sum(months))
+                        pref_terms.append(pm)
+        scale = p.fairness_scale
+        fair = m.new_int_var(0, scale, "worst_share")
+        for g, w in sorted(wanted.items()):
+            m.add(fair * w <= scale * sum(served_by_group[g]))
+        n = sum(self.x.values())
+        total_w = sum(p.period_weight.values())
+        g = math.gcd(*p.period_weight.values()) if p.period_weight else 1
+        devs = []
+        if self.live:
+            for mo, w in sorted(p.period_weight.items()):
+                nm = sum(months[mo] for months in self.month.values() if mo in months)
+                tw, wg = total_w // g, w // g
+                dev = m.new_int_var(0, len(self.live) * tw, f"spread_dev_{mo}")
+                m.add(dev >= nm * tw - n * wg)
+                m.add(dev >= n * wg - nm * tw)
+                devs.append(dev)
+        return {
+            "demand": sum(demand_terms),
+            "fairness": fair,
+            "preferred": sum(pref_terms),
+            "spread": -sum(devs),
+        }
+
+    def assignments(self, solver: cp_model.CpSolver) -> list[Assignment]:
+        out = []
+        for e in self.live:
+            if not solver.boolean_value(self.x[e.id]):
+                continue
+            options = {kind: rid for (kind, rid), z in self.z[e.id].items() if solver.boolean_value(z)}
+            demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
+            out.append(Assignment(e.id, solver.value(self.start[e.id]), options, demands))
+        return out
+
+
+def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.random_seed = opts.seed
+    prm.num_workers = max(1, opts.workers)
+    if opts.deterministic:
+        prm.interleave_search = True
+        prm.interleave_batch_size = 8
+        prm.max_deterministic_time = max(0.1, budget)
+    else:
+        prm.max_time_in_seconds = max(0.1, budget)
+    if opts.relative_gap:
+        prm.relative_gap_limit = opts.relative_gap
+    return solver
+
+
+def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    model.clear_hints()
+    for i in range(len(model.proto.variables)):
+        v = model.get_int_var_from_proto_index(i)
+        model.add_hint(v, solver.value(v))
+
+
+def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
+    """Optimise the levels in order; the result says how far each was proven."""
+    opts = opts or SolveOptions()
+    began = time.perf_counter()
+    model = Model(problem)
+    exprs = model.levels()
+    objective: list[int] = []
+    bound: list[int] = []
+    assignments: list[Assignment] = []
+    status = "OPTIMAL"
+    spent_det = 0.0
+    for i, name in enumerate(LEVELS):
+        used = spent_det if opts.deterministic else time.perf_counter() - began
+        budget = (opts.time_limit - used) / (len(LEVELS) - i)
+        model.m.maximize(exprs[name])
+        solver = _parameters(opts, budget)
+        stage_began = time.perf_counter()
+
+        def notify(obj: int, bnd: int, _name=name, _i=i, _t=stage_began) -> None:
+            if opts.progress:
+                opts.progress(Progress(_name, _i + 1, len(LEVELS), obj, bnd, time.perf_counter() - began))
+
+        code = solver.solve(model.m, _Callback(notify) if opts.progress else None)
+        spent_det += solver.deterministic_time
+        st = STATUS[code]
+        if st not in ("OPTIMAL", "FEASIBLE"):
+            if i == 0:
+                return Solution(st, [], [], [], LEVELS, time.perf_counter() - began)
+            break  # keep the previous level's solution; lower levels stay unproven
+        value = round(solver.objective_value)
+        bound.append(round(solver.best_objective_bound))
+        if st != "OPTIMAL":
+            status = "FEASIBLE"
+        assignments = model.assignments(solver)
+        # a later level may improve an earlier one that was not proven: read them all again
+        objective = [solver.value(exprs[n]) for n in LEVELS[: i + 1]]
+        if opts.progress:
+            notify(value, round(solver.best_objective_bound))
+        model.m.add(exprs[name] >= value)
+        _hint_from(model.m, solver)
+    if len(objective) < len(LEVELS):
+        status = "FEASIBLE"
+        bound = bound[: len(objective)]
+    return Solution(status, assignments, objective, bound, LEVELS[: len(objective)], time.perf_counter() - began)
+
+
+def max_kept_rules(problem: Problem, relax: set[str], time_limit: float = 10.0, seed: int = 0) -> tuple[str, list[str]]:
+    """Make ``relax`` soft and find the fewest of them to drop for a feasible problem.
+
+    Returns the status and the rule ids dropped (empty when even that fails).
+    """
+    model = Model(problem, relax)
+    model.m.maximize(sum(model.on.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = seed
+    code = solver.solve(model.m)
+    st = STATUS[code]
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return st, []
+    return st, [r for r, v in model.on.items() if not solver.boolean_value(v)]

@@ -1,0 +1,79 @@
+"""Working days of the People's Republic of China for one plan year.
+
+The ``chinesecalendar`` library knows the State Council's holidays and weekend
+make-up working days (调休) for the years it covers. The scenario's own overrides
+always win, and for a year the library does not cover we fall back to Monday to
+Friday plus the overrides, with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+from scheduler.models import PlanSettings
+
+
+@dataclass
+class WorkCalendar:
+    plan: PlanSettings
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._off = {d for span in self.plan.holidays.days_off for d in span.days()}
+        self._on = set(self.plan.holidays.working_days)
+        self.covered = _library_covers(self.plan.year)
+        if not self.covered:
+            self.warnings.append(
+                f"the holiday library does not cover {self.plan.year}: using Monday-Friday "
+                f"plus the {len(self._off)} days off and {len(self._on)} make-up days stated in "
+                "plan.holidays; check them against the State Council's announcement"
+            )
+
+    def days(self) -> list[dt.date]:
+        """Every calendar day from the plan's first to its last day."""
+        n = (self.plan.end - self.plan.start).days
+        return [self.plan.start + dt.timedelta(days=i) for i in range(n + 1)]
+
+    def is_working(self, day: dt.date) -> bool:
+        if day in self._on:
+            return True
+        if day in self._off:
+            return False
+        if self.covered:
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def kind(self, day: dt.date) -> str:
+        """'workday', 'makeup' (weekend working day), 'holiday' (weekday off) or 'weekend'."""
+        weekend = day.weekday() >= 5
+        if self.is_working(day):
+            return "makeup" if weekend else "workday"
+        return "weekend" if weekend and not self._is_named_holiday(day) else "holiday"
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        for span in self.plan.holidays.days_off:
+            if span.start <= day <= span.end:
+                return span.reason or None
+        if self.covered:
+            _, name = chinese_calendar.get_holiday_detail(day)
+            return name
+        return None
+
+    def _is_named_holiday(self, day: dt.date) -> bool:
+        if day in self._off:
+            return True
+        return self.covered and chinese_calendar.is_holiday(day) and bool(
+            chinese_calendar.get_holiday_detail(day)[1]
+        )
+
+
+def _library_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+        chinese_calendar.is_workday(dt.date(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
