@@ -89,6 +89,7 @@ class Model:
         self.start: dict[str, cp_model.LinearExpr] = {}
         self.day: dict[str, cp_model.IntVar] = {}  # index into the problem's days
         self.day_range: dict[str, tuple[int, int]] = {}
+        self.period: dict[str, cp_model.IntVar] = {}
         self.month: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # event -> month -> in it
         self.z: dict[str, dict[tuple[str, str], cp_model.IntVar]] = defaultdict(dict)  # event -> (kind, resource)
         self.y: dict[tuple[str, str], cp_model.IntVar] = {}  # (demand, event)
@@ -256,19 +257,27 @@ class Model:
                     pres = self._kept(lit, res.gap_rule, f"gapuse_{rid}_{e.id}")
                     intervals.append(m.new_optional_fixed_size_interval_var(self.day[e.id], res.min_gap_days, pres, f"gap_{rid}_{e.id}"))
                 m.add_no_overlap(intervals)
-            if res.period_cap is not None:
-                per: dict[int, list] = defaultdict(list)
+            if res.period_cap is not None and len(uses) > res.period_cap:
+                # at most ``cap`` uses per period: a cumulative over the period axis
+                intervals = []
                 for e, lit in uses:
-                    for mo, b in self.month[e.id].items():
-                        per[mo].append(b if lit is self.x[e.id] else self._and(lit, b, f"in_{rid}_{e.id}_{mo}"))
-                for mo, terms in sorted(per.items()):
-                    if len(terms) > res.period_cap:
-                        self._enforced(m.add(sum(terms) <= res.period_cap), res.cap_rule)
+                    pres = self._kept(lit, res.cap_rule, f"capuse_{rid}_{e.id}")
+                    intervals.append(m.new_optional_fixed_size_interval_var(self._period(e), 1, pres, f"cap_{rid}_{e.id}"))
+                m.add_cumulative(intervals, [1] * len(intervals), res.period_cap)
 
     def _kept(self, lit, rule: str, name: str):
         if rule not in self.on:
             return lit
         return self._and(lit, self.on[rule], name)
+
+    def _period(self, e: Event) -> cp_model.IntVar:
+        """The event's period (month) as an integer, tied to its period literals."""
+        if e.id not in self.period:
+            months = self.month[e.id]
+            v = self.period[e.id] = self.m.new_int_var_from_domain(cp_model.Domain.from_values(sorted(months)), f"period_{e.id}")
+            for mo, b in months.items():
+                self.m.add(v == mo).only_enforce_if(b)
+        return self.period[e.id]
 
     def _counts(self) -> None:
         for c in self.p.counts:
@@ -350,6 +359,7 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
     prm = solver.parameters
     prm.random_seed = opts.seed
     prm.num_workers = max(1, opts.workers)
+    prm.cp_model_probing_level = 0  # probing costs seconds in presolve here and found little (measured)
     if opts.deterministic:
         prm.interleave_search = True
         prm.interleave_batch_size = 8
