@@ -25,40 +25,74 @@ lang_option = click.option(
 )
 
 
-def _fail_input(err: InputError) -> None:
+def _fail_input(err: InputError, wrote: bool = True) -> None:
     for p in err.problems:
         click.echo(f"error: {p}", err=True)
-    click.echo(f"{len(err.problems)} problem(s) in the input; nothing was written.", err=True)
+    tail = "; nothing was written." if wrote else "."
+    click.echo(f"{len(err.problems)} problem(s) in the input{tail}", err=True)
     sys.exit(2)
 
 
 @click.group()
 @click.version_option(__version__, prog_name="schedule")
 def main() -> None:
-    """Plan a street office's year of cadre training (社区点单-部门送餐)."""
+    """Plan a street office's year of cadre training (社区点单-部门送餐).
+
+    Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
+    """
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for plan.json.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds in all (deterministic mode: deterministic time units).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for plan.json.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds in all (deterministic mode: deterministic time units).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads; use the number of cores.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads; use the number of cores."
+)
 @click.option("--deterministic", is_flag=True, help="Same input and seed give the same plan, byte for byte (slower).")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @lang_option
-def solve(scenario: Path, out_dir: Path, time_limit: float, seed: int, workers: int, deterministic: bool, quiet: bool, lang: str) -> None:
+def solve(
+    scenario: Path, out_dir: Path, time_limit: float, seed: int, workers: int, deterministic: bool, quiet: bool, lang: str
+) -> None:
     """Solve SCENARIO (YAML or JSON) and write OUT/plan.json.
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
 
     def progress(p: Progress) -> None:
-        click.echo(t("progress", lang, stage=p.stage, stages=p.stages, level=t("level." + p.level, lang),
-                     obj=p.objective, bound=p.bound, gap=p.gap, elapsed=p.elapsed), err=True)
+        click.echo(
+            t(
+                "progress",
+                lang,
+                stage=p.stage,
+                stages=p.stages,
+                level=t("level." + p.level, lang),
+                obj=p.objective,
+                bound=p.bound,
+                gap=p.gap,
+                elapsed=p.elapsed,
+            ),
+            err=True,
+        )
 
-    opts = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic,
-                        progress=None if quiet else progress)
+    opts = SolveOptions(
+        time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, progress=None if quiet else progress
+    )
     try:
         outcome = run(scenario, opts, lang)
     except InputError as err:
@@ -97,7 +131,11 @@ def _explain(outcome, lang: str) -> None:
 
 @main.command("validate")
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--scenario", type=click.Path(dir_okay=False, path_type=Path), help="Check against this scenario file instead of the plan's snapshot.")
+@click.option(
+    "--scenario",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check against this scenario file instead of the plan's snapshot.",
+)
 @lang_option
 def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
     """Re-check PLAN_FILE with the independent validator.
@@ -107,16 +145,24 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
     """
     from pydantic import ValidationError
 
+    from scheduler.checks import check_scenario
     from scheduler.loader import InputProblem, read_data
 
     try:
         read_data(plan_file)
         plan = read_plan(plan_file)
-        sc = load_scenario(scenario) if scenario else plan.scenario.snapshot
+        if scenario:
+            sc = load_scenario(scenario)
+        else:
+            sc = plan.scenario.snapshot
+            found = check_scenario(sc)
+            if found:
+                raise InputError([InputProblem(str(plan_file), f"scenario.snapshot: {r}", f, m) for r, f, m in found])
     except InputError as err:
-        _fail_input(err)
+        _fail_input(err, wrote=False)
     except ValidationError as err:
-        _fail_input(InputError([InputProblem(str(plan_file), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]))
+        problems = [InputProblem(str(plan_file), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]
+        _fail_input(InputError(problems), wrote=False)
     violations = validate(sc, plan)
     if not violations:
         click.echo(t("valid", lang))

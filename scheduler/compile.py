@@ -101,9 +101,15 @@ def compile_scenario(sc: Scenario) -> Compiled:
     caps = sc.plan.caps
     overlap = {
         "venue": problem.add_rule("no_overlap:venue", "同一场地同一时段只能办一场", "a venue holds one session at a time"),
-        "instructor": problem.add_rule("no_overlap:instructor", "同一教员同一时段只能讲一场", "an instructor teaches one session at a time"),
-        "department": problem.add_rule("no_overlap:department", "同一部门同一时段只能参与一场", "a department takes part in one session at a time"),
-        "community": problem.add_rule("no_overlap:community", "同一社区同一时段只能参加一场", "a community attends one session at a time"),
+        "instructor": problem.add_rule(
+            "no_overlap:instructor", "同一教员同一时段只能讲一场", "an instructor teaches one session at a time"
+        ),
+        "department": problem.add_rule(
+            "no_overlap:department", "同一部门同一时段只能参与一场", "a department takes part in one session at a time"
+        ),
+        "community": problem.add_rule(
+            "no_overlap:community", "同一社区同一时段只能参加一场", "a community attends one session at a time"
+        ),
     }
     for v in sc.venues:
         problem.resources[venue_rid(v.id)] = Resource(
@@ -111,10 +117,19 @@ def compile_scenario(sc: Scenario) -> Compiled:
         )
     for d in sc.departments:
         cap = d.monthly_cap or caps.department_per_month
-        cap_rule = problem.add_rule(f"cap:department:{d.id}", f"{d.name}每月最多{cap}场", f"{d.id}: at most {cap} sessions a month") if cap else ""
+        cap_rule = (
+            problem.add_rule(f"cap:department:{d.id}", f"{d.name}每月最多{cap}场", f"{d.id}: at most {cap} sessions a month")
+            if cap
+            else ""
+        )
         problem.resources[department_rid(d.id)] = Resource(
-            department_rid(d.id), d.name, "department", blocked("department", d.id, d.unavailable, d.name, d.id),
-            period_cap=cap, cap_rule=cap_rule, overlap_rule=overlap["department"],
+            department_rid(d.id),
+            d.name,
+            "department",
+            blocked("department", d.id, d.unavailable, d.name, d.id),
+            period_cap=cap,
+            cap_rule=cap_rule,
+            overlap_rule=overlap["department"],
         )
         dept_block = blocked("department", d.id, d.unavailable, d.name, d.id)
         for ins in d.instructors:
@@ -125,20 +140,28 @@ def compile_scenario(sc: Scenario) -> Compiled:
     gap_rule = ""
     if caps.community_min_gap_days:
         gap_rule = problem.add_rule(
-            "gap:community", f"同一社区两场培训至少间隔{caps.community_min_gap_days}天",
+            "gap:community",
+            f"同一社区两场培训至少间隔{caps.community_min_gap_days}天",
             f"a community's sessions at least {caps.community_min_gap_days} days apart",
         )
     ccap_rule = ""
     if caps.community_per_month:
         ccap_rule = problem.add_rule(
-            "cap:community", f"每个社区每月最多{caps.community_per_month}场",
+            "cap:community",
+            f"每个社区每月最多{caps.community_per_month}场",
             f"a community attends at most {caps.community_per_month} sessions a month",
         )
     for c in sc.communities:
         problem.resources[community_rid(c.id)] = Resource(
-            community_rid(c.id), c.name, "community", blocked("community", c.id, c.unavailable, c.name, c.id),
-            min_gap_days=caps.community_min_gap_days, gap_rule=gap_rule,
-            period_cap=caps.community_per_month, cap_rule=ccap_rule, overlap_rule=overlap["community"],
+            community_rid(c.id),
+            c.name,
+            "community",
+            blocked("community", c.id, c.unavailable, c.name, c.id),
+            min_gap_days=caps.community_min_gap_days,
+            gap_rule=gap_rule,
+            period_cap=caps.community_per_month,
+            cap_rule=ccap_rule,
+            overlap_rule=overlap["community"],
         )
 
     orders_by_offering: dict[str, list[Order]] = defaultdict(list)
@@ -192,8 +215,12 @@ def compile_scenario(sc: Scenario) -> Compiled:
         for o in servable:
             problem.demands.append(
                 Demand(
-                    id=o.id, group=community_rid(o.community), size=o.attendees, weight=o.priority,
-                    events=list(ids), preferred_periods=frozenset(o.preferred_months),
+                    id=o.id,
+                    group=community_rid(o.community),
+                    size=o.attendees,
+                    weight=o.priority,
+                    events=list(ids),
+                    preferred_periods=frozenset(o.preferred_months),
                 )
             )
     _add_counts(sc, problem)
@@ -231,7 +258,8 @@ def _exclusions(sc: Scenario, problem: Problem, off: Offering, days: list[dt.dat
     if off.months:
         months = sorted(off.months)
         rule = problem.add_rule(
-            f"months:{off.id}", f"《{off.title}》只能在{'、'.join(map(str, months))}月举办",
+            f"months:{off.id}",
+            f"《{off.title}》只能在{'、'.join(map(str, months))}月举办",
             f"{off.id} may only run in months {', '.join(map(str, months))}",
         )
         out[rule] = frozenset(i for i, d in enumerate(days) if d.month not in off.months)
@@ -315,22 +343,34 @@ def _static_unmet_reason(sc: Scenario, off: Offering, o: Order, size_limit: int)
     return None
 
 
+def _sessions(n: int, kind: str = "") -> str:
+    return f"{n} {kind + ' ' if kind else ''}session{'' if n == 1 else 's'}"
+
+
 def _add_counts(sc: Scenario, problem: Problem) -> None:
     q = sc.plan.sessions
     for t in SessionType:
         r = q.for_type(t)
         problem.counts.append(
             CountRule(
-                tags=(f"type:{t.value}",), min=r.min, max=r.max,
-                min_rule=problem.add_rule(f"quota:{t.value}:min", f"{TYPE_ZH[t.value]}至少{r.min}场", f"at least {r.min} {t.value} sessions"),
-                max_rule=problem.add_rule(f"quota:{t.value}:max", f"{TYPE_ZH[t.value]}至多{r.max}场", f"at most {r.max} {t.value} sessions"),
+                tags=(f"type:{t.value}",),
+                min=r.min,
+                max=r.max,
+                min_rule=problem.add_rule(
+                    f"quota:{t.value}:min", f"{TYPE_ZH[t.value]}至少{r.min}场", f"at least {_sessions(r.min, t.value)}"
+                ),
+                max_rule=problem.add_rule(
+                    f"quota:{t.value}:max", f"{TYPE_ZH[t.value]}至多{r.max}场", f"at most {_sessions(r.max, t.value)}"
+                ),
             )
         )
     lo = q.total if q.total_min is None else q.total_min
     problem.counts.append(
         CountRule(
-            tags=("session",), min=lo, max=q.total,
-            min_rule=problem.add_rule("quota:total:min", f"全年至少{lo}场", f"at least {lo} sessions in the year"),
-            max_rule=problem.add_rule("quota:total:max", f"全年至多{q.total}场", f"at most {q.total} sessions in the year"),
+            tags=("session",),
+            min=lo,
+            max=q.total,
+            min_rule=problem.add_rule("quota:total:min", f"全年至少{lo}场", f"at least {_sessions(lo)} in the year"),
+            max_rule=problem.add_rule("quota:total:max", f"全年至多{q.total}场", f"at most {_sessions(q.total)} in the year"),
         )
     )

@@ -48,7 +48,9 @@ def run(path: str | Path, opts: SolveOptions, lang: str = "zh", explain: bool = 
     return run_scenario(sc, opts, str(path), scenario_hash(path), lang, explain)
 
 
-def run_scenario(sc: Scenario, opts: SolveOptions, source: str = "", sha256: str = "", lang: str = "zh", explain: bool = True) -> Outcome:
+def run_scenario(
+    sc: Scenario, opts: SolveOptions, source: str = "", sha256: str = "", lang: str = "zh", explain: bool = True
+) -> Outcome:
     comp = compile_scenario(sc)
     sol = solve(comp.problem, opts)
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))

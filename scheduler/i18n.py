@@ -8,8 +8,12 @@ LANGS = ("zh", "en")
 
 TYPE_NAMES = {
     "zh": {"secretary": "书记教书记", "peer": "同行学同行", "community": "社区帮社区", "department": "部门带部门"},
-    "en": {"secretary": "secretary teaches secretaries", "peer": "peers learn from peers",
-           "community": "community helps community", "department": "department leads department"},
+    "en": {
+        "secretary": "secretary teaches secretaries",
+        "peer": "peers learn from peers",
+        "community": "community helps community",
+        "department": "department leads department",
+    },
 }
 
 SLOT_NAMES = {
@@ -18,22 +22,33 @@ SLOT_NAMES = {
 }
 
 UNMET = {
-    "host_self": ("本社区是该现场教学的承办方，不能作为来访社区参加。",
-                  "the community hosts this site visit and cannot attend it as a visitor."),
-    "too_large": ("报名{attendees}人，超过单场最多可容纳的{limit}人。",
-                  "{attendees} attendees exceed the largest possible session ({limit})."),
+    "host_self": (
+        "本社区是该现场教学的承办方，不能作为来访社区参加。",
+        "the community hosts this site visit and cannot attend it as a visitor.",
+    ),
+    "too_large": (
+        "报名{attendees}人，超过单场最多可容纳的{limit}人。",
+        "{attendees} attendees exceed the largest possible session ({limit}).",
+    ),
     "no_venue": ("没有符合该课程形式的场地。", "no venue suits this offering's format."),
     "no_instructor": ("没有可授课的教员。", "no eligible instructor can teach it."),
-    "no_slot": ("全年没有可安排的时段（受允许月份、停办期或部门/社区不可用日期限制）。",
-                "no slot is left in the year (allowed months, blackouts or unavailability)."),
+    "no_slot": (
+        "全年没有可安排的时段（受允许月份、停办期或部门/社区不可用日期限制）。",
+        "no slot is left in the year (allowed months, blackouts or unavailability).",
+    ),
     "runs_full": ("该课程{runs}场已全部排满。", "all {runs} runs of this offering are full."),
-    "type_quota_full": ("“{type}”类场次已达上限{max}场，名额给了优先级更高的点单。",
-                        "the {type} quota of {max} sessions went to orders of higher priority."),
-    "total_full": ("全年{total}场已排满，名额给了优先级更高的点单。",
-                   "the year's {total} sessions went to orders of higher priority."),
-    "constraints": ("受时段、场地、教员、社区月度上限或间隔要求限制，无法在不减少更高优先级点单的情况下安排。",
-                    "time slots, venues, instructors, monthly caps or spacing leave no room without "
-                    "dropping orders of higher priority."),
+    "type_quota_full": (
+        "“{type}”类场次已达上限{max}场，名额给了优先级更高的点单。",
+        "the {type} quota of {max} sessions went to orders of higher priority.",
+    ),
+    "total_full": (
+        "全年{total}场已排满，名额给了优先级更高的点单。",
+        "the year's {total} sessions went to orders of higher priority.",
+    ),
+    "constraints": (
+        "受时段、场地、教员、社区月度上限或间隔要求限制，无法在不减少更高优先级点单的情况下安排。",
+        "time slots, venues, instructors, monthly caps or spacing leave no room without dropping orders of higher priority.",
+    ),
 }
 
 TEXT = {
@@ -49,18 +64,24 @@ TEXT = {
     "level.fairness": ("最差社区满足率（‰）", "worst community's share (per mille)"),
     "level.preferred": ("在意向月份满足的点单", "orders met in a preferred month"),
     "level.spread": ("月度分布均衡（偏差取负）", "even spread over months (minus deviation)"),
-    "progress": ("[{stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
-                 "[{stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s"),
+    "progress": (
+        "[{stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
+        "[{stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",
+    ),
     "written": ("方案已写入 {path}", "Plan written to {path}"),
     "valid": ("valid：方案满足全部硬性规则", "valid: the plan keeps every hard rule"),
     "invalid": ("invalid：发现 {n} 处违规", "invalid: {n} violations"),
     "infeasible": ("无可行方案：以下规则相互冲突", "No plan exists: these rules clash"),
-    "unknown": ("在时间限制内未找到方案（未证明无解）；请延长 --time-limit",
-                "No plan found within the time limit (not proven impossible); try a longer --time-limit"),
+    "unknown": (
+        "在时间限制内未找到方案（未证明无解）；请延长 --time-limit",
+        "No plan found within the time limit (not proven impossible); try a longer --time-limit",
+    ),
     "unreachable": ("无法达到：{rules}", "Cannot be reached: {rules}"),
     "relax": ("若要达到上述要求，至少需要放宽：{rules}", "To reach them, relax at least: {rules}"),
-    "relax_none": ("即使放宽所有其他规则也无法达到：可开设的课程场次或点单不足。",
-                   "Even relaxing every other rule does not help: there are not enough offerings, runs or orders."),
+    "relax_none": (
+        "即使放宽所有其他规则也无法达到：可开设的课程场次或点单不足。",
+        "Even relaxing every other rule does not help: there are not enough offerings, runs or orders.",
+    ),
     "warning": ("警告", "Warning"),
 }
 

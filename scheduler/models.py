@@ -65,6 +65,7 @@ TIER_RANK = {Tier.street: 3, Tier.community: 2, Tier.branch: 1}
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 Month = Annotated[int, Field(ge=1, le=12)]
+HEADS = 100_000  # no session, venue or community is larger: keeps numbers sane for the solver
 
 
 class DateSpan(Strict):
@@ -94,8 +95,8 @@ class Range(Strict):
 
 
 class Quotas(Strict):
-    total: int = Field(ge=1, description="sessions in the year (exact unless total_min is set)")
-    total_min: int | None = Field(None, ge=0, description="allow fewer sessions, down to this")
+    total: int = Field(ge=1, le=10_000, description="sessions in the year (exact unless total_min is set)")
+    total_min: int | None = Field(None, ge=0, le=10_000, description="allow fewer sessions, down to this")
     secretary: Range = Field(default_factory=Range)
     peer: Range = Field(default_factory=Range)
     community: Range = Field(default_factory=Range)
@@ -141,7 +142,7 @@ class PlanSettings(Strict):
 class Community(Strict):
     id: Id
     name: str = Field(min_length=1)
-    cadres: int = Field(ge=0, description="cadre head-count")
+    cadres: int = Field(ge=0, le=HEADS, description="cadre head-count")
     secretary: str = Field("", description="name of the community's party secretary")
     unavailable: list[DateSpan] = Field(default_factory=list)
 
@@ -164,7 +165,7 @@ class Department(Strict):
 class Venue(Strict):
     id: Id
     name: str = Field(min_length=1)
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=HEADS)
     owner: str = Field("street", description="'street' or the id of the community that owns it")
     online: bool = False
     unavailable: list[DateSpan] = Field(default_factory=list)
@@ -180,8 +181,8 @@ class Offering(Strict):
     instructors: list[str] = Field(default_factory=list, description="allowed teachers; empty = all eligible")
     venues: list[str] = Field(default_factory=list, description="allowed venues; empty = all eligible")
     duration: Duration = Duration.half_day
-    capacity: int = Field(ge=1, description="most attendees in one session")
-    min_attendees: int = Field(1, ge=1, description="a session runs only with this many attendees")
+    capacity: int = Field(ge=1, le=HEADS, description="most attendees in one session")
+    min_attendees: int = Field(1, ge=1, le=HEADS, description="a session runs only with this many attendees")
     format: Format = Format.offline
     max_runs: int = Field(1, ge=1, le=50, description="how many sessions of it may run in the year")
     months: list[Month] = Field(default_factory=list, description="allowed months; empty = all")
@@ -193,7 +194,7 @@ class Order(Strict):
     id: Id
     community: str
     offering: str
-    attendees: int = Field(ge=1)
+    attendees: int = Field(ge=1, le=HEADS)
     roles: list[str] = Field(default_factory=list, description="e.g. 网格员, 安全员, 两委委员")
     priority: int = Field(3, ge=1, le=5, description="5 = most wanted")
     preferred_months: list[Month] = Field(default_factory=list)
@@ -203,7 +204,7 @@ class Pair(Strict):
     id: Id
     mentor: str = Field(description="导师部门 department id")
     learner: str = Field(description="学员部门 department id")
-    attendees: int = Field(ge=1, description="learner staff attending")
+    attendees: int = Field(ge=1, le=HEADS, description="learner staff attending")
 
 
 class Scenario(Strict):

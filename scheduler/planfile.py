@@ -113,7 +113,10 @@ def build_plan(
         code = unmet_reason(sc, comp, sessions, o.id)
         unmet.append(
             UnmetOrder(
-                order=o.id, community=o.community, offering=o.offering, reason=code,
+                order=o.id,
+                community=o.community,
+                offering=o.offering,
+                reason=code,
                 message=unmet_message(code, sc, o, lang, comp.size_limit.get(o.offering, 0)),
             )
         )

@@ -12,7 +12,10 @@ def summary_lines(plan: Plan, lang: str = "zh") -> list[str]:
     sc = plan.scenario.snapshot
     q = sc.plan.sessions
     s = plan.solver
-    out = [f"== {t('summary', lang)}: {sc.plan.name} ==", f"{t('status', lang)}: {s.status}  (gap {s.gap:.2%}, {s.time_seconds:.1f}s, seed {s.seed})"]
+    out = [
+        f"== {t('summary', lang)}: {sc.plan.name} ==",
+        f"{t('status', lang)}: {s.status}  (gap {s.gap:.2%}, {s.time_seconds:.1f}s, seed {s.seed})",
+    ]
     out.append(t("objective", lang) + ":")
     for name, value, bound in zip(s.levels, s.objective, s.bound):
         mark = "" if value == bound else f"  (bound {bound})"

@@ -255,7 +255,9 @@ class Model:
                 intervals = []
                 for e, lit in uses:
                     pres = self._kept(lit, res.gap_rule, f"gapuse_{rid}_{e.id}")
-                    intervals.append(m.new_optional_fixed_size_interval_var(self.day[e.id], res.min_gap_days, pres, f"gap_{rid}_{e.id}"))
+                    intervals.append(
+                        m.new_optional_fixed_size_interval_var(self.day[e.id], res.min_gap_days, pres, f"gap_{rid}_{e.id}")
+                    )
                 m.add_no_overlap(intervals)
             if res.period_cap is not None and len(uses) > res.period_cap:
                 # at most ``cap`` uses per period: a cumulative over the period axis

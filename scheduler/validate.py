@@ -265,7 +265,11 @@ class _Checker:
         if caps.community_per_month:
             for (c, mo), n in sorted(comm.items()):
                 if n > caps.community_per_month:
-                    self.bad("community_monthly_cap", "", f"community {c} has {n} sessions in month {mo} (cap {caps.community_per_month})")
+                    self.bad(
+                        "community_monthly_cap",
+                        "",
+                        f"community {c} has {n} sessions in month {mo} (cap {caps.community_per_month})",
+                    )
         for (d, mo), n in sorted(dept.items()):
             cap = self.depts[d].monthly_cap or caps.department_per_month
             if cap and n > cap:

@@ -65,9 +65,7 @@ class WorkCalendar:
     def _is_named_holiday(self, day: dt.date) -> bool:
         if day in self._off:
             return True
-        return self.covered and chinese_calendar.is_holiday(day) and bool(
-            chinese_calendar.get_holiday_detail(day)[1]
-        )
+        return self.covered and chinese_calendar.is_holiday(day) and bool(chinese_calendar.get_holiday_detail(day)[1])
 
 
 def _library_covers(year: int) -> bool:

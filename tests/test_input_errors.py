@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import scenario_dict
 
 from scheduler.cli import main
 from scheduler.loader import InputError, InputProblem, load_scenario
-from conftest import scenario_dict
 
 # --------------------------------------------------------------------------- helpers
 
@@ -50,9 +50,7 @@ def find(problems: list[InputProblem], record: str | set[str], field: str) -> In
 
 
 def solve_cli(scenario: Path, out: Path):
-    return CliRunner().invoke(
-        main, ["solve", str(scenario), "--out", str(out), "--time-limit", "5", "--workers", "1", "--quiet"]
-    )
+    return CliRunner().invoke(main, ["solve", str(scenario), "--out", str(out), "--time-limit", "5", "--workers", "1", "--quiet"])
 
 
 def assert_clean_exit_2(result, out: Path) -> None:
@@ -104,9 +102,7 @@ def _typo(d: dict) -> None:
 
 def _community_offering(host: str) -> Mutate:
     def mutate(d: dict) -> None:
-        d["offerings"].append(
-            {"id": "visit", "title": "现场观摩", "type": "community", "host": host, "capacity": 30}
-        )
+        d["offerings"].append({"id": "visit", "title": "现场观摩", "type": "community", "host": host, "capacity": 30})
 
     return mutate
 
@@ -123,9 +119,7 @@ def _order_twice(d: dict) -> None:
 
 
 def _secretary_without_tier(d: dict) -> None:
-    d["offerings"].append(
-        {"id": "sec", "title": "书记讲堂", "type": "secretary", "instructors": ["yj-wang"], "capacity": 30}
-    )
+    d["offerings"].append({"id": "sec", "title": "书记讲堂", "type": "secretary", "instructors": ["yj-wang"], "capacity": 30})
 
 
 def _order_department_offering(d: dict) -> None:
@@ -319,11 +313,6 @@ def test_three_cross_reference_mistakes_are_reported_together(tmp_path):
     find(problems, "orders[0] (O-1)", "community")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG/limitation: cross-reference checks (scheduler/checks.py) only run once every record "
-    "has the right shape, so a file with a typo AND an unknown id needs two rounds of fixing",
-)
 def test_shape_and_reference_mistakes_are_reported_together(tmp_path):
     data = scenario_dict()
     data["orders"][0]["priorty"] = 4  # shape
@@ -335,28 +324,41 @@ def test_shape_and_reference_mistakes_are_reported_together(tmp_path):
     find(problems, "venues[1] (sx-square)", "owner")
 
 
-# --------------------------------------------------------------------------- known holes
+# --------------------------------------------------------------------------- typos YAML would hide, absurd numbers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: scheduler/loader.py read_data accepts duplicate YAML keys (last one wins), so a "
-    "second 'orders:' block silently drops every order above it",
-)
 def test_duplicate_yaml_key_is_an_error(tmp_path):
-    text = dump(scenario_dict()) + "orders: []\n"
-    find(problems_of(write(tmp_path, text)), "(top level)", "orders")
+    """A second 'orders:' block must not silently replace the first one."""
+    text = dump(scenario_dict())
+    first = 1 + text.splitlines().index("orders:")
+    text += "orders: []\n"
+    last = len(text.splitlines())
+    (p,) = problems_of(write(tmp_path, text))
+    assert f"line {last}" in str(p)
+    assert "orders" in p.message and f"line {first}" in p.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: no upper bound on capacities (scheduler/models.py); a capacity above 2**63 reaches "
-    "CP-SAT and crashes solve with a TypeError traceback and exit code 1",
-)
+def test_duplicate_key_inside_a_record_is_an_error(tmp_path):
+    text = dump(scenario_dict())
+    assert text.count("  priority: 3\n") == 1
+    (p,) = problems_of(write(tmp_path, text.replace("  priority: 3\n", "  priority: 3\n  priority: 5\n")))
+    assert "priority" in p.message
+
+
 def test_absurd_capacity_is_bad_input_not_a_crash(tmp_path):
     data = scenario_dict()
     data["venues"][0]["capacity"] = 10**20
     data["offerings"][0]["capacity"] = 10**20
     data["orders"][0]["attendees"] = 10**19
+    path = write(tmp_path, dump(data))
+    find(problems_of(path), "venues[0] (hall)", "capacity")
     out = tmp_path / "out"
-    assert_clean_exit_2(solve_cli(write(tmp_path, dump(data)), out), out)
+    assert_clean_exit_2(solve_cli(path, out), out)
+
+
+def test_duplicate_json_key_is_an_error(tmp_path):
+    text = json.dumps(scenario_dict(), indent=2, ensure_ascii=False)
+    assert text.endswith("\n}")
+    text = text[: -len("\n}")] + ',\n  "orders": []\n}'
+    (p,) = problems_of(write(tmp_path, text, "scenario.json"))
+    assert "orders" in p.message

@@ -16,7 +16,7 @@ import pytest
 from conftest import build, solve_dict
 from gen import random_scenario
 
-from scheduler.models import Attendance, Plan, PlannedSession, Scenario, SessionType, Slot
+from scheduler.models import Attendance, Plan, PlannedSession, Scenario, SessionType
 from scheduler.validate import DURATION_SLOTS, objective, validate
 
 LEVELS = ["demand", "fairness", "preferred", "spread"]
@@ -41,10 +41,17 @@ def candidate_sessions(sc: Scenario, off, run: int) -> list[PlannedSession]:
         ]
         head = sum(a.attendees for a in attendance) + (pair.attendees if pair else 0)
         s = PlannedSession(
-            id=f"{off.id}-{run}-{len(out)}", offering=off.id, title=off.title, type=off.type, date=day,
-            slots=list(slots), venue=venue.id, instructor=teacher,
+            id=f"{off.id}-{run}-{len(out)}",
+            offering=off.id,
+            title=off.title,
+            type=off.type,
+            date=day,
+            slots=list(slots),
+            venue=venue.id,
+            instructor=teacher,
             host=off.host if off.type == SessionType.community else None,
-            attendance=attendance, headcount=head,
+            attendance=attendance,
+            headcount=head,
         )
         alone = Plan.model_construct(sessions=[s], unmet=[])
         checker_violations = [v for v in _session_violations(sc, alone) if v.session == s.id]
@@ -75,7 +82,11 @@ def brute_force_best(sc: Scenario) -> tuple[int, ...] | None:
             continue  # an order met twice
         from scheduler.models import UnmetOrder
 
-        unmet = [UnmetOrder(order=o.id, community=o.community, offering=o.offering, reason="x", message="x") for o in sc.orders if o.id not in met]
+        unmet = [
+            UnmetOrder(order=o.id, community=o.community, offering=o.offering, reason="x", message="x")
+            for o in sc.orders
+            if o.id not in met
+        ]
         plan = Plan.model_construct(sessions=sessions, unmet=unmet)
         if validate(sc, plan):
             continue
