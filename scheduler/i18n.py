@@ -63,7 +63,7 @@ TEXT = {
     "level.demand": ("按优先级加权的已满足点单", "priority-weighted orders met"),
     "level.fairness": ("最差社区满足率（‰）", "worst community's share (per mille)"),
     "level.preferred": ("在意向月份满足的点单", "orders met in a preferred month"),
-    "level.spread": ("月度分布均衡（偏差取负）", "even spread over months (minus deviation)"),
+    "level.spread": ("月度均衡（偏离按工作日均分的场次数，取负）", "even spread (minus sessions off the even monthly load)"),
     "progress": (
         "[{stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
         "[{stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",

@@ -19,7 +19,6 @@ literal and the objective is to keep as many of them as possible.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -326,17 +325,23 @@ class Model:
         fair = m.new_int_var(0, scale, "worst_share")
         for g, w in sorted(wanted.items()):
             m.add(fair * w <= scale * sum(served_by_group[g]))
-        n = sum(self.x.values())
-        total_w = sum(p.period_weight.values())
-        g = math.gcd(*p.period_weight.values()) if p.period_weight else 1
         devs = []
-        if self.live:
-            for mo, w in sorted(p.period_weight.items()):
+        if self.live and p.period_weight:
+            lo, hi = self._total_range()
+            n = m.new_int_var(lo, hi, "sessions_total")
+            m.add(n == sum(self.x.values()))
+            periods = sorted(p.period_weight)
+            table = {k: even_targets(k, p.period_weight) for k in range(lo, hi + 1)}
+            for mo in periods:
                 nm = sum(months[mo] for months in self.month.values() if mo in months)
-                tw, wg = total_w // g, w // g
-                dev = m.new_int_var(0, len(self.live) * tw, f"spread_dev_{mo}")
-                m.add(dev >= nm * tw - n * wg)
-                m.add(dev >= n * wg - nm * tw)
+                if lo == hi:
+                    target = table[lo][mo]
+                else:
+                    target = m.new_int_var(0, hi, f"spread_target_{mo}")
+                    m.add_element(n - lo, [table[k][mo] for k in range(lo, hi + 1)], target)
+                dev = m.new_int_var(0, hi, f"spread_dev_{mo}")
+                m.add(dev >= nm - target)
+                m.add(dev >= target - nm)
                 devs.append(dev)
         return {
             "demand": sum(demand_terms),
@@ -344,6 +349,13 @@ class Model:
             "preferred": sum(pref_terms),
             "spread": -sum(devs),
         }
+
+    def _total_range(self) -> tuple[int, int]:
+        lo, hi = 0, len(self.live)
+        for c in self.p.counts:
+            if c.tags == ("session",):
+                lo, hi = max(lo, c.min), min(hi, c.max)
+        return lo, max(lo, hi)
 
     def assignments(self, solver: cp_model.CpSolver) -> list[Assignment]:
         out = []
@@ -354,6 +366,18 @@ class Model:
             demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
             out.append(Assignment(e.id, solver.value(self.start[e.id]), options, demands))
         return out
+
+
+def even_targets(n: int, weights: dict[int, int]) -> dict[int, int]:
+    """Split ``n`` events over periods in proportion to their weights (largest remainder,
+    ties to the earlier period): the even load the ``spread`` level aims at."""
+    total = sum(weights.values())
+    base = {k: n * w // total for k, w in weights.items()}
+    left = n - sum(base.values())
+    by_remainder = sorted(weights, key=lambda k: (-(n * weights[k] % total), k))
+    for k in by_remainder[:left]:
+        base[k] += 1
+    return base
 
 
 def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:

@@ -8,7 +8,6 @@ the oracle. Violations are plain sentences naming the session and the rule.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -405,11 +404,15 @@ def objective(sc: Scenario, plan: Plan) -> dict[str, int]:
         day += dt.timedelta(days=1)
     spread = 0
     if weights:
-        g = math.gcd(*weights.values())
-        tw = sum(weights.values()) // g
         n = len(plan.sessions)
+        total = sum(weights.values())
+        # the even load: n split by working days, largest remainders (earlier month on ties) get one more
+        target = {mo: n * w // total for mo, w in weights.items()}
+        order = sorted(weights, key=lambda mo: (-(n * weights[mo] % total), mo))
+        for mo in order[: n - sum(target.values())]:
+            target[mo] += 1
         per_month: dict[int, int] = defaultdict(int)
         for s in plan.sessions:
             per_month[s.date.month] += 1
-        spread = -sum(abs(per_month[mo] * tw - n * (w // g)) for mo, w in weights.items())
+        spread = -sum(abs(per_month[mo] - target[mo]) for mo in weights)
     return {"demand": demand, "fairness": fairness, "preferred": preferred, "spread": spread}

@@ -1,0 +1,247 @@
+"""Benchmark the engine: one row per case, each case in a fresh Python process.
+
+    python benchmarks/run.py                                  # all cases, 60 s each
+    python benchmarks/run.py --cases pinghu-2026,10x --time-limit 30
+    python benchmarks/run.py --list
+
+Each case runs ``scheduler.engine.run`` (load, compile, solve, build and validate
+the plan) in a child process started with ``subprocess``, so the peak memory
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at the end)
+belongs to that case alone. The child prints one JSON line that the parent reads.
+See benchmarks/README.md for what each column means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass
+class Case:
+    name: str
+    path: str | None = None  # a scenario file, relative to the repository root
+    scale: float | None = None  # or a scenario made by benchmarks/generate.py
+    seed: int = 2026  # generator seed
+    time_limit: float = 60.0
+    workers: int = 2
+    deterministic: bool = False
+    solver_seed: int = 0
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+CASES = {
+    c.name: c
+    for c in [
+        Case("pinghu-2026", path="examples/pinghu-2026/scenario.yaml", note="the realistic example: 12 communities, 70 sessions"),
+        Case("pinghu-2026 deterministic", path="examples/pinghu-2026/scenario.yaml", deterministic=True,
+             note="same, deterministic=True (time limit in deterministic time units)"),
+        Case("10x", scale=10, note="benchmarks/generate.py --scale 10: 120 communities, 700 sessions"),
+    ]
+}
+
+
+# --------------------------------------------------------------------------- child
+
+
+def _child(spec: dict) -> dict:
+    """Run one case in this (fresh) process and return its figures."""
+    import resource
+
+    from scheduler.engine import run
+    from scheduler.solver import Progress, SolveOptions
+
+    path = spec["path"]
+    tmp = None
+    if path is None:
+        sys.path.insert(0, str(HERE))
+        from generate import generate, to_yaml
+
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8")
+        tmp.write(to_yaml(generate(spec["scale"], spec["seed"])))
+        tmp.close()
+        path = tmp.name
+    else:
+        path = str(ROOT / path)
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    marks: dict[str, float] = {}
+
+    def progress(p: Progress) -> None:
+        now = time.perf_counter() - t0
+        marks.setdefault("first_solution", now)
+        marks.setdefault(f"start:{p.level}", now)
+        marks[f"last:{p.level}"] = now
+        if p.objective == p.bound:
+            marks.setdefault(f"proven:{p.level}", now)
+
+    opts = SolveOptions(time_limit=spec["time_limit"], seed=spec["solver_seed"], workers=spec["workers"],
+                        deterministic=spec["deterministic"], progress=progress)
+    result: dict = {"name": spec["name"]}
+    try:
+        out = run(path, opts, lang="en", explain=False)
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports, it does not crash
+        result.update(status=f"ERROR {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        out = None
+    result["time"] = time.perf_counter() - t0
+    if out is not None:
+        result["status"] = out.status
+        total = out.scenario.plan.sessions.total
+        result["target_sessions"] = total
+        if out.plan is not None:
+            s = out.plan.solver
+            result.update(status=s.status, sessions=len(out.plan.sessions), levels=s.levels, objective=s.objective,
+                          bound=s.bound, gap=s.gap, solver_time=s.time_seconds, unmet=len(out.plan.unmet),
+                          orders=len(out.scenario.orders))
+        result["first_level_proven"] = marks.get("proven:demand")
+        result["first_solution"] = marks.get("first_solution")
+        result["marks"] = marks
+    result["rss_before_mb"] = rss_before
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    if tmp is not None:
+        os.unlink(tmp.name)
+    return result
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def run_case(case: Case, timeout: float) -> dict:
+    spec = {"name": case.name, "path": case.path, "scale": case.scale, "seed": case.seed, "time_limit": case.time_limit,
+            "workers": case.workers, "deterministic": case.deterministic, "solver_seed": case.solver_seed}
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    began = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+                              capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"name": case.name, "status": f"TIMEOUT after {timeout:.0f} s", "time": time.perf_counter() - began}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"name": case.name, "status": f"CRASH rc={proc.returncode}: {err[:120]}", "time": time.perf_counter() - began}
+    return json.loads(lines[-1])
+
+
+def _fmt(x, spec: str = "", none: str = "-") -> str:
+    if x is None:
+        return none
+    return format(x, spec)
+
+
+COLUMNS = ["case", "sessions", "time (s)", "status", "demand", "objective", "bound", "gap", "peak MB", "1st sol (s)",
+           "L1 proven (s)"]
+
+
+def row(r: dict) -> list[str]:
+    obj = r.get("objective")
+    sessions = r.get("sessions")
+    target = r.get("target_sessions")
+    return [
+        r["name"],
+        f"{sessions}/{target}" if sessions is not None else (f"-/{target}" if target else "-"),
+        _fmt(r.get("time"), ".1f"),
+        r.get("status", "?"),
+        _fmt(obj[0] if obj else None),
+        "[" + ", ".join(map(str, obj)) + "]" if obj else "-",
+        "[" + ", ".join(map(str, r["bound"])) + "]" if r.get("bound") else "-",
+        _fmt(r.get("gap"), ".2%"),
+        _fmt(r.get("peak_mb"), ".0f"),
+        _fmt(r.get("first_solution"), ".1f"),
+        _fmt(r.get("first_level_proven"), ".1f"),
+    ]
+
+
+def plain_table(rows: list[list[str]]) -> str:
+    widths = [max(len(COLUMNS[i]), *(len(r[i]) for r in rows)) for i in range(len(COLUMNS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def print_table(results: list[dict], plain: bool) -> None:
+    rows = [row(r) for r in results]
+    if not plain:
+        try:
+            from rich.console import Console
+            from rich.table import Table
+        except ImportError:
+            plain = True
+    if plain:
+        print(plain_table(rows))
+        return
+    table = Table(title="scheduler benchmarks")
+    for c in COLUMNS:
+        table.add_column(c, justify="left" if c in ("case", "status", "objective", "bound") else "right")
+    for r in rows:
+        table.add_row(*r)
+    Console().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the scheduler engine, one fresh process per case.")
+    ap.add_argument("--cases", help="comma-separated case names (default: all); see --list")
+    ap.add_argument("--time-limit", type=float, help="override every case's time limit (seconds; deterministic cases: "
+                    "deterministic time units)")
+    ap.add_argument("--workers", type=int, help="override every case's solver workers")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("--plain", action="store_true", help="plain-text table even if rich is installed")
+    ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown (for the README)")
+    ap.add_argument("--json", metavar="FILE", help="also write the raw results to FILE")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        print(json.dumps(_child(json.loads(args.child))), flush=True)
+        return 0
+    if args.list:
+        for c in CASES.values():
+            print(f"{c.name:<28} limit {c.time_limit:g}, {c.workers} workers{', deterministic' if c.deterministic else ''}: {c.note}")
+        return 0
+    names = [n.strip() for n in args.cases.split(",")] if args.cases else list(CASES)
+    unknown = [n for n in names if n not in CASES]
+    if unknown:
+        print(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(CASES)}", file=sys.stderr)
+        return 2
+    results = []
+    for n in names:
+        case = CASES[n]
+        if args.time_limit is not None:
+            case.time_limit = args.time_limit
+        if args.workers is not None:
+            case.workers = args.workers
+        # deterministic time units can run much longer than seconds: allow for it
+        timeout = case.time_limit * (8 if case.deterministic else 2) + 300
+        print(f"running {n} (limit {case.time_limit:g}, {case.workers} workers"
+              f"{', deterministic' if case.deterministic else ''}) ...", file=sys.stderr, flush=True)
+        results.append(run_case(case, timeout))
+    print_table(results, args.plain)
+    if args.markdown:
+        print()
+        print(markdown_table([row(r) for r in results]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0 if all(r.get("objective") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
