@@ -173,5 +173,17 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
     sys.exit(1)
 
 
+def _register_more_commands() -> None:
+    """Commands that live in their own modules (calendars and exports, plan history)."""
+    try:
+        from scheduler import render_cli
+    except ImportError:  # not built yet
+        return
+    for command in render_cli.COMMANDS:
+        main.add_command(command)
+
+
+_register_more_commands()
+
 if __name__ == "__main__":
     main()
