@@ -110,3 +110,140 @@ def unmet_message(code: str, sc: Scenario, order: Order, lang: str, limit: int =
         max=q.for_type(off.type).max,
         total=q.total,
     )
+
+
+# --------------------------------------------------------------------------- calendars and exports
+# What ``schedule render`` and ``schedule export`` print. Keys start with "r." (pages) or "x."
+# (export columns) so they never clash with the engine's own keys above.
+
+TEXT.update(
+    {
+        "r.index": ("总览", "Overview"),
+        "r.year": ("全年日历", "Year at a glance"),
+        "r.months": ("月历", "Month calendars"),
+        "r.all_months": ("全部月历（打印用）", "All months (for printing)"),
+        "r.communities": ("社区", "Communities"),
+        "r.departments": ("部门", "Departments"),
+        "r.venues": ("场地", "Venues"),
+        "r.pages": ("页面", "Pages"),
+        "r.types": ("各类场次与指标", "Sessions per type against the quota"),
+        "r.type": ("类型", "Type"),
+        "r.planned": ("已排", "Planned"),
+        "r.quota": ("指标", "Quota"),
+        "r.orders_met": ("各社区点单满足情况", "Orders met per community"),
+        "r.met_of": ("已满足 {met} / 点单 {ordered}", "{met} of {ordered} met"),
+        "r.unmet": ("未满足的点单", "Unmet orders"),
+        "r.solver": ("求解状态", "Solver status"),
+        "r.level": ("目标层级（按重要性）", "Objective level (most important first)"),
+        "r.value": ("取值", "Value"),
+        "r.bound": ("界", "Bound"),
+        "r.gap": ("差距", "Gap"),
+        "r.proven": ("已证明最优", "proven optimal"),
+        "r.solver_line": (
+            "状态 {status}，差距 {gap}，用时 {seconds:.1f} 秒，随机种子 {seed}",
+            "status {status}, gap {gap}, {seconds:.1f} s, seed {seed}",
+        ),
+        "r.warnings": ("警告", "Warnings"),
+        "r.session": ("场次编号", "Session"),
+        "r.date": ("日期", "Date"),
+        "r.weekday": ("星期", "Day"),
+        "r.time": ("时间", "Time"),
+        "r.title": ("课程", "Course"),
+        "r.venue": ("场地", "Venue"),
+        "r.instructor": ("授课", "Teacher"),
+        "r.host": ("承办社区", "Host community"),
+        "r.attending": ("参加社区", "Attending communities"),
+        "r.others": ("同场参加", "Also attending"),
+        "r.headcount": ("人数", "People"),
+        "r.role": ("本方角色", "Role"),
+        "r.role.attend": ("参加", "attends"),
+        "r.role.host": ("承办", "hosts"),
+        "r.role.deliver": ("送课", "delivers"),
+        "r.role.teach": ("授课", "teaches"),
+        "r.role.mentor": ("导师部门", "mentor"),
+        "r.role.learner": ("学员部门", "learner"),
+        "r.learners": ("学员部门 {name} {n} 人", "learner department {name}: {n}"),
+        "r.order": ("点单", "Order"),
+        "r.community": ("社区", "Community"),
+        "r.reason": ("原因", "Reason"),
+        "r.priority": ("优先级", "Priority"),
+        "r.attendees": ("报名人数", "Attendees"),
+        "r.roles": ("参加人员", "Roles"),
+        "r.outcome": ("结果", "Outcome"),
+        "r.status_met": ("已满足", "met"),
+        "r.status_unmet": ("未满足", "not met"),
+        "r.your_sessions": ("场次安排", "Sessions"),
+        "r.your_orders": ("点单情况", "Orders"),
+        "r.no_sessions": ("暂无场次", "No sessions"),
+        "r.n_sessions": ("共 {n} 场", "{n} sessions"),
+        "r.legend": ("图例", "Legend"),
+        "r.holiday": ("法定节假日（休）", "public holiday (off)"),
+        "r.makeup": ("调休上班日（班）", "make-up working day (work)"),
+        "r.holiday_mark": ("休", "off"),
+        "r.makeup_mark": ("班", "work"),
+        "r.blackout": ("停办期", "No-session period"),
+        "r.blackout_mark": ("停办", "no sessions"),
+        "r.blackout_types": ("仅限：{types}", "only: {types}"),
+        "r.blackout_outdoor": ("仅户外现场教学", "outdoor site visits only"),
+        "r.outside": ("计划期外", "outside the plan"),
+        "r.quote_id": (
+            "取消或调整场次时，请引用场次编号（如 {example}）。",
+            "To cancel or move a session, quote its id (e.g. {example}).",
+        ),
+        "r.online": ("线上", "online"),
+        "r.capacity": ("容纳 {n} 人", "seats {n}"),
+        "r.owner_street": ("街道场地", "street venue"),
+        "r.owner_community": ("{name}场地", "venue of {name}"),
+        "r.cadres": ("干部 {n} 人", "{n} cadres"),
+        "r.secretary": ("书记 {name}", "secretary {name}"),
+        "r.instructors": ("教员：{names}", "Teachers: {names}"),
+        "r.month_title": ("{year}年{month}月", "{month_name} {year}"),
+        "r.year_title": ("{year}年", "{year}"),
+        "r.generated": ("依据 {path} 生成，共 {n} 场", "Made from {path}: {n} sessions"),
+        "r.back": ("返回总览", "Back to overview"),
+        "r.prev": ("上月", "previous month"),
+        "r.next": ("下月", "next month"),
+        "r.sep": ("、", ", "),
+        "r.chip_venue": ("地点", "at"),
+        "r.chip_teacher": ("授课", "by"),
+        "r.chip_attend": ("参加", "for"),
+        "r.slot_times": ("时间", "Times"),
+        "r.blackout_num": ("停办{n}", "blackout {n}"),
+        "r.paren": ("（{x}）", " ({x})"),
+        # export columns
+        "x.calendar": ("培训日历", "training calendar"),
+        "x.all": ("全部场次", "all sessions"),
+        "x.sessions": ("场次", "sessions"),
+        "x.orders": ("点单", "orders"),
+        "x.start": ("开始", "Start"),
+        "x.end": ("结束", "End"),
+        "x.departments": ("部门", "Departments"),
+        "x.offering": ("课程编号", "Offering"),
+        "x.reason_code": ("原因代码", "Reason code"),
+        "x.preferred": ("意向月份", "Preferred months"),
+        "x.cancel_hint": ("调整或取消请引用场次编号 {id}", "To move or cancel, quote session {id}"),
+    }
+)
+
+WEEKDAYS = {
+    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+MONTH_NAMES_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+# A glyph per type, so a black-and-white print still tells the types apart.
+TYPE_MARKS = {"secretary": "◆", "peer": "●", "community": "▲", "department": "■"}
+
+
+def weekday_name(day, lang: str) -> str:
+    return WEEKDAYS["zh" if lang == "zh" else "en"][day.weekday()]
+
+
+def month_title(year: int, month: int, lang: str) -> str:
+    return t("r.month_title", lang, year=year, month=month, month_name=MONTH_NAMES_EN[month - 1])
+
+
+def slot_name(key: str, lang: str) -> str:
+    return SLOT_NAMES["zh" if lang == "zh" else "en"][key]
