@@ -1,0 +1,317 @@
+"""Exports of a plan: iCalendar feeds for phones, Excel and CSV for the office.
+
+    ics/all.ics, ics/community-<id>.ics, ics/department-<id>.ics   RFC 5545, Asia/Shanghai
+    plan.xlsx                                                      sheets: sessions, orders
+    sessions.csv, orders.csv                                       UTF-8 with BOM (Excel opens Chinese)
+
+Every VEVENT's UID is made of the session id and the plan (``S-2026-031@2026-<hash>.scheduler``),
+never of its date, so a re-plan updates the event on a phone instead of adding a second one.
+SEQUENCE says how often the event changed: see ``sequences``.
+
+Spreadsheet cells that begin with ``= + - @`` (or a tab or carriage return) get a leading
+apostrophe, so a course title or community name can never run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import icalendar
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from scheduler import __version__
+from scheduler.i18n import t
+from scheduler.models import Plan, PlannedSession
+from scheduler.views import TIMEZONE, PlanView, SessionView, plan_view
+
+FORMATS = ("ics", "xlsx", "csv")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def plan_slug(plan: Plan) -> str:
+    """Stable per plan: its year and a short hash of its name (names are usually Chinese).
+
+    Renaming the plan changes every UID, so phones would show the sessions twice: keep
+    ``plan.name`` fixed once feeds are out."""
+    p = plan.scenario.snapshot.plan
+    return f"{p.year}-{hashlib.sha256(p.name.encode('utf-8')).hexdigest()[:10]}"
+
+
+def event_uid(session_id: str, plan: Plan) -> str:
+    return f"{session_id}@{plan_slug(plan)}.scheduler"
+
+
+def _what_people_see(s: PlannedSession) -> tuple:
+    """The parts of a session whose change a phone calendar must show."""
+    return (
+        s.date,
+        tuple(x.value for x in s.slots),
+        s.venue,
+        s.instructor,
+        s.title,
+        tuple((a.community, a.attendees) for a in s.attendance),
+    )
+
+
+def changed_sessions(plan: Plan, previous: Plan) -> set[str]:
+    """Ids of sessions that exist in both plans and differ in date, time, venue, teacher, title or attendance."""
+    before = {s.id: _what_people_see(s) for s in previous.sessions}
+    return {s.id for s in plan.sessions if s.id in before and before[s.id] != _what_people_see(s)}
+
+
+def sequences(plan: Plan, previous: Plan | None = None, base: dict[str, int] | None = None) -> dict[str, int]:
+    """SEQUENCE of each session's event.
+
+    A session starts at ``base`` (0: the plan keeps no history of earlier exports) and gets
+    one more when it changed against ``previous``, the plan the last feeds were made from.
+    So a first export says 0 and a re-plan exported with ``--previous`` says 1 for every
+    session that moved: enough for a phone to replace the old event. Once plan history
+    exists, pass the earlier counts as ``base`` to keep SEQUENCE growing over many re-plans.
+    """
+    base = base or {}
+    changed = changed_sessions(plan, previous) if previous else set()
+    return {s.id: base.get(s.id, 0) + (1 if s.id in changed else 0) for s in plan.sessions}
+
+
+def _description(s: SessionView, view: PlanView) -> str:
+    lang = view.lang
+    lines = [
+        f"{t('r.session', lang)}: {s.id}{t('r.paren', lang, x=s.type_name)}",
+        f"{t('r.time', lang)}: {s.time_name} {s.clock}",
+        f"{t('r.venue', lang)}: {s.venue.name}" + (t("r.paren", lang, x=t("r.online", lang)) if s.online else ""),
+        f"{t('r.instructor', lang)}: {s.teacher(lang)}",
+    ]
+    if s.departments:
+        lines.append(f"{t('x.departments', lang)}: {view.join(d.name for d in s.departments)}")
+    if s.communities:
+        lines.append(f"{t('r.attending', lang)}: {view.join(f'{c.name} {c.attendees}' for c in s.communities)}")
+    lines.append(f"{t('r.headcount', lang)}: {s.headcount}")
+    lines.append(t("x.cancel_hint", lang, id=s.id))
+    return "\n".join(lines)
+
+
+def ics_feed(view: PlanView, sessions: Iterable[SessionView], title: str, seqs: dict[str, int], stamp: dt.datetime) -> bytes:
+    """One VCALENDAR with a VTIMEZONE for Asia/Shanghai and a VEVENT per session."""
+    sc = view.scenario
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//scheduler {__version__}//社区点单-部门送餐//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", TIMEZONE)
+    first = dt.date(sc.plan.start.year, 1, 1)
+    last = dt.date(sc.plan.end.year + 2, 1, 1)
+    cal.add_component(icalendar.Timezone.from_tzid(TIMEZONE, first_date=first, last_date=last))
+    for s in sessions:
+        ev = icalendar.Event()
+        ev.add("uid", event_uid(s.id, view.plan))
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", seqs.get(s.id, 0))
+        ev.add("dtstart", s.starts_at)
+        ev.add("dtend", s.ends_at)
+        ev.add("summary", s.title)
+        ev.add("location", s.venue.name)
+        ev.add("description", _description(s, view))
+        ev.add("categories", [s.type_name])
+        ev.add("status", "CONFIRMED")
+        ev.add("transp", "OPAQUE")
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def write_ics(
+    plan: Plan, out_dir: Path, lang: str = "zh", previous: Plan | None = None, now: dt.datetime | None = None
+) -> list[Path]:
+    """Feeds for everyone, for each community (sessions it attends or hosts) and each department."""
+    view = plan_view(plan, lang)
+    seqs = sequences(plan, previous)
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    name = view.scenario.plan.name
+    folder = out_dir / "ics"
+    folder.mkdir(parents=True, exist_ok=True)
+    feeds: list[tuple[str, str, list[SessionView]]] = [("all", t("x.all", lang), view.sessions)]
+    feeds += [(f"community-{c.id}", c.name, view.for_community(c.id)) for c in view.scenario.communities]
+    feeds += [(f"department-{d.id}", d.name, view.for_department(d.id)) for d in view.scenario.departments]
+    written = []
+    for stem, who, sessions in feeds:
+        path = folder / f"{stem}.ics"
+        path.write_bytes(ics_feed(view, sessions, f"{name} · {who}", seqs, stamp))
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def session_table(view: PlanView) -> tuple[list[str], list[list]]:
+    lang = view.lang
+    header = [
+        t("r.session", lang),
+        t("r.date", lang),
+        t("r.weekday", lang),
+        t("r.time", lang),
+        t("x.start", lang),
+        t("x.end", lang),
+        t("r.type", lang),
+        t("r.title", lang),
+        t("x.offering", lang),
+        t("r.venue", lang),
+        t("r.instructor", lang),
+        t("x.departments", lang),
+        t("r.host", lang),
+        t("r.attending", lang),
+        t("r.headcount", lang),
+    ]
+    rows = []
+    for s in view.sessions:
+        rows.append(
+            [
+                s.id,
+                s.date,
+                s.weekday,
+                s.time_name,
+                f"{s.start:%H:%M}",
+                f"{s.end:%H:%M}",
+                s.type_name,
+                s.title,
+                s.offering,
+                s.venue.name,
+                s.teacher(lang),
+                view.join(d.name for d in s.departments),
+                s.host.name if s.host else "",
+                view.join(f"{c.name} {c.attendees}" for c in s.communities),
+                s.headcount,
+            ]
+        )
+    return header, rows
+
+
+def order_table(view: PlanView) -> tuple[list[str], list[list]]:
+    lang = view.lang
+    header = [
+        t("r.order", lang),
+        t("r.community", lang),
+        t("r.title", lang),
+        t("r.type", lang),
+        t("r.attendees", lang),
+        t("r.roles", lang),
+        t("r.priority", lang),
+        t("x.preferred", lang),
+        t("r.outcome", lang),
+        t("r.session", lang),
+        t("r.date", lang),
+        t("x.reason_code", lang),
+        t("r.reason", lang),
+    ]
+    rows = []
+    for o in view.outcomes:
+        s = o.session
+        rows.append(
+            [
+                o.order.id,
+                o.community.name,
+                o.offering_title,
+                o.type_name,
+                o.order.attendees,
+                view.join(o.order.roles),
+                o.order.priority,
+                view.join(str(m) for m in o.order.preferred_months),
+                t("r.status_met" if o.met else "r.status_unmet", lang),
+                s.id if s else "",
+                s.date if s else "",
+                o.reason,
+                o.message,
+            ]
+        )
+    return header, rows
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(neutralise(value))
+
+
+def write_csv(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
+    view = plan_view(plan, lang)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, (header, rows) in (("sessions", session_table(view)), ("orders", order_table(view))):
+        path = out_dir / f"{stem}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([_csv_cell(h) for h in header])
+            w.writerows([_csv_cell(v) for v in row] for row in rows)
+        written.append(path)
+    return written
+
+
+def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
+    ws = wb.create_sheet(title)
+    ws.append([neutralise(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([neutralise(v) for v in row])
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, whatever it starts with
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    for i, h in enumerate(header, 1):
+        longest = max([len(str(h))] + [len(str(row[i - 1])) for row in rows])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 1.6 + 2))
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def write_xlsx(plan: Plan, out_dir: Path, lang: str = "zh") -> Path:
+    view = plan_view(plan, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, t("x.sessions", lang), *session_table(view))
+    _sheet(wb, t("x.orders", lang), *order_table(view))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "plan.xlsx"
+    wb.save(path)
+    return path
+
+
+def export(
+    plan: Plan,
+    out_dir: Path,
+    formats: Iterable[str] = FORMATS,
+    lang: str = "zh",
+    previous: Plan | None = None,
+    now: dt.datetime | None = None,
+) -> list[Path]:
+    """Write the chosen formats under ``out_dir``; return the files written."""
+    written: list[Path] = []
+    for fmt in dict.fromkeys(formats):
+        if fmt == "ics":
+            written += write_ics(plan, out_dir, lang, previous, now)
+        elif fmt == "xlsx":
+            written.append(write_xlsx(plan, out_dir, lang))
+        elif fmt == "csv":
+            written += write_csv(plan, out_dir, lang)
+        else:
+            raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return written
