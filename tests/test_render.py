@@ -1,0 +1,244 @@
+"""The calendars as their readers use them: every session is where its people look for it,
+unmet orders say why, hostile names stay text, and every link leads somewhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from calendar_data import FORMULA, SCRIPT, crowded_plan, tiny_plan
+from click.testing import CliRunner
+
+from scheduler.cli import main
+from scheduler.planfile import plan_json
+from scheduler.render import REPO_TEMPLATES, TEMPLATES, build_pages, make_environment, render_site
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def crowded_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    render_site(crowded_plan(), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("tiny")
+    render_site(tiny_plan(), out)
+    return out
+
+
+def _departments(s, plan) -> set[str]:
+    teachers = {i.id: d.id for d in plan.scenario.snapshot.departments for i in d.instructors}
+    return set(s.departments) | ({teachers[s.instructor]} if s.instructor in teachers else set())
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_the_loader_finds_every_template():
+    env = make_environment()
+    for name in TEMPLATES:
+        source, _, _ = env.loader.get_source(env, name)
+        assert source.strip(), name
+
+
+def test_every_template_file_is_known_to_the_renderer():
+    on_disk = {p.name for p in REPO_TEMPLATES.iterdir() if p.suffix in (".html", ".css")}
+    assert on_disk == set(TEMPLATES)
+
+
+# --------------------------------------------------------------------------- sessions where people look
+
+
+@pytest.mark.parametrize("which", ["tiny", "crowded"])
+def test_every_session_is_on_its_month_page_in_its_day_cell(which, request):
+    plan = tiny_plan() if which == "tiny" else crowded_plan()
+    site = request.getfixturevalue(f"{which}_site")
+    assert plan.sessions
+    for s in plan.sessions:
+        page = soup(site / "months" / f"{s.date:%Y-%m}.html")
+        chip = page.select_one(f'.chip[data-session="{s.id}"]')
+        assert chip is not None, s.id
+        assert chip.find_parent("td")["data-date"] == s.date.isoformat()
+        assert s.id in chip.get_text() and s.title in chip.get_text()
+
+
+@pytest.mark.parametrize("which", ["tiny", "crowded"])
+def test_every_session_is_on_the_pages_of_its_communities_departments_and_venue(which, request):
+    plan = tiny_plan() if which == "tiny" else crowded_plan()
+    site = request.getfixturevalue(f"{which}_site")
+    for s in plan.sessions:
+        communities = {a.community for a in s.attendance} | ({s.host} if s.host else set())
+        pages = [f"communities/{c}.html" for c in communities]
+        pages += [f"departments/{d}.html" for d in _departments(s, plan)]
+        pages.append(f"venues/{s.venue}.html")
+        assert len(pages) >= 2, s.id
+        for name in pages:
+            row = soup(site / name).select_one(f'table.sessions tr[data-session="{s.id}"]')
+            assert row is not None, f"{s.id} missing from {name}"
+
+
+def test_a_community_page_lists_only_its_own_sessions_in_date_order(crowded_site):
+    plan = crowded_plan()
+    for c in plan.scenario.snapshot.communities:
+        mine = [s for s in plan.sessions if c.id in {a.community for a in s.attendance} | {s.host}]
+        rows = soup(crowded_site / "communities" / f"{c.id}.html").select("table.sessions tr[data-session]")
+        assert [r["data-session"] for r in rows] == [s.id for s in sorted(mine, key=lambda s: (s.date, s.id))]
+
+
+def test_a_community_page_shows_each_order_met_or_not_with_the_reason(crowded_site, tiny_site):
+    for plan, site in ((crowded_plan(), crowded_site), (tiny_plan(), tiny_site)):
+        assert plan.unmet, "the test plans leave an order unmet on purpose"
+        met = {o: s.id for s in plan.sessions for a in s.attendance for o in a.orders}
+        for order in plan.scenario.snapshot.orders:
+            row = soup(site / "communities" / f"{order.community}.html").select_one(f'tr[data-order="{order.id}"]')
+            assert row is not None, order.id
+            if order.id in met:
+                assert "met" in row["class"] and met[order.id] in row.get_text()
+        for u in plan.unmet:
+            row = soup(site / "communities" / f"{u.community}.html").select_one(f'tr[data-order="{u.order}"]')
+            assert "unmet" in row["class"]
+            assert row.select_one(".reason").get_text(strip=True) == u.message
+
+
+def test_the_index_lists_unmet_orders_with_reasons_and_the_solver_status(crowded_site):
+    plan = crowded_plan()
+    page = soup(crowded_site / "index.html")
+    rows = page.select("#unmet tr[data-order]")
+    assert [r["data-order"] for r in rows] == [u.order for u in plan.unmet]
+    assert "报名400人" in page.select_one('#unmet tr[data-order="O-NOPE"] .reason').get_text()
+    assert plan.solver.status in page.select_one("#solver").get_text()
+    assert len(page.select("#types tbody tr")) == 5  # four types and the total
+    bars = page.select("#orders-met svg .chart-row")
+    assert len(bars) == len({o.community for o in plan.scenario.snapshot.orders})
+
+
+# --------------------------------------------------------------------------- calendar facts
+
+
+def test_holidays_make_up_days_and_blackouts_are_marked(crowded_site):
+    sep = soup(crowded_site / "months" / "2026-09.html")
+    octo = soup(crowded_site / "months" / "2026-10.html")
+    cell = lambda page, day: page.select_one(f'td[data-date="{day}"]')  # noqa: E731
+    assert "makeup" in cell(sep, "2026-09-20")["class"]  # Sunday 20 Sep: 调休 working day
+    assert cell(sep, "2026-09-20").select_one(".makeup-flag").get_text() == "班"
+    assert "holiday" in cell(octo, "2026-10-01")["class"]
+    assert cell(octo, "2026-10-01").select_one(".holiday-flag").get_text() == "休"
+    assert "国庆节" in cell(octo, "2026-10-01").get_text()
+    assert "makeup" in cell(octo, "2026-10-10")["class"]  # Saturday 10 Oct works
+    assert "blackout" in cell(sep, "2026-09-10")["class"]
+    assert "换届选举" in sep.select_one(".legend .blackouts").get_text()
+    assert len(sep.select(".legend .chip-key")) == 4
+
+
+def test_the_year_page_has_twelve_months_with_each_session_day_marked(crowded_site):
+    plan = crowded_plan()
+    page = soup(crowded_site / "year.html")
+    assert len(page.select(".mini-month")) == 12
+    for s in plan.sessions:
+        day = page.select_one(f'.mini-month td[data-date="{s.date.isoformat()}"]')
+        assert day.select_one(f".mark.t-{s.type.value}") is not None, s.id
+    assert page.select_one('td[data-date="2026-10-01"]')["class"].count("holiday") == 1
+    assert "makeup" in page.select_one('td[data-date="2026-09-20"]')["class"]
+
+
+def test_chips_show_time_venue_teacher_and_communities(tiny_site):
+    plan = tiny_plan()
+    sc = plan.scenario.snapshot
+    venues = {v.id: v.name for v in sc.venues}
+    for s in plan.sessions:
+        chip = soup(tiny_site / "months" / f"{s.date:%Y-%m}.html").select_one(f'.chip[data-session="{s.id}"]')
+        text = chip.get_text(" ", strip=True)
+        assert venues[s.venue] in text
+        assert {"morning": "上午", "afternoon": "下午", "evening": "晚上"}[s.slots[0].value] in text or "全天" in text
+        assert f"t-{s.type.value}" in chip["class"] and chip.select_one(".mark").get_text()  # glyph for B/W
+
+
+# --------------------------------------------------------------------------- hostile names, languages, links
+
+
+def test_hostile_names_are_escaped_everywhere(crowded_site):
+    pages = list(crowded_site.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        page = soup(path)
+        assert page.find("script") is None, path
+        assert SCRIPT not in str(page).replace(SCRIPT.replace("<", "&lt;").replace(">", "&gt;"), ""), path
+    community = soup(crowded_site / "communities" / "c10.html")
+    assert community.select_one("h1").get_text() == SCRIPT  # shown as text, exactly
+    assert FORMULA in soup(crowded_site / "months" / "2026-09.html").get_text()
+
+
+def test_chinese_by_default_and_english_on_request(tmp_path, tiny_site):
+    zh = soup(tiny_site / "index.html")
+    assert zh.html["lang"] == "zh-CN" and zh.meta["charset"] == "utf-8"
+    assert "未满足的点单" in zh.get_text()
+    render_site(tiny_plan(), tmp_path, "en")
+    en = soup(tmp_path / "index.html")
+    assert en.html["lang"] == "en"
+    headings = [h.get_text() for h in en.select("h2")]
+    assert any(h.startswith("Unmet orders") for h in headings) and "Orders met per community" in headings
+    assert soup(tmp_path / "months" / "2026-03.html").select_one("h1").get_text() == "March 2026"
+    reason = en.select_one("#unmet .reason").get_text()
+    assert reason and not any("\u4e00" <= ch <= "\u9fff" for ch in reason)  # rebuilt in English
+    assert "山厦社区" in soup(tmp_path / "communities" / "shanxia.html").get_text()  # names are data
+
+
+def test_every_link_of_every_page_leads_to_a_file(crowded_site):
+    pages = {path.resolve(): soup(path) for path in crowded_site.rglob("*.html")}
+    checked = 0
+    for path, page in pages.items():
+        for tag in page.select("a[href], link[href]"):
+            href = urlsplit(tag["href"])
+            assert not href.scheme and not href.netloc, tag["href"]
+            target = (path.parent / unquote(href.path)).resolve()
+            assert target.is_file(), f"{path.name}: {tag['href']}"
+            if href.fragment:
+                assert pages[target].find(id=href.fragment) is not None, f"{path.name}: {tag['href']}"
+            checked += 1
+    assert checked > 100
+
+
+def test_the_index_links_to_every_page(crowded_site):
+    links = {a["href"] for a in soup(crowded_site / "index.html").select("a[href]")}
+    pages = {p.path for p in build_pages(crowded_plan())} - {"index.html"}
+    assert pages <= links
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_schedule_render_writes_the_site(tmp_path):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan_json(tiny_plan()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(plan_file), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert "index.html" in result.output
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "calendar.css").is_file()
+
+
+@pytest.mark.parametrize("content", [None, "{not json", json.dumps({"sessions": []})])
+def test_schedule_render_names_a_bad_plan_file_and_exits_2(tmp_path, content):
+    plan_file = tmp_path / "plan.json"
+    if content is not None:
+        plan_file.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(plan_file), "--out", str(tmp_path / "site")])
+    assert result.exit_code == 2
+    assert str(plan_file) in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("command", ["render", "export"])
+def test_help_has_an_example(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"schedule {command} " in result.output.split("xample", 1)[-1]
