@@ -247,6 +247,11 @@ class TypeRow:
     def ok(self) -> bool:
         return self.min <= self.count <= self.max
 
+    def bar(self, total: int) -> float:
+        """Width of the bar in % of the type's maximum (of the year's total when unlimited)."""
+        top = self.max if self.max < 1000 else total
+        return round(100 * min(self.count, top) / max(top, 1), 1)
+
 
 @dataclass
 class ChartBar:
