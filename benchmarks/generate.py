@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import random
 import sys
 from collections import Counter
@@ -57,40 +56,117 @@ PLACE_CHARS = (
 SURNAMES = "陈林黄张李王吴刘蔡杨许郑谢郭洪曾邱廖赖周徐苏叶庄吕江何罗高潘朱钟彭游詹胡施沈余卢梁赵颜柯翁魏孙戴方宋邓"
 GIVEN = "志伟建华国强明辉丽娟海峰晓燕永坚广文红梅振嘉欣思远雅琪俊杰慧敏东立新文斌静怡平琳少军庆芳婷涛勇宇鹏飞雪玲"
 DEPARTMENTS = [
-    ("dangjian", "党建办"), ("dangqun", "党群服务中心"), ("minzheng", "民政办"), ("chengguan", "城管办"),
-    ("yingji", "应急管理办"), ("pingan", "平安建设办"), ("sifa", "司法所"), ("gonggong", "公共服务办"),
-    ("jingji", "经济服务办"), ("guitu", "规划土地监察队"), ("laodong", "劳动办"), ("weijian", "卫健办"),
-    ("shequ", "社区工作办"), ("zonghe", "综合办"), ("caizheng", "财政办"), ("zhujian", "住建办"),
-    ("shuiwu", "环保水务办"), ("wenhua", "文化站"), ("tuiyi", "退役军人服务站"), ("xinfang", "信访办"),
-    ("wangge", "网格管理中心"), ("tongji", "统计站"),
+    ("dangjian", "党建办"),
+    ("dangqun", "党群服务中心"),
+    ("minzheng", "民政办"),
+    ("chengguan", "城管办"),
+    ("yingji", "应急管理办"),
+    ("pingan", "平安建设办"),
+    ("sifa", "司法所"),
+    ("gonggong", "公共服务办"),
+    ("jingji", "经济服务办"),
+    ("guitu", "规划土地监察队"),
+    ("laodong", "劳动办"),
+    ("weijian", "卫健办"),
+    ("shequ", "社区工作办"),
+    ("zonghe", "综合办"),
+    ("caizheng", "财政办"),
+    ("zhujian", "住建办"),
+    ("shuiwu", "环保水务办"),
+    ("wenhua", "文化站"),
+    ("tuiyi", "退役军人服务站"),
+    ("xinfang", "信访办"),
+    ("wangge", "网格管理中心"),
+    ("tongji", "统计站"),
 ]
 ZONES = "东南西北中"
 PEER_TOPICS = [
-    "消防安全与三防应急", "安全生产检查实务", "燃气安全与“九小场所”隐患排查", "防汛抢险应急演练", "社会救助政策解读",
-    "养老服务与高龄津贴经办", "人民调解实务", "《民法典》常见纠纷法律要点", "城市容貌提升与“门前三包”", "垃圾分类督导实务",
-    "校园周边交通安全", "反诈宣传进楼栋", "网格员巡查采集与事件上报", "出租屋与流动人口管理", "企业服务“事交我办”",
-    "楼宇经济与招商稳商", "劳动纠纷调处与欠薪预警", "就业帮扶与技能补贴政策", "健康教育与慢病管理", "应急救护实操",
-    "登革热防控与爱国卫生运动", "家门口的AI夜校", "志愿服务与党群阵地运营", "政务新媒体与舆情应对", "党务工作实务",
-    "查违实务与违建巡查", "城市更新与土地整备政策", "民生诉求办理与“一网统管”", "社区文体活动策划", "社区工作台账与减负规范",
+    "消防安全与三防应急",
+    "安全生产检查实务",
+    "燃气安全与“九小场所”隐患排查",
+    "防汛抢险应急演练",
+    "社会救助政策解读",
+    "养老服务与高龄津贴经办",
+    "人民调解实务",
+    "《民法典》常见纠纷法律要点",
+    "城市容貌提升与“门前三包”",
+    "垃圾分类督导实务",
+    "校园周边交通安全",
+    "反诈宣传进楼栋",
+    "网格员巡查采集与事件上报",
+    "出租屋与流动人口管理",
+    "企业服务“事交我办”",
+    "楼宇经济与招商稳商",
+    "劳动纠纷调处与欠薪预警",
+    "就业帮扶与技能补贴政策",
+    "健康教育与慢病管理",
+    "应急救护实操",
+    "登革热防控与爱国卫生运动",
+    "家门口的AI夜校",
+    "志愿服务与党群阵地运营",
+    "政务新媒体与舆情应对",
+    "党务工作实务",
+    "查违实务与违建巡查",
+    "城市更新与土地整备政策",
+    "民生诉求办理与“一网统管”",
+    "社区文体活动策划",
+    "社区工作台账与减负规范",
     "居民议事会议事规则",
 ]
 VARIANTS = ["", "（进阶）", "（案例研讨）", "（政策解读）", "（实操演练）", "（专题）"]
 SECRETARY_TOPICS = [
-    "头雁领航：作风建设", "案例工作坊：城中村治理", "案例工作坊：园区党建与企业服务", "经验擂台赛：治理“金点子”",
-    "案例工作坊：“一老一小”幸福社区", "经验擂台赛：物业小区矛盾化解", "新一届“两委”履职第一课", "支部书记课堂：组织生活会",
-    "案例工作坊：党员积分制管理", "良策“金点子”转化为治理工具包", "经验擂台赛：党建引领“村BA”",
+    "头雁领航：作风建设",
+    "案例工作坊：城中村治理",
+    "案例工作坊：园区党建与企业服务",
+    "经验擂台赛：治理“金点子”",
+    "案例工作坊：“一老一小”幸福社区",
+    "经验擂台赛：物业小区矛盾化解",
+    "新一届“两委”履职第一课",
+    "支部书记课堂：组织生活会",
+    "案例工作坊：党员积分制管理",
+    "良策“金点子”转化为治理工具包",
+    "经验擂台赛：党建引领“村BA”",
 ]
 COMMUNITY_TOPICS = [
-    "现场观摩", "儿童友好空间建设经验交流", "“一老一小”服务阵地观摩", "园区党建联盟与企业服务站", "古村活化与文化传承现场教学",
-    "老墟镇更新与商圈治理现场教学", "城中村消防安全整治经验", "“红色物业”共建小区", "民生微实事项目运作", "“网格+智慧巡查”",
-    "邻里中心与居民议事", "垃圾分类示范小区现场观摩",
+    "现场观摩",
+    "儿童友好空间建设经验交流",
+    "“一老一小”服务阵地观摩",
+    "园区党建联盟与企业服务站",
+    "古村活化与文化传承现场教学",
+    "老墟镇更新与商圈治理现场教学",
+    "城中村消防安全整治经验",
+    "“红色物业”共建小区",
+    "民生微实事项目运作",
+    "“网格+智慧巡查”",
+    "邻里中心与居民议事",
+    "垃圾分类示范小区现场观摩",
 ]
 DEPARTMENT_TOPICS = [
-    "联勤联动联合处置", "政策衔接与事务协同", "诉调对接与矛盾纠纷多元化解", "阵地标准化建设", "服务与监管协同",
-    "联合执法流程", "突发事件协同处置",
+    "联勤联动联合处置",
+    "政策衔接与事务协同",
+    "诉调对接与矛盾纠纷多元化解",
+    "阵地标准化建设",
+    "服务与监管协同",
+    "联合执法流程",
+    "突发事件协同处置",
 ]
-ROLES = ["安全员", "网格员", "楼栋长", "社工", "调解员", "两委委员", "民政专干", "党务专干", "企业服务专员", "劳动保障协管员",
-         "社康联络员", "城管协管员", "查违协管员", "宣传专干", "居民小组长"]
+ROLES = [
+    "安全员",
+    "网格员",
+    "楼栋长",
+    "社工",
+    "调解员",
+    "两委委员",
+    "民政专干",
+    "党务专干",
+    "企业服务专员",
+    "劳动保障协管员",
+    "社康联络员",
+    "城管协管员",
+    "查违协管员",
+    "宣传专干",
+    "居民小组长",
+]
 VISIT_ROLES = ["两委委员", "党务专干", "社工", "网格员"]
 
 
@@ -126,7 +202,7 @@ def _months_window(rng: random.Random, outdoor: bool) -> list[int]:
     allowed = [m for m in range(1, 13) if m not in BUSY_MONTHS and not (outdoor and m in OUTDOOR_SEASON)]
     k = rng.randint(3, 5)
     start = rng.randrange(len(allowed) - k + 1)
-    return allowed[start:start + k]
+    return allowed[start : start + k]
 
 
 def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
@@ -136,8 +212,8 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
     rng = random.Random(f"pinghu-x{scale}-{seed}")
     names = _Names(rng)
     n_comm = max(3, round(COMMUNITIES * scale))
-    n_dept = max(4, round(15 * scale ** 0.6))  # 15 at scale 1, 60 at scale 10
-    n_street_venues = max(3, round(5 * scale ** 0.7))  # 5 at scale 1, 25 at scale 10
+    n_dept = max(4, round(15 * scale**0.6))  # 15 at scale 1, 60 at scale 10
+    n_street_venues = max(3, round(5 * scale**0.7))  # 5 at scale 1, 25 at scale 10
     n_off = {t: max(2, round(k * scale)) for t, k in OFFERINGS.items()}
 
     # ---------------------------------------------------------------- plan
@@ -179,7 +255,11 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
         departments.append({"id": did, "name": name, "instructors": []})
     # 党建办-like departments (every 22nd, i.e. one per zone) hold the tiered secretaries (头雁工程).
     party = [d for d in departments if d["id"].startswith("dangjian")]
-    n_tier = {"street": max(1, round(1 * scale ** 0.5)), "community": max(3, round(4 * scale)), "branch": max(1, round(1.5 * scale))}
+    n_tier = {
+        "street": max(1, round(1 * scale**0.5)),
+        "community": max(3, round(4 * scale)),
+        "branch": max(1, round(1.5 * scale)),
+    }
     seq = Counter()
     teacher_of: dict[str, str] = {}  # community-tier instructor -> community whose secretary they are
     for tier, k in n_tier.items():
@@ -192,13 +272,17 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
                 ins["name"] = c["secretary"]
                 teacher_of[ins["id"]] = c["id"]
             if rng.random() < 0.15:
-                ins["unavailable"] = [_span(rng, 1, 11, rng.choice([5, 5, 12, 19]), rng.choice(["出席区两会", "外出学习", "上级督导检查"]))]
+                ins["unavailable"] = [
+                    _span(rng, 1, 11, rng.choice([5, 5, 12, 19]), rng.choice(["出席区两会", "外出学习", "上级督导检查"]))
+                ]
             d["instructors"].append(ins)
     for d in departments:
         for j in range(rng.choice([1, 2, 2, 2, 3])):
             ins = {"id": f"{d['id']}-{j + 1}", "name": names.person()}  # staff, no tier
             if rng.random() < 0.12:
-                ins["unavailable"] = [_span(rng, 1, 11, rng.choice([1, 5, 12, 19]), rng.choice(["三防值班备勤", "出庭", "区集训"]))]
+                ins["unavailable"] = [
+                    _span(rng, 1, 11, rng.choice([1, 5, 12, 19]), rng.choice(["三防值班备勤", "出庭", "区集训"]))
+                ]
             d["instructors"].append(ins)
         r = rng.random()
         if d in party:
@@ -214,21 +298,32 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
     # ---------------------------------------------------------------- venues
     venues = []
     for i in range(n_street_venues):
-        v = {"id": f"v-st{i + 1:02d}", "name": f"街道{names.place()}{rng.choice(['报告厅', '多功能室', '党校教室', '会议室', '培训基地'])}",
-             "capacity": rng.choice([40, 60, 60, 80, 100, 200])}
+        v = {
+            "id": f"v-st{i + 1:02d}",
+            "name": f"街道{names.place()}{rng.choice(['报告厅', '多功能室', '党校教室', '会议室', '培训基地'])}",
+            "capacity": rng.choice([40, 60, 60, 80, 100, 200]),
+        }
         if rng.random() < 0.15:
-            v["unavailable"] = [_span(rng, 1, 11, rng.choice([1, 5, 12]), rng.choice(["街道年度工作会议", "教室改造", "上级会议借用"]))]
+            v["unavailable"] = [
+                _span(rng, 1, 11, rng.choice([1, 5, 12]), rng.choice(["街道年度工作会议", "教室改造", "上级会议借用"]))
+            ]
         venues.append(v)
     street_venues = [v["id"] for v in venues]
     venues.append({"id": "v-online", "name": "良策平台直播间", "capacity": 500, "owner": "street", "online": True})
     venues_of: dict[str, list[str]] = {}
     for c in communities:
         vid = f"v-{c['id']}"
-        venues.append({"id": vid, "name": c["name"] + "党群服务中心", "capacity": rng.choice([40, 50, 60, 70, 80, 100]), "owner": c["id"]})
+        venues.append(
+            {"id": vid, "name": c["name"] + "党群服务中心", "capacity": rng.choice([40, 50, 60, 70, 80, 100]), "owner": c["id"]}
+        )
         venues_of[c["id"]] = [vid]
         if rng.random() < 0.2:  # a second site: a plaza or park
-            v2 = {"id": f"v-{c['id']}-site", "name": c["name"] + rng.choice(["文化广场", "邻里中心", "产业园区服务站"]),
-                  "capacity": rng.choice([80, 100, 120]), "owner": c["id"]}
+            v2 = {
+                "id": f"v-{c['id']}-site",
+                "name": c["name"] + rng.choice(["文化广场", "邻里中心", "产业园区服务站"]),
+                "capacity": rng.choice([80, 100, 120]),
+                "owner": c["id"],
+            }
             if rng.random() < 0.3:
                 v2["unavailable"] = [_span(rng, 4, 11, 5, "社区邻里文化节")]
             venues.append(v2)
@@ -244,7 +339,14 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
         if (mentor, learner) in used:
             continue
         used.add((mentor, learner))
-        pairs.append({"id": f"pr-{len(pairs) + 1:03d}", "mentor": mentor, "learner": learner, "attendees": rng.choice([8, 10, 12, 12, 16, 20])})
+        pairs.append(
+            {
+                "id": f"pr-{len(pairs) + 1:03d}",
+                "mentor": mentor,
+                "learner": learner,
+                "attendees": rng.choice([8, 10, 12, 12, 16, 20]),
+            }
+        )
 
     def max_runs() -> int:
         return rng.choices(*MAX_RUNS)[0]
@@ -255,9 +357,14 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
     for i in range(n_off["secretary"]):
         audience = "branch" if rng.random() < 0.2 else "community"
         ok = [i_ for i_, t in tiered.items() if audience == "branch" or t != "branch"]
-        o = {"id": f"s{i + 1:03d}", "title": rng.choice(SECRETARY_TOPICS) + f"（{i + 1}）", "type": "secretary",
-             "instructors": sorted(rng.sample(ok, rng.choice([1, 1, 2, 2, 3]))), "capacity": rng.choice([30, 40, 40]),
-             "max_runs": max_runs()}
+        o = {
+            "id": f"s{i + 1:03d}",
+            "title": rng.choice(SECRETARY_TOPICS) + f"（{i + 1}）",
+            "type": "secretary",
+            "instructors": sorted(rng.sample(ok, rng.choice([1, 1, 2, 2, 3]))),
+            "capacity": rng.choice([30, 40, 40]),
+            "max_runs": max_runs(),
+        }
         if audience == "branch":
             o["audience_tier"] = "branch"
         if rng.random() < 0.15:
@@ -279,7 +386,11 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
             o["format"] = fmt
         if duration != "half_day":
             o["duration"] = duration
-        o["capacity"] = rng.choice([200, 300]) if fmt == "online" else rng.choice([40, 60, 60, 80, 120] if fmt == "hybrid" else [40, 60, 60, 80])
+        o["capacity"] = (
+            rng.choice([200, 300])
+            if fmt == "online"
+            else rng.choice([40, 60, 60, 80, 120] if fmt == "hybrid" else [40, 60, 60, 80])
+        )
         if fmt == "offline" and rng.random() < 0.15:
             o["min_attendees"] = rng.choice([10, 15])
         o["max_runs"] = max_runs()
@@ -314,8 +425,14 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
     mentor_of = {p["id"]: p["mentor"] for p in pairs}
     for i in range(n_off["department"]):
         pid = pair_ids[i] if i < len(pair_ids) else rng.choice(pair_ids)
-        o = {"id": f"d{i + 1:03d}", "title": rng.choice(DEPARTMENT_TOPICS) + f"（{i + 1}）", "type": "department", "pair": pid,
-             "capacity": 30, "max_runs": max_runs()}
+        o = {
+            "id": f"d{i + 1:03d}",
+            "title": rng.choice(DEPARTMENT_TOPICS) + f"（{i + 1}）",
+            "type": "department",
+            "pair": pid,
+            "capacity": 30,
+            "max_runs": max_runs(),
+        }
         if rng.random() < 0.3:
             o["duration"] = "full_day"
         if rng.random() < 0.15:
@@ -335,8 +452,11 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
         cid = c["id"]
         for kind, (lo, hi) in ORDER_COUNTS.items():
             k = rng.randint(lo, hi)
-            allowed = [o for o in by_type[kind] if o.get("host") != cid
-                       and not (o.get("instructors") and {teacher_of.get(i) for i in o["instructors"]} == {cid})]
+            allowed = [
+                o
+                for o in by_type[kind]
+                if o.get("host") != cid and not (o.get("instructors") and {teacher_of.get(i) for i in o["instructors"]} == {cid})
+            ]
             picked = []
             for _ in range(min(k, len(allowed))):
                 # popular items are likelier, and so are items few communities have ordered so far
@@ -387,8 +507,14 @@ def _order(rng: random.Random, oid: str, community: dict, offering: dict) -> dic
             high = min(high, 20)
         attendees = rng.randint(low, max(low, high))
     attendees = min(attendees, offering["capacity"])
-    order = {"id": oid, "community": community["id"], "offering": offering["id"], "attendees": attendees, "roles": roles,
-             "priority": rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 3, 2])[0]}
+    order = {
+        "id": oid,
+        "community": community["id"],
+        "offering": offering["id"],
+        "attendees": attendees,
+        "roles": roles,
+        "priority": rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 3, 2])[0],
+    }
     if rng.random() < 0.5:
         months = offering.get("months") or list(range(1, 13))
         months = [m for m in months if m not in BUSY_MONTHS and not (offering.get("outdoor") and m in OUTDOOR_SEASON)]
@@ -475,12 +601,17 @@ def main(argv: list[str] | None = None) -> int:
         rep = capacity_report(data)
         counts = {k: len(v) for k, v in data.items() if isinstance(v, list)}
         n_ins = sum(len(d["instructors"]) for d in data["departments"])
-        print(f"wrote {args.out}: {data['plan']['sessions']['total']} sessions, {counts['communities']} communities, "
-              f"{counts['departments']} departments ({n_ins} instructors), {counts['venues']} venues, "
-              f"{counts['offerings']} offerings, {counts['orders']} orders, {counts['pairs']} pairs", file=sys.stderr)
+        print(
+            f"wrote {args.out}: {data['plan']['sessions']['total']} sessions, {counts['communities']} communities, "
+            f"{counts['departments']} departments ({n_ins} instructors), {counts['venues']} venues, "
+            f"{counts['offerings']} offerings, {counts['orders']} orders, {counts['pairs']} pairs",
+            file=sys.stderr,
+        )
         for t, row in rep.items():
-            print(f"  {t:<10} quota {row['min']}-{row['max']}, {row['offerings']} offerings, up to {row['potential']} sessions",
-                  file=sys.stderr)
+            print(
+                f"  {t:<10} quota {row['min']}-{row['max']}, {row['offerings']} offerings, up to {row['potential']} sessions",
+                file=sys.stderr,
+            )
     return 0
 
 
