@@ -172,7 +172,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     unservable: dict[str, str] = {}
     size_limits: dict[str, int] = {}
     for off in sc.offerings:
-        choices = _choices(sc, off)
+        choices = _choices(sc, off, {o.community for o in orders_by_offering[off.id]})
         venue_cap = max((opt.capacity or 0 for c in choices if c.kind == "venue" for opt in c.options), default=0)
         size_limit = size_limits[off.id] = min(off.capacity, venue_cap)
         servable = []
@@ -320,13 +320,16 @@ def eligible_venues(sc: Scenario, off: Offering) -> list[str]:
     return out
 
 
-def _choices(sc: Scenario, off: Offering) -> list[Choice]:
+def _choices(sc: Scenario, off: Offering, orderers: set[str]) -> list[Choice]:
+    """Instructor and venue options; a community's own venue only if it ordered the offering."""
     venues = {v.id: v for v in sc.venues}
     instructor_options = [Option(instructor_rid(i)) for i in eligible_instructors(sc, off)]
     venue_options = []
     for vid in eligible_venues(sc, off):
         v = venues[vid]
         needs = community_rid(v.owner) if v.owner != "street" and off.type == SessionType.peer else None
+        if needs and v.owner not in orderers:
+            continue
         venue_options.append(Option(venue_rid(vid), capacity=v.capacity, needs_group=needs))
     venue_choice = Choice("venue", venue_options)
     if off.type == SessionType.community:  # the host community teaches its own practice

@@ -19,6 +19,7 @@ literal and the objective is to keep as many of them as possible.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -89,6 +90,8 @@ class Model:
         self.day: dict[str, cp_model.IntVar] = {}  # index into the problem's days
         self.day_range: dict[str, tuple[int, int]] = {}
         self.period: dict[str, cp_model.IntVar] = {}
+        # objective helpers that a solution of an earlier level leaves loose: (var, best value)
+        self.derived: list[tuple[cp_model.IntVar, Callable[[cp_model.CpSolver], int]]] = []
         self.month: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # event -> month -> in it
         self.z: dict[str, dict[tuple[str, str], cp_model.IntVar]] = defaultdict(dict)  # event -> (kind, resource)
         self.y: dict[tuple[str, str], cp_model.IntVar] = {}  # (demand, event)
@@ -306,6 +309,7 @@ class Model:
         served_by_group: dict[str, list] = defaultdict(list)
         wanted: dict[str, int] = defaultdict(int)
         demand_terms, pref_terms = [], []
+        pref_at: dict[str, list] = defaultdict(list)
         for d in p.demands:
             ys = [(eid, self.y[d.id, eid]) for eid in d.events if (d.id, eid) in self.y]
             if not ys:
@@ -321,10 +325,30 @@ class Model:
                         m.add_implication(pm, y)
                         m.add(pm <= sum(months))
                         pref_terms.append(pm)
+                        self.derived.append((pm, lambda s, y=y, ms=months: int(s.value(y) and any(s.value(b) for b in ms))))
+                        pref_at[eid].append((pm, d.preferred_periods))
+        # an event sits in one period: it meets at most the largest group of demands that
+        # share a preferred period (the LP alone would spread the event over periods)
+        for eid, terms in pref_at.items():
+            fans: dict[int, int] = defaultdict(int)
+            for _, periods in terms:
+                for mo in periods:
+                    if mo in self.month[eid]:
+                        fans[mo] += 1
+            best = max(fans.values(), default=0)
+            if best < len(terms):
+                m.add(sum(pm for pm, _ in terms) <= best * self.x[eid])
+            for mo, b in self.month[eid].items():
+                # in period mo, only demands preferring mo count
+                others = [pm for pm, periods in terms if mo not in periods]
+                if others:
+                    m.add(sum(others) == 0).only_enforce_if(b)
         scale = p.fairness_scale
         fair = m.new_int_var(0, scale, "worst_share")
         for g, w in sorted(wanted.items()):
             m.add(fair * w <= scale * sum(served_by_group[g]))
+        shares = [(w, sum(served_by_group[g])) for g, w in sorted(wanted.items())]
+        self.derived.append((fair, lambda s: min((scale * s.value(e) // w for w, e in shares), default=scale)))
         devs = []
         if self.live and p.period_weight:
             lo, hi = self._total_range()
@@ -343,6 +367,7 @@ class Model:
                 m.add(dev >= nm - target)
                 m.add(dev >= target - nm)
                 devs.append(dev)
+                self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
         return {
             "demand": sum(demand_terms),
             "fairness": fair,
@@ -386,6 +411,7 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
     prm.random_seed = opts.seed
     prm.num_workers = max(1, opts.workers)
     prm.cp_model_probing_level = 0  # probing costs seconds in presolve here and found little (measured)
+    prm.linearization_level = 2  # the LP with all constraints proves the levels far sooner (measured)
     if opts.deterministic:
         prm.interleave_search = True
         prm.interleave_batch_size = 8
@@ -397,57 +423,122 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
     return solver
 
 
-def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    model.clear_hints()
-    for i in range(len(model.proto.variables)):
-        v = model.get_int_var_from_proto_index(i)
-        model.add_hint(v, solver.value(v))
+def _hint_from(model: Model, solver: cp_model.CpSolver) -> None:
+    """Hint the next level with this solution, its loose objective helpers tightened
+    (an earlier level leaves e.g. the fairness variable at 0)."""
+    m = model.m
+    values = {i: solver.value(m.get_int_var_from_proto_index(i)) for i in range(len(m.proto.variables))}
+    for var, best in model.derived:
+        values[var.index] = best(solver)
+    m.clear_hints()
+    for i, value in values.items():
+        m.add_hint(m.get_int_var_from_proto_index(i), value)
+
+
+# Levels solved together in one stage are weighted so that one unit of a level outweighs
+# the whole range of the levels after it in that stage (exact lexicographic order).
+STAGES = [("demand",), ("fairness",), ("preferred", "spread")]
+
+
+class _Stage:
+    """One solve: its levels, their weights, and how to read each level back."""
+
+    def __init__(self, names: tuple[str, ...], model: Model, exprs: dict[str, cp_model.LinearExpr]):
+        self.names = names
+        ranges = {"spread": 2 * model._total_range()[1]}  # sessions off target: at most 2 x total
+        self.weights = [1] * len(names)
+        for k in range(len(names) - 2, -1, -1):
+            self.weights[k] = self.weights[k + 1] * (ranges.get(names[k + 1], 0) + 1)
+        self.objective = sum(w * exprs[n] for w, n in zip(self.weights, names))
+
+    def head(self, combined: int) -> int:
+        """The stage's first level from a combined value (later levels are <= 0 or small)."""
+        if len(self.names) == 1:
+            return combined
+        return -(-combined // self.weights[0])
+
+
+def _stop_when_found(solver: cp_model.CpSolver, found: threading.Event, share: float, done: threading.Event) -> None:
+    """Stop the search once ``share`` seconds have passed and some solution exists."""
+    if not done.wait(share):
+        while not done.is_set():
+            if found.is_set():
+                solver.stop_search()
+                return
+            done.wait(0.1)
 
 
 def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
-    """Optimise the levels in order; the result says how far each was proven."""
+    """Optimise the levels in order; the result says how far each was proven.
+
+    Each stage gets an even share of the time left; a stage that has no solution yet
+    when its share is up goes on until it finds one (wall-clock mode), so a hard first
+    level is not starved into returning no plan.
+    """
     opts = opts or SolveOptions()
     began = time.perf_counter()
     model = Model(problem)
     exprs = model.levels()
+    stages = [_Stage(names, model, exprs) for names in STAGES]
     objective: list[int] = []
     bound: list[int] = []
+    solved: list[str] = []
     assignments: list[Assignment] = []
     status = "OPTIMAL"
     spent_det = 0.0
-    for i, name in enumerate(LEVELS):
+    for i, stage in enumerate(stages):
         used = spent_det if opts.deterministic else time.perf_counter() - began
-        budget = (opts.time_limit - used) / (len(LEVELS) - i)
-        model.m.maximize(exprs[name])
-        solver = _parameters(opts, budget)
-        stage_began = time.perf_counter()
+        left = opts.time_limit - used
+        share = left / (len(stages) - i)
+        model.m.maximize(stage.objective)
+        solver = _parameters(opts, share if opts.deterministic else left)
+        found, done = threading.Event(), threading.Event()
 
-        def notify(obj: int, bnd: int, _name=name, _i=i, _t=stage_began) -> None:
+        def notify(obj: int, bnd: int, _stage=stage, _i=i) -> None:
+            found.set()
             if opts.progress:
-                opts.progress(Progress(_name, _i + 1, len(LEVELS), obj, bnd, time.perf_counter() - began))
+                opts.progress(
+                    Progress(
+                        _stage.names[0], _i + 1, len(stages), _stage.head(obj), _stage.head(bnd), time.perf_counter() - began
+                    )
+                )
 
-        code = solver.solve(model.m, _Callback(notify) if opts.progress else None)
+        watchdog = None
+        if not opts.deterministic:
+            watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
+            watchdog.start()
+        code = solver.solve(model.m, _Callback(notify))
+        done.set()
+        if watchdog:
+            watchdog.join()
         spent_det += solver.deterministic_time
         st = STATUS[code]
         if st not in ("OPTIMAL", "FEASIBLE"):
             if i == 0:
-                return Solution(st, [], [], [], LEVELS, time.perf_counter() - began)
-            break  # keep the previous level's solution; lower levels stay unproven
-        value = round(solver.objective_value)
-        bound.append(round(solver.best_objective_bound))
+                return Solution(st, [], [], [], [], time.perf_counter() - began)
+            break  # keep the previous stage's solution; later levels stay unproven
         if st != "OPTIMAL":
             status = "FEASIBLE"
         assignments = model.assignments(solver)
-        # a later level may improve an earlier one that was not proven: read them all again
-        objective = [solver.value(exprs[n]) for n in LEVELS[: i + 1]]
+        solved += stage.names
+        # a later stage may improve an earlier level that was not proven: read them all again
+        objective = [solver.value(exprs[n]) for n in solved]
+        best_bound = round(solver.best_objective_bound)
+        for k, name in enumerate(stage.names):
+            value = solver.value(exprs[name])
+            if st == "OPTIMAL":
+                bound.append(value)
+            elif k == 0:
+                bound.append(stage.head(best_bound))
+            else:
+                bound.append(0)  # a later level of an unproven stage: only its trivial bound (spread <= 0)
+            model.m.add(exprs[name] >= value)
         if opts.progress:
-            notify(value, round(solver.best_objective_bound))
-        model.m.add(exprs[name] >= value)
-        _hint_from(model.m, solver)
-    if len(objective) < len(LEVELS):
+            notify(round(solver.objective_value), best_bound)
+        _hint_from(model, solver)
+    if len(solved) < len(LEVELS):
         status = "FEASIBLE"
-        bound = bound[: len(objective)]
-    return Solution(status, assignments, objective, bound, LEVELS[: len(objective)], time.perf_counter() - began)
+    return Solution(status, assignments, objective, bound, solved, time.perf_counter() - began)
 
 
 def max_kept_rules(problem: Problem, relax: set[str], time_limit: float = 10.0, seed: int = 0) -> tuple[str, list[str]]:

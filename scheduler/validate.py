@@ -344,6 +344,12 @@ def _largest_session(sc: Scenario, off: Offering) -> int:
         and (off.format == Format.online) == v.online
         and (off.type != SessionType.community or v.owner == off.host)
         and (off.type not in (SessionType.secretary, SessionType.department) or v.owner == "street")
+        # a community's own venue hosts a peer session only if that community attends it
+        and (
+            off.type != SessionType.peer
+            or v.owner == "street"
+            or any(o.offering == off.id and o.community == v.owner for o in sc.orders)
+        )
     ]
     return min(off.capacity, max(venues, default=0))
 
