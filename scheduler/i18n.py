@@ -36,7 +36,10 @@ UNMET = {
         "全年没有可安排的时段（受允许月份、停办期或部门/社区不可用日期限制）。",
         "no slot is left in the year (allowed months, blackouts or unavailability).",
     ),
-    "runs_full": ("该课程{runs}场已全部排满。", "all {runs} runs of this offering are full."),
+    "runs_full": (
+        "该课程最多开{runs}场，已全部安排，无法再容纳。",
+        "every run this offering may have ({runs}) is planned and full.",
+    ),
     "type_quota_full": (
         "“{type}”类场次已达上限{max}场，名额给了优先级更高的点单。",
         "the {type} quota of {max} sessions went to orders of higher priority.",

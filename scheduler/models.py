@@ -252,6 +252,7 @@ class UnmetOrder(BaseModel):
     offering: str
     reason: str = Field(description="reason code")
     message: str = Field(description="one plain sentence, in the plan's language")
+    messages: dict[str, str] = Field(default_factory=dict, description="the sentence in every language, by code")
 
 
 class SolverInfo(BaseModel):

@@ -14,7 +14,7 @@ import ortools
 
 from scheduler import __version__
 from scheduler.compile import UNITS_PER_DAY, Compiled, slots_for
-from scheduler.i18n import unmet_message
+from scheduler.i18n import LANGS, unmet_message
 from scheduler.models import (
     SLOT_ORDER,
     Attendance,
@@ -111,13 +111,10 @@ def build_plan(
         if o.id in met:
             continue
         code = unmet_reason(sc, comp, sessions, o.id)
+        messages = {x: unmet_message(code, sc, o, x, comp.size_limit.get(o.offering, 0)) for x in LANGS}
         unmet.append(
             UnmetOrder(
-                order=o.id,
-                community=o.community,
-                offering=o.offering,
-                reason=code,
-                message=unmet_message(code, sc, o, lang, comp.size_limit.get(o.offering, 0)),
+                order=o.id, community=o.community, offering=o.offering, reason=code, message=messages[lang], messages=messages
             )
         )
     gap = 0.0

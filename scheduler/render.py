@@ -381,19 +381,8 @@ def _blackout_notes(view: PlanView) -> list[BlackoutNote]:
     return notes
 
 
-def _day_kind(cal: WorkCalendar, day: dt.date) -> str:
-    """The calendar's kind of day; a day of a year the holiday library does not know is Monday–Friday."""
-    try:
-        return cal.kind(day)
-    except NotImplementedError:
-        return "weekend" if day.weekday() >= 5 else "workday"
-
-
 def _holiday_label(cal: WorkCalendar, day: dt.date, lang: str) -> str:
-    try:
-        name = cal.holiday_name(day) or ""
-    except NotImplementedError:
-        return ""
+    name = cal.holiday_name(day) or ""
     return HOLIDAY_ZH.get(name, name) if lang == "zh" else name
 
 
@@ -467,7 +456,7 @@ def month_grid(year: int, month: int, view: PlanView, cal: WorkCalendar, notes: 
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         row = []
         for d in week:
-            kind = _day_kind(cal, d)
+            kind = cal.kind(d)
             row.append(
                 DayCell(
                     date=d,

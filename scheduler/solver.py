@@ -494,8 +494,8 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
         solver = _parameters(opts, share if opts.deterministic else left)
         found, done = threading.Event(), threading.Event()
 
-        def notify(obj: int, bnd: int, _stage=stage, _i=i) -> None:
-            found.set()
+        def notify(obj: int, bnd: int, _stage=stage, _i=i, _found=found) -> None:
+            _found.set()
             if opts.progress:
                 opts.progress(
                     Progress(

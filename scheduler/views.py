@@ -8,11 +8,10 @@ say the same thing about a session.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from scheduler.i18n import TYPE_MARKS, slot_name, t, type_name, unmet_message, weekday_name
+from scheduler.i18n import TYPE_MARKS, slot_name, t, type_name, weekday_name
 from scheduler.models import Order, Plan, PlannedSession, Scenario, UnmetOrder
 
 TIMEZONE = "Asia/Shanghai"
@@ -213,29 +212,9 @@ def session_view(s: PlannedSession, sc: Scenario, lang: str, tables: dict[str, d
     )
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def unmet_text(u: UnmetOrder, sc: Scenario, lang: str) -> str:
-    """The unmet order's sentence in ``lang``.
-
-    plan.json stores the sentence in the language it was solved in; when that is not
-    the page's language it is rebuilt from the reason code. Only ``too_large`` needs a
-    number the plan does not keep (the largest possible session): it is the last
-    number of the stored sentence.
-    """
-    stored_zh = bool(_CJK.search(u.message))
-    if stored_zh == (lang == "zh"):
-        return u.message
-    order = next((o for o in sc.orders if o.id == u.order), None)
-    if order is None or not any(o.id == order.offering for o in sc.offerings):
-        return u.message
-    numbers = re.findall(r"\d+", u.message)
-    limit = int(numbers[-1]) if numbers else 0
-    try:
-        return unmet_message(u.reason, sc, order, lang, limit)
-    except KeyError:  # a reason code this version does not know
-        return u.message
+    """The unmet order's sentence in ``lang`` (plan.json keeps it in every language)."""
+    return u.messages.get(lang, u.message)
 
 
 def plan_view(plan: Plan, lang: str = "zh") -> PlanView:

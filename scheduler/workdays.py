@@ -9,6 +9,7 @@ Friday plus the overrides, with a warning.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -42,7 +43,7 @@ class WorkCalendar:
             return True
         if day in self._off:
             return False
-        if self.covered:
+        if _library_covers(day.year):
             return chinese_calendar.is_workday(day)
         return day.weekday() < 5
 
@@ -57,7 +58,7 @@ class WorkCalendar:
         for span in self.plan.holidays.days_off:
             if span.start <= day <= span.end:
                 return span.reason or None
-        if self.covered:
+        if _library_covers(day.year):
             _, name = chinese_calendar.get_holiday_detail(day)
             return name
         return None
@@ -65,9 +66,12 @@ class WorkCalendar:
     def _is_named_holiday(self, day: dt.date) -> bool:
         if day in self._off:
             return True
-        return self.covered and chinese_calendar.is_holiday(day) and bool(chinese_calendar.get_holiday_detail(day)[1])
+        return (
+            _library_covers(day.year) and chinese_calendar.is_holiday(day) and bool(chinese_calendar.get_holiday_detail(day)[1])
+        )
 
 
+@functools.cache
 def _library_covers(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 1, 1))
