@@ -1,158 +1,20 @@
-"""A greedy feasibility witness for a scenario, independent of CP-SAT.
+"""Greedy feasibility witness for benchmark inputs (see scheduler/greedy.py).
 
-Places sessions one by one on the compiled ``Problem`` (the same events, options,
-resources and rules the solver sees), respecting every hard rule: allowed starts,
-exclusions, blocked days, one event per resource at a time, the communities'
-minimum gap, the monthly caps, capacities, minimum attendance and the venue
-options that need their owner community to attend. Removing a session never
-breaks a rule except the count minimums, so if the greedy reaches the total with
-every type at or above its minimum, the scenario is feasible.
-
-    python benchmarks/witness.py --scale 10          # a generated scenario
-    python benchmarks/witness.py examples/pinghu-2026/scenario.yaml
-
-It is a check for the benchmark's inputs, not a planner: it ignores the objective.
+python benchmarks/witness.py --scale 10          # a generated scenario
+python benchmarks/witness.py examples/pinghu-2026/scenario.yaml
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import defaultdict
 from pathlib import Path
 
+from scheduler.compile import compile_scenario
+from scheduler.greedy import greedy_plan, verdict
+from scheduler.loader import load_scenario
+
 HERE = Path(__file__).resolve().parent
-
-
-class _State:
-    def __init__(self, problem):
-        self.p = problem
-        self.busy: dict[str, set[int]] = defaultdict(set)  # resource -> units
-        self.days: dict[str, list[int]] = defaultdict(list)  # resource -> days used
-        self.month: dict[tuple[str, int], int] = defaultdict(int)
-
-    def blocked(self, rid: str, day: int) -> bool:
-        return any(day in days for days in self.p.resources[rid].blocked.values())
-
-    def free(self, rid: str, day: int, units: range) -> bool:
-        res = self.p.resources[rid]
-        if self.blocked(rid, day) or any(u in self.busy[rid] for u in units):
-            return False
-        if res.min_gap_days and any(abs(day - d) < res.min_gap_days for d in self.days[rid]):
-            return False
-        if res.period_cap is not None and self.month[rid, self.p.period_of_day[day]] >= res.period_cap:
-            return False
-        return True
-
-    def take(self, rid: str, day: int, units: range) -> None:
-        self.busy[rid].update(units)
-        self.days[rid].append(day)
-        self.month[rid, self.p.period_of_day[day]] += 1
-
-
-def _try_place(st: _State, e, day: int, t: int, open_demands: list, share: int) -> tuple[list, dict] | None:
-    units = range(t, t + e.length)
-    if any(day in days for days in e.excluded.values()):
-        return None
-    if not all(st.free(r, day, units) for r in e.resources):
-        return None
-    fixed = set(e.resources)
-    cands = [d for d in open_demands if d.group not in fixed and st.free(d.group, day, units)]
-    # one demand per group; largest first, up to the capacity and this run's share of the orders
-    chosen, groups, load = [], set(), e.fixed_size
-    for d in sorted(cands, key=lambda d: (-d.weight, -d.size, d.id)):
-        if d.group in groups or load + d.size > e.capacity or (len(chosen) >= share and load >= e.min_size):
-            continue
-        chosen.append(d)
-        groups.add(d.group)
-        load += d.size
-    if load < e.min_size:
-        return None
-    picks: dict[str, str] = {}
-    for c in e.choices:
-        ok = [
-            o
-            for o in c.options
-            if (o.capacity is None or o.capacity >= load)
-            and (o.needs_group is None or o.needs_group in groups)
-            and st.free(o.resource, day, units)
-        ]
-        if not ok:
-            return None
-        picks[c.kind] = min(ok, key=lambda o: (o.capacity or 0, o.resource)).resource  # smallest room that fits
-    return chosen, picks
-
-
-def witness(problem, order: list[str] | None = None, placements: list | None = None) -> dict[str, int]:
-    """Greedily place as many sessions as possible; return the count per type tag.
-
-    ``placements``, if given, receives ``(event, start unit, {choice kind: resource}, [demand ids])``
-    for each placed session (e.g. to hint a solver).
-    """
-    st = _State(problem)
-    upd = problem.units_per_day
-    served: set[str] = set()
-    demands_of: dict[str, list] = defaultdict(list)
-    for d in problem.demands:
-        for eid in d.events:
-            demands_of[eid].append(d)
-    q = {c.tags[0]: c for c in problem.counts if len(c.tags) == 1 and c.tags[0].startswith("type:")}
-    total = next(c for c in problem.counts if c.tags == ("session",))
-    placed: dict[str, int] = defaultdict(int)
-    order = order or ["type:department", "type:secretary", "type:community", "type:peer"]
-    events = sorted(problem.events, key=lambda e: (order.index(e.tags[1]), e.run, len(e.starts), e.id))
-    runs = defaultdict(int)
-    for e in problem.events:
-        runs[e.family] += 1
-    n = 0
-    for k, e in enumerate(events):
-        kind = e.tags[1]
-        if placed[kind] >= q[kind].max or n >= total.max:
-            continue
-        open_demands = [d for d in demands_of[e.id] if d.id not in served]
-        starts = e.starts
-        if not starts:
-            continue
-        off = (k * 37) % len(starts)  # spread events over the year
-        share = -(-len(open_demands) // max(1, runs[e.family] - e.run))  # leave orders for the later runs
-        for t in starts[off:] + starts[:off]:
-            got = _try_place(st, e, t // upd, t, open_demands, share)
-            if got is None:
-                continue
-            chosen, picks = got
-            units = range(t, t + e.length)
-            for r in list(e.resources) + list(picks.values()) + sorted({d.group for d in chosen}):
-                st.take(r, t // upd, units)
-            served.update(d.id for d in chosen)
-            if placements is not None:
-                placements.append((e, t, picks, [d.id for d in chosen]))
-            placed[kind] += 1
-            n += 1
-            break
-    if placements is not None:  # runs of one offering are interchangeable: number them by start, first run first
-        family = defaultdict(list)
-        for e in problem.events:
-            family[e.family].append(e)
-        by_family = defaultdict(list)
-        for pl in placements:
-            by_family[pl[0].family].append(pl)
-        placements[:] = [
-            (ev, t, picks, ds)
-            for fam, pls in by_family.items()
-            for ev, (_, t, picks, ds) in zip(sorted(family[fam], key=lambda e: e.run), sorted(pls, key=lambda pl: pl[1]))
-        ]
-    return dict(placed)
-
-
-def verdict(problem, placed: dict[str, int]) -> tuple[bool, str]:
-    q = {c.tags[0]: c for c in problem.counts if c.tags[0].startswith("type:")}
-    total = next(c for c in problem.counts if c.tags == ("session",))
-    short = [f"{k[5:]} {placed.get(k, 0)} < min {c.min}" for k, c in q.items() if placed.get(k, 0) < c.min]
-    n = sum(placed.values())
-    if n < total.min:
-        short.append(f"{n} sessions < {total.min}")
-    detail = ", ".join(f"{k[5:]} {placed.get(k, 0)} (min {c.min})" for k, c in q.items())
-    return not short, f"placed {n} sessions (need {total.min}): {detail}" + (f"; short: {'; '.join(short)}" if short else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,11 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=10)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args(argv)
-    from scheduler.compile import compile_scenario
-
     if args.scenario:
-        from scheduler.loader import load_scenario
-
         sc = load_scenario(args.scenario)
     else:
         sys.path.insert(0, str(HERE))
@@ -173,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sc = scenario(args.scale, args.seed)
     problem = compile_scenario(sc).problem
-    ok, text = verdict(problem, witness(problem))
+    ok, text = verdict(problem, greedy_plan(problem))
     print(("FEASIBLE: " if ok else "NOT SHOWN FEASIBLE: ") + text)
     return 0 if ok else 1
 

@@ -60,6 +60,7 @@ class Compiled:
     offering_of_event: dict[str, str]
     unservable: dict[str, str]  # order id -> reason code, decided before solving
     size_limit: dict[str, int]  # offering id -> largest head-count one session can take
+    no_slot: set[str]  # offerings with no day left at all
 
     def unit_date(self, unit: int) -> dt.date:
         return self.day_list[unit // UNITS_PER_DAY]
@@ -171,6 +172,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     offering_of_event: dict[str, str] = {}
     unservable: dict[str, str] = {}
     size_limits: dict[str, int] = {}
+    no_slot: set[str] = set()
     for off in sc.offerings:
         choices = _choices(sc, off, {o.community for o in orders_by_offering[off.id]})
         venue_cap = max((opt.capacity or 0 for c in choices if c.kind == "venue" for opt in c.options), default=0)
@@ -208,10 +210,8 @@ def compile_scenario(sc: Scenario) -> Compiled:
             problem.events.append(e)
             offering_of_event[e.id] = off.id
             ids.append(e.id)
-        if not ids:
-            for o in servable:
-                unservable[o.id] = "no_run"
-            continue
+        if ids and not any(problem.allowed_starts(e) for e in problem.events[-len(ids) :]):
+            no_slot.add(off.id)  # months, blackouts or the deliverer's absence leave no day
         for o in servable:
             problem.demands.append(
                 Demand(
@@ -224,7 +224,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
                 )
             )
     _add_counts(sc, problem)
-    return Compiled(problem, cal, days, offering_of_event, unservable, size_limits)
+    return Compiled(problem, cal, days, offering_of_event, unservable, size_limits, no_slot)
 
 
 def _working_days_per_month(days: list[dt.date], working: list[bool]) -> dict[int, int]:

@@ -12,7 +12,7 @@ from scheduler.compile import Compiled, compile_scenario
 from scheduler.explain import Explanation, explain_infeasible
 from scheduler.loader import load_scenario, scenario_hash
 from scheduler.models import Plan, Scenario
-from scheduler.planfile import build_plan
+from scheduler.planfile import build_plan, level_gap
 from scheduler.solver import SolveOptions, solve
 from scheduler.validate import objective, validate
 
@@ -32,15 +32,20 @@ class Outcome:
 
 
 def check_plan(sc: Scenario, plan: Plan) -> None:
-    """Raise ``PlanInvalid`` unless the validator passes and agrees on the objective."""
+    """Raise ``PlanInvalid`` unless the validator passes; then score the plan with the
+    validator's objective. The solver's own level values can only be lower (helper
+    variables of an unproven level are pushed up by maximisation alone), and must be
+    equal for a proven plan."""
     problems = [str(v) for v in validate(sc, plan)]
     recomputed = objective(sc, plan)
-    claimed = dict(zip(plan.solver.levels, plan.solver.objective))
-    for level, value in claimed.items():
-        if recomputed[level] != value:
+    info = plan.solver
+    for level, value in zip(info.levels, info.objective):
+        if recomputed[level] < value or (info.status == "OPTIMAL" and recomputed[level] != value):
             problems.append(f"objective level {level}: solver says {value}, validator computes {recomputed[level]}")
     if problems:
         raise PlanInvalid("the engine produced an invalid plan:\n" + "\n".join(problems))
+    info.objective = [recomputed[level] for level in info.levels]
+    info.gap = level_gap(info.objective, info.bound)
 
 
 def run(path: str | Path, opts: SolveOptions, lang: str = "zh", explain: bool = True) -> Outcome:

@@ -7,7 +7,7 @@ can quote an id to cancel a session.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import ortools
@@ -81,53 +81,63 @@ def _sessions(sc: Scenario, comp: Compiled, sol: Solution) -> list[PlannedSessio
     return rows
 
 
-def unmet_reason(sc: Scenario, comp: Compiled, sessions: list[PlannedSession], order_id: str) -> str:
-    """Why an order is not met, most specific reason first."""
-    if order_id in comp.unservable:
-        return comp.unservable[order_id]
-    order = next(o for o in sc.orders if o.id == order_id)
-    off = next(o for o in sc.offerings if o.id == order.offering)
-    live = {e.family for e in comp.problem.events if comp.problem.allowed_starts(e)}
-    if off.id not in live:
-        return "no_slot"
-    runs = [s for s in sessions if s.offering == off.id]
-    if len(runs) >= off.max_runs:
-        return "runs_full"
+def level_gap(objective: list[int], bound: list[int]) -> float:
+    """Relative gap of the first level not proven optimal (0 when all are)."""
+    for value, best in zip(objective, bound):
+        if value != best:
+            return round(relative_gap(value, best), 6)
+    return 0.0
+
+
+def unmet_reasons(sc: Scenario, comp: Compiled, sessions: list[PlannedSession]) -> dict[str, str]:
+    """Why each unmet order is not met, most specific reason first."""
+    met = {oid for s in sessions for a in s.attendance for oid in a.orders}
+    runs = Counter(s.offering for s in sessions)
+    per_type = Counter(s.type for s in sessions)
+    offerings = {o.id: o for o in sc.offerings}
     q = sc.plan.sessions
-    if sum(1 for s in sessions if s.type == off.type) >= q.for_type(off.type).max:
-        return "type_quota_full"
-    if len(sessions) >= q.total:
-        return "total_full"
-    return "constraints"
+    out = {}
+    for order in sc.orders:
+        if order.id in met:
+            continue
+        off = offerings[order.offering]
+        if order.id in comp.unservable:
+            out[order.id] = comp.unservable[order.id]
+        elif off.id in comp.no_slot:
+            out[order.id] = "no_slot"
+        elif runs[off.id] >= off.max_runs:
+            out[order.id] = "runs_full"
+        elif per_type[off.type] >= q.for_type(off.type).max:
+            out[order.id] = "type_quota_full"
+        elif len(sessions) >= q.total:
+            out[order.id] = "total_full"
+        else:
+            out[order.id] = "constraints"
+    return out
 
 
 def build_plan(
     sc: Scenario, comp: Compiled, sol: Solution, opts: SolveOptions, source: str, sha256: str, lang: str = "zh"
 ) -> Plan:
     sessions = _sessions(sc, comp, sol)
-    met = {oid for s in sessions for a in s.attendance for oid in a.orders}
+    reasons = unmet_reasons(sc, comp, sessions)
     unmet = []
     for o in sc.orders:
-        if o.id in met:
+        if o.id not in reasons:
             continue
-        code = unmet_reason(sc, comp, sessions, o.id)
+        code = reasons[o.id]
         messages = {x: unmet_message(code, sc, o, x, comp.size_limit.get(o.offering, 0)) for x in LANGS}
         unmet.append(
             UnmetOrder(
                 order=o.id, community=o.community, offering=o.offering, reason=code, message=messages[lang], messages=messages
             )
         )
-    gap = 0.0
-    for value, bound in zip(sol.objective, sol.bound):
-        if value != bound:
-            gap = relative_gap(value, bound)
-            break
     info = SolverInfo(
         status=sol.status,
         levels=sol.level_names,
         objective=sol.objective,
         bound=sol.bound,
-        gap=round(gap, 6),
+        gap=level_gap(sol.objective, sol.bound),
         seed=opts.seed,
         workers=opts.workers,
         deterministic=opts.deterministic,

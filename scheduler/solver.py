@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.greedy import greedy_plan, verdict
 from scheduler.problem import Assignment, Event, Problem, Solution
 
 LEVELS = ["demand", "fairness", "preferred", "spread"]
@@ -90,6 +91,10 @@ class Model:
         self.day: dict[str, cp_model.IntVar] = {}  # index into the problem's days
         self.day_range: dict[str, tuple[int, int]] = {}
         self.period: dict[str, cp_model.IntVar] = {}
+        self.part: dict[str, cp_model.IntVar] = {}
+        self.first_start: dict[str, int] = {}
+        self.spread: list[tuple[cp_model.IntVar, int, object]] = []  # (deviation, period, target)
+        self.total_var: cp_model.IntVar | None = None
         # objective helpers that a solution of an earlier level leaves loose: (var, best value)
         self.derived: list[tuple[cp_model.IntVar, Callable[[cp_model.CpSolver], int]]] = []
         self.month: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # event -> month -> in it
@@ -141,10 +146,11 @@ class Model:
             parts = sorted({t % upd for t in starts})
             day = self.day[e.id] = m.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day_{e.id}")
             self.day_range[e.id] = (days[0], days[-1])
+            self.first_start[e.id] = starts[0]
             if len(parts) == 1:
                 self.start[e.id] = upd * day + parts[0]
             else:
-                part = m.new_int_var_from_domain(cp_model.Domain.from_values(parts), f"part_{e.id}")
+                part = self.part[e.id] = m.new_int_var_from_domain(cp_model.Domain.from_values(parts), f"part_{e.id}")
                 start = self.start[e.id] = m.new_int_var(starts[0], starts[-1], f"start_{e.id}")
                 m.add(start == upd * day + part)
                 if len(starts) < len(days) * len(parts):
@@ -324,6 +330,7 @@ class Model:
                         pm = m.new_bool_var(f"preferred_{d.id}_{eid}")
                         m.add_implication(pm, y)
                         m.add(pm <= sum(months))
+                        m.add(pm >= y + sum(months) - 1)  # exact, so unproven plans are scored right
                         pref_terms.append(pm)
                         self.derived.append((pm, lambda s, y=y, ms=months: int(s.value(y) and any(s.value(b) for b in ms))))
                         pref_at[eid].append((pm, d.preferred_periods))
@@ -352,7 +359,7 @@ class Model:
         devs = []
         if self.live and p.period_weight:
             lo, hi = self._total_range()
-            n = m.new_int_var(lo, hi, "sessions_total")
+            n = self.total_var = m.new_int_var(lo, hi, "sessions_total")
             m.add(n == sum(self.x.values()))
             periods = sorted(p.period_weight)
             table = {k: even_targets(k, p.period_weight) for k in range(lo, hi + 1)}
@@ -368,12 +375,58 @@ class Model:
                 m.add(dev >= target - nm)
                 devs.append(dev)
                 self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
+                self.spread.append((dev, mo, target))
+            self.target_table = table
         return {
             "demand": sum(demand_terms),
             "fairness": fair,
             "preferred": sum(pref_terms),
             "spread": -sum(devs),
         }
+
+    def hint_placements(self, placements: list) -> None:
+        """A complete hint from a plan given as (event, start, {kind: resource}, [demand ids])."""
+        m, p = self.m, self.p
+        upd = p.units_per_day
+        placed = {e.id: (t, picks, set(ds)) for e, t, picks, ds in placements}
+        m.clear_hints()
+        for e in self.live:
+            got = placed.get(e.id)
+            t, picks, ds = got if got else (self.first_start[e.id], {}, set())
+            m.add_hint(self.x[e.id], int(got is not None))
+            m.add_hint(self.day[e.id], t // upd)
+            if e.id in self.part:
+                m.add_hint(self.part[e.id], t % upd)
+                m.add_hint(self.start[e.id], t)
+            month = p.period_of_day[t // upd]
+            for mo, b in self.month[e.id].items():
+                m.add_hint(b, int(got is not None and mo == month))
+            if e.id in self.period:
+                m.add_hint(self.period[e.id], month if month in self.month[e.id] else min(self.month[e.id]))
+            for (kind, rid), z in self.z[e.id].items():
+                m.add_hint(z, int(picks.get(kind) == rid))
+        for (d, eid), y in self.y.items():
+            m.add_hint(y, int(eid in placed and d in placed[eid][2]))
+        groups = {d.id: d.group for d in p.demands}
+        own = {y.index for y in self.y.values()}
+        for (g, eid), a in self.attend.items():
+            if a.index not in own:
+                m.add_hint(a, int(eid in placed and any(groups[d] == g for d in placed[eid][2])))
+        devs = {dev.index for dev, _, _ in self.spread}
+        for var, _ in self.derived:
+            if var.index not in devs:
+                m.add_hint(var, 0)
+        if self.total_var is not None:
+            n = len(placed)
+            m.add_hint(self.total_var, n)
+            per: dict[int, int] = defaultdict(int)
+            for t, _, _ in placed.values():
+                per[p.period_of_day[t // upd]] += 1
+            for dev, mo, target in self.spread:
+                goal = self.target_table[n][mo]
+                if not isinstance(target, int):
+                    m.add_hint(target, goal)
+                m.add_hint(dev, abs(per[mo] - goal))
 
     def _total_range(self) -> tuple[int, int]:
         lo, hi = 0, len(self.live)
@@ -480,6 +533,9 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     model = Model(problem)
     exprs = model.levels()
     stages = [_Stage(names, model, exprs) for names in STAGES]
+    placements: list = []
+    if verdict(problem, greedy_plan(problem, placements=placements))[0]:
+        model.hint_placements(placements)  # a feasible start: large problems get a plan at once
     objective: list[int] = []
     bound: list[int] = []
     solved: list[str] = []

@@ -336,7 +336,7 @@ def _can_ever_run(sc: Scenario, off: Offering) -> bool:
     return False
 
 
-def _largest_session(sc: Scenario, off: Offering) -> int:
+def _largest_session(sc: Scenario, off: Offering, orderers: set[str]) -> int:
     venues = [
         v.capacity
         for v in sc.venues
@@ -345,11 +345,7 @@ def _largest_session(sc: Scenario, off: Offering) -> int:
         and (off.type != SessionType.community or v.owner == off.host)
         and (off.type not in (SessionType.secretary, SessionType.department) or v.owner == "street")
         # a community's own venue hosts a peer session only if that community attends it
-        and (
-            off.type != SessionType.peer
-            or v.owner == "street"
-            or any(o.offering == off.id and o.community == v.owner for o in sc.orders)
-        )
+        and (off.type != SessionType.peer or v.owner == "street" or v.owner in orderers)
     ]
     return min(off.capacity, max(venues, default=0))
 
@@ -376,12 +372,16 @@ def in_scope(sc: Scenario) -> set[str]:
     """Orders that some plan could meet as far as fixed facts go (the fairness base)."""
     offs = {o.id: o for o in sc.offerings}
     runnable = {oid for oid, off in offs.items() if _can_ever_run(sc, off) and _has_teacher(sc, off)}
+    orderers: dict[str, set[str]] = defaultdict(set)
+    for o in sc.orders:
+        orderers[o.offering].add(o.community)
+    largest = {oid: _largest_session(sc, off, orderers[oid]) for oid, off in offs.items()}
     out = set()
     for o in sc.orders:
         off = offs[o.offering]
         if off.type == SessionType.community and off.host == o.community:
             continue
-        if o.attendees > _largest_session(sc, off) or off.id not in runnable:
+        if o.attendees > largest[off.id] or off.id not in runnable:
             continue
         out.add(o.id)
     return out
