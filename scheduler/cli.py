@@ -12,25 +12,15 @@ from pathlib import Path
 import click
 
 from scheduler import __version__
+from scheduler.checks import check_scenario
+from scheduler.cli_common import fail_input, lang_option, load_plan, plan_argument
 from scheduler.engine import PlanInvalid, run
-from scheduler.i18n import LANGS, t
-from scheduler.loader import InputError, load_scenario
-from scheduler.planfile import read_plan, write_plan
+from scheduler.i18n import t
+from scheduler.loader import InputError, InputProblem, load_scenario
+from scheduler.planfile import write_plan
 from scheduler.report import summary_lines
 from scheduler.solver import Progress, SolveOptions
 from scheduler.validate import validate
-
-lang_option = click.option(
-    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of what planners read."
-)
-
-
-def _fail_input(err: InputError, wrote: bool = True) -> None:
-    for p in err.problems:
-        click.echo(f"error: {p}", err=True)
-    tail = "; nothing was written." if wrote else "."
-    click.echo(f"{len(err.problems)} problem(s) in the input{tail}", err=True)
-    sys.exit(2)
 
 
 @click.group()
@@ -96,7 +86,7 @@ def solve(
     try:
         outcome = run(scenario, opts, lang)
     except InputError as err:
-        _fail_input(err)
+        fail_input(err)
     except PlanInvalid as err:
         click.echo(f"internal error: {err}", err=True)
         sys.exit(3)
@@ -130,7 +120,7 @@ def _explain(outcome, lang: str) -> None:
 
 
 @main.command("validate")
-@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@plan_argument
 @click.option(
     "--scenario",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -143,14 +133,8 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
     Prints "valid", or each violation and exits 1.
     Example: schedule validate out/plan.json
     """
-    from pydantic import ValidationError
-
-    from scheduler.checks import check_scenario
-    from scheduler.loader import InputProblem, read_data
-
     try:
-        read_data(plan_file)
-        plan = read_plan(plan_file)
+        plan = load_plan(plan_file)
         if scenario:
             sc = load_scenario(scenario)
         else:
@@ -159,10 +143,7 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
             if found:
                 raise InputError([InputProblem(str(plan_file), f"scenario.snapshot: {r}", f, m) for r, f, m in found])
     except InputError as err:
-        _fail_input(err, wrote=False)
-    except ValidationError as err:
-        problems = [InputProblem(str(plan_file), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]
-        _fail_input(InputError(problems), wrote=False)
+        fail_input(err, wrote=False)
     violations = validate(sc, plan)
     if not violations:
         click.echo(t("valid", lang))
@@ -175,10 +156,8 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
 
 def _register_more_commands() -> None:
     """Commands that live in their own modules (calendars and exports, plan history)."""
-    try:
-        from scheduler import render_cli
-    except ImportError:  # not built yet
-        return
+    from scheduler import render_cli
+
     for command in render_cli.COMMANDS:
         main.add_command(command)
 

@@ -6,48 +6,23 @@ Exit codes: 0 written; 2 bad input (the file is named, nothing is written).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
+from scheduler.cli_common import fail_input, lang_option, load_plan, plan_argument
 from scheduler.export import FORMATS, export
-from scheduler.i18n import LANGS
-from scheduler.loader import InputError, InputProblem, read_data
+from scheduler.loader import InputError
 from scheduler.models import Plan
-from scheduler.planfile import read_plan
 from scheduler.render import render_site
-
-plan_argument = click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
-lang_option = click.option(
-    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the pages and exports."
-)
-
-
-def load_plan(path: Path) -> Plan:
-    """Read plan.json; every problem becomes an ``InputError`` naming the file and field."""
-    read_data(path)  # file missing, not UTF-8, malformed JSON: with line and column
-    try:
-        return read_plan(path)
-    except ValidationError as err:
-        problems = [InputProblem(str(path), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]
-        raise InputError(problems) from None
-
-
-def _fail(err: InputError) -> None:
-    for p in err.problems:
-        click.echo(f"error: {p}", err=True)
-    click.echo(f"{len(err.problems)} problem(s) in the input; nothing was written.", err=True)
-    sys.exit(2)
 
 
 def _load(*paths: Path | None) -> list[Plan | None]:
     try:
         return [load_plan(p) if p else None for p in paths]
     except InputError as err:
-        _fail(err)
-        raise  # not reached: _fail exits
+        fail_input(err)
+        raise  # not reached: fail_input exits
 
 
 @click.command()
