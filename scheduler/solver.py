@@ -4,14 +4,16 @@ Each candidate event has a presence literal and one start variable; every resour
 it uses (fixed, chosen, or attending group) is an optional interval sharing that
 start, so conflicts are ``add_no_overlap`` per resource (see SOLVER-NOTES.md).
 
-The objective is lexicographic and solved in stages: each level is maximised, then
-fixed at the value found before the next level is optimised with the old solution
-as a hint. Levels, most important first:
+The objective is lexicographic and solved in stages (``STAGES``): a stage maximises
+its levels, weighted so that the order is exact; each level is then held at the
+value found while the next stage runs from the old solution as a complete hint.
+The first stage starts from a greedy plan (``scheduler.greedy``). Levels, most
+important first:
 
 1. ``demand``: priority-weighted demands met;
 2. ``fairness``: the worst-served group's share of its own demand (max-min);
 3. ``preferred``: demands met in a preferred period;
-4. ``spread``: minus the deviation of events per period from an even load.
+4. ``spread``: minus the events away from an even split over periods (largest remainder).
 
 In *relax* mode (used to explain infeasibility) chosen rules get an enforcement
 literal and the objective is to keep as many of them as possible.
