@@ -107,16 +107,8 @@ def _explain(outcome, lang: str) -> None:
         click.echo(t("unknown", lang), err=True)
         return
     click.echo(t("infeasible", lang) + ":", err=True)
-    problem = outcome.compiled.problem
-    unreachable = [problem.rules[r].label(lang) for r in exp.unreachable]
-    relax = [problem.rules[r].label(lang) for r in exp.relax]
-    sep = "；" if lang == "zh" else "; "
-    if unreachable:
-        click.echo("  " + t("unreachable", lang, rules=sep.join(unreachable)), err=True)
-    if relax:
-        click.echo("  " + t("relax", lang, rules=sep.join(relax)), err=True)
-    elif unreachable:
-        click.echo("  " + t("relax_none", lang), err=True)
+    for line in exp.sentences(outcome.compiled.problem, lang):
+        click.echo("  " + line, err=True)
 
 
 @main.command("validate")

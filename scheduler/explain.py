@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scheduler.i18n import t
 from scheduler.problem import Problem
 from scheduler.solver import max_kept_rules
 
@@ -21,11 +22,17 @@ class Explanation:
     relax: list[str] = field(default_factory=list)  # fewest other rules to relax to meet them
     proven: bool = True  # False when a step ran out of time
 
-    def lines(self, problem: Problem, lang: str) -> list[tuple[str, list[str]]]:
-        def labels(ids: list[str]) -> list[str]:
-            return [problem.rules[r].label(lang) for r in ids]
-
-        return [("unreachable", labels(self.unreachable)), ("relax", labels(self.relax))]
+    def sentences(self, problem: Problem, lang: str) -> list[str]:
+        """What a planner reads: the quotas out of reach, then the least to relax."""
+        sep = "；" if lang == "zh" else "; "
+        unreachable = sep.join(problem.rules[r].label(lang) for r in self.unreachable)
+        relax = sep.join(problem.rules[r].label(lang) for r in self.relax)
+        out = [t("unreachable", lang, rules=unreachable)] if unreachable else []
+        if relax:
+            out.append(t("relax", lang, rules=relax))
+        elif unreachable:
+            out.append(t("relax_none", lang))
+        return out
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0, seed: int = 0) -> Explanation:

@@ -29,8 +29,6 @@ from scheduler.models import (
 from scheduler.problem import Solution
 from scheduler.solver import SolveOptions, relative_gap
 
-TIMING_FIELDS = ("time_seconds",)
-
 
 def _sessions(sc: Scenario, comp: Compiled, sol: Solution) -> list[PlannedSession]:
     offerings = {o.id: o for o in sc.offerings}
