@@ -13,13 +13,24 @@ import click
 
 from scheduler import __version__
 from scheduler.checks import check_scenario
-from scheduler.cli_common import fail_input, lang_option, load_plan, plan_argument
+from scheduler.cli_common import (
+    build_options,
+    db_option,
+    explain_failure,
+    fail_input,
+    lang_option,
+    load_plan,
+    open_store,
+    plan_argument,
+    progress_printer,
+    solver_options,
+)
 from scheduler.engine import PlanInvalid, run
 from scheduler.i18n import t
 from scheduler.loader import InputError, InputProblem, load_scenario
 from scheduler.planfile import write_plan
 from scheduler.report import summary_lines
-from scheduler.solver import Progress, SolveOptions
+from scheduler.store import StoreError
 from scheduler.validate import validate
 
 
@@ -42,47 +53,26 @@ def main() -> None:
     show_default=True,
     help="Folder for plan.json.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds in all (deterministic mode: deterministic time units).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
-@click.option(
-    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solver threads; use the number of cores."
-)
-@click.option("--deterministic", is_flag=True, help="Same input and seed give the same plan, byte for byte (slower).")
-@click.option("--quiet", is_flag=True, help="No progress lines.")
+@solver_options(time_limit=30.0)
+@db_option
 @lang_option
 def solve(
-    scenario: Path, out_dir: Path, time_limit: float, seed: int, workers: int, deterministic: bool, quiet: bool, lang: str
+    scenario: Path,
+    out_dir: Path,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic: bool,
+    quiet: bool,
+    db: str | None,
+    lang: str,
 ) -> None:
-    """Solve SCENARIO (YAML or JSON) and write OUT/plan.json.
+    """Solve SCENARIO (YAML or JSON), write OUT/plan.json and record it as a new version in the store.
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
-
-    def progress(p: Progress) -> None:
-        click.echo(
-            t(
-                "progress",
-                lang,
-                stage=p.stage,
-                stages=p.stages,
-                level=t("level." + p.level, lang),
-                obj=p.objective,
-                bound=p.bound,
-                gap=p.gap,
-                elapsed=p.elapsed,
-            ),
-            err=True,
-        )
-
-    opts = SolveOptions(
-        time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, progress=None if quiet else progress
-    )
+    store = open_store(db)  # a store that cannot be opened fails before the solve, not after
+    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
     try:
         outcome = run(scenario, opts, lang)
     except InputError as err:
@@ -93,22 +83,18 @@ def solve(
     for w in outcome.warnings:
         click.echo(f"{t('warning', lang)}: {w}", err=True)
     if outcome.plan is None:
-        _explain(outcome, lang)
+        explain_failure(outcome, lang)
         sys.exit(1)
     for line in summary_lines(outcome.plan, lang):
         click.echo(line)
+    try:
+        version = store.record_solve(outcome.plan, str(scenario))
+    except StoreError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     path = write_plan(outcome.plan, out_dir)
     click.echo(t("written", lang, path=path))
-
-
-def _explain(outcome, lang: str) -> None:
-    exp = outcome.explanation
-    if exp is None:
-        click.echo(t("unknown", lang), err=True)
-        return
-    click.echo(t("infeasible", lang) + ":", err=True)
-    for line in exp.sentences(outcome.compiled.problem, lang):
-        click.echo("  " + line, err=True)
+    click.echo(t("h.stored", lang, version=version, url=store.safe_url))
 
 
 @main.command("validate")
@@ -148,9 +134,9 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
 
 def _register_more_commands() -> None:
     """Commands that live in their own modules (calendars and exports, plan history)."""
-    from scheduler import render_cli
+    from scheduler import history_cli, render_cli
 
-    for command in render_cli.COMMANDS:
+    for command in render_cli.COMMANDS + history_cli.COMMANDS:
         main.add_command(command)
 
 

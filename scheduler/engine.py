@@ -5,16 +5,18 @@ This is the library entry point the CLI calls; it holds no printing.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.compile import Compiled, compile_scenario
 from scheduler.explain import Explanation, explain_infeasible
 from scheduler.loader import load_scenario, scenario_hash
-from scheduler.models import Plan, Scenario
+from scheduler.models import Change, Plan, Scenario
 from scheduler.planfile import build_plan, level_gap
+from scheduler.replan import Repair, event_ids, finish, last_number, prepare
 from scheduler.solver import SolveOptions, solve
-from scheduler.validate import objective, validate
+from scheduler.validate import objective, stability, validate, validate_replan
 
 
 class PlanInvalid(RuntimeError):
@@ -31,13 +33,17 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_plan(sc: Scenario, plan: Plan) -> None:
-    """Raise ``PlanInvalid`` unless the validator passes; then score the plan with the
-    validator's objective. The solver's own level values can only be lower (helper
-    variables of an unproven level are pushed up by maximisation alone), and must be
-    equal for a proven plan."""
+def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:
+    """Raise ``PlanInvalid`` unless the validator passes (and, for a re-plan, the
+    re-planning rules against ``parent``); then score the plan with the validator's
+    objective. The solver's own level values can only be lower (helper variables of an
+    unproven level are pushed up by maximisation alone), and must be equal for a
+    proven plan."""
     problems = [str(v) for v in validate(sc, plan)]
     recomputed = objective(sc, plan)
+    if parent is not None:
+        problems += [str(v) for v in validate_replan(parent, plan)]
+        recomputed |= stability(parent, plan)
     info = plan.solver
     for level, value in zip(info.levels, info.objective):
         if recomputed[level] < value or (info.status == "OPTIMAL" and recomputed[level] != value):
@@ -62,6 +68,40 @@ def run_scenario(
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         plan = build_plan(sc, comp, sol, opts, source, sha256, lang)
         check_plan(sc, plan)
+        out.plan = plan
+    elif sol.status == "INFEASIBLE" and explain:
+        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+    return out
+
+
+@dataclass
+class Replanned(Outcome):
+    repair: Repair | None = None
+
+
+def replan(
+    parent: Plan,
+    parent_version: int,
+    changes: list[Change],
+    today: dt.date,
+    freeze_days: int,
+    opts: SolveOptions,
+    lang: str = "zh",
+    explain: bool = True,
+) -> Replanned:
+    """Repair ``parent`` (the store's version ``parent_version``) after ``changes``.
+
+    Raises ``ReplanError`` for a change that cannot apply; the new plan, when there is
+    one, has passed the validator and the re-planning rules."""
+    rep = prepare(parent, changes, today, freeze_days)
+    comp = rep.compiled
+    sol = solve(comp.problem, opts)
+    out = Replanned(rep.scenario, comp, status=sol.status, warnings=list(comp.calendar.warnings) + rep.warnings, repair=rep)
+    if sol.status in ("OPTIMAL", "FEASIBLE"):
+        ref = parent.scenario
+        plan = build_plan(rep.scenario, comp, sol, opts, ref.path, ref.sha256, lang, event_ids(rep), last_number(parent))
+        plan = finish(rep, plan, parent_version, lang)
+        check_plan(rep.scenario, plan, parent)
         out.plan = plan
     elif sol.status == "INFEASIBLE" and explain:
         out.explanation = explain_infeasible(comp.problem, seed=opts.seed)

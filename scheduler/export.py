@@ -26,8 +26,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from scheduler import __version__
+from scheduler.diff import visible
 from scheduler.i18n import t
-from scheduler.models import Plan, PlannedSession
+from scheduler.models import Plan
 from scheduler.views import TIMEZONE, PlanView, SessionView, plan_view
 
 FORMATS = ("ics", "xlsx", "csv")
@@ -50,36 +51,26 @@ def event_uid(session_id: str, plan: Plan) -> str:
     return f"{session_id}@{plan_slug(plan)}.scheduler"
 
 
-def _what_people_see(s: PlannedSession) -> tuple:
-    """The parts of a session whose change a phone calendar must show."""
-    return (
-        s.date,
-        tuple(x.value for x in s.slots),
-        s.venue,
-        s.instructor,
-        s.title,
-        tuple((a.community, a.attendees) for a in s.attendance),
-    )
-
-
 def changed_sessions(plan: Plan, previous: Plan) -> set[str]:
     """Ids of sessions that exist in both plans and differ in date, time, venue, teacher, title or attendance."""
-    before = {s.id: _what_people_see(s) for s in previous.sessions}
-    return {s.id for s in plan.sessions if s.id in before and before[s.id] != _what_people_see(s)}
+    before = {s.id: visible(s) for s in previous.sessions}
+    return {s.id for s in plan.sessions if s.id in before and before[s.id] != visible(s)}
 
 
-def sequences(plan: Plan, previous: Plan | None = None, base: dict[str, int] | None = None) -> dict[str, int]:
-    """SEQUENCE of each session's event.
+def sequences(plan: Plan, previous: Plan | None = None) -> dict[str, int]:
+    """SEQUENCE of each session's event (and of each session dropped by a re-plan).
 
-    A session starts at ``base`` (0: the plan keeps no history of earlier exports) and gets
-    one more when it changed against ``previous``, the plan the last feeds were made from.
-    So a first export says 0 and a re-plan exported with ``--previous`` says 1 for every
-    session that moved: enough for a phone to replace the old event. Once plan history
-    exists, pass the earlier counts as ``base`` to keep SEQUENCE growing over many re-plans.
+    A plan from the store carries each session's count of changes (``sequence``: 0
+    when first planned, one more for every re-plan that changed what people see), and
+    a dropped session one more than its last. ``previous``, the plan the last feeds
+    were made from, adds one for a session that differs from it, for plans that were
+    not re-planned through the store.
     """
-    base = base or {}
     changed = changed_sessions(plan, previous) if previous else set()
-    return {s.id: base.get(s.id, 0) + (1 if s.id in changed else 0) for s in plan.sessions}
+    before = {s.id: s.sequence for s in previous.sessions} if previous else {}
+    out = {s.id: max(s.sequence, before.get(s.id, 0) + (1 if s.id in changed else 0)) for s in plan.sessions}
+    out.update({s.id: s.sequence for s in plan.cancelled})
+    return out
 
 
 def _description(s: SessionView, view: PlanView) -> str:
@@ -99,8 +90,16 @@ def _description(s: SessionView, view: PlanView) -> str:
     return "\n".join(lines)
 
 
-def ics_feed(view: PlanView, sessions: Iterable[SessionView], title: str, seqs: dict[str, int], stamp: dt.datetime) -> bytes:
-    """One VCALENDAR with a VTIMEZONE for Asia/Shanghai and a VEVENT per session."""
+def ics_feed(
+    view: PlanView,
+    sessions: Iterable[SessionView],
+    title: str,
+    seqs: dict[str, int],
+    stamp: dt.datetime,
+    cancelled: Iterable[SessionView] = (),
+) -> bytes:
+    """One VCALENDAR with a VTIMEZONE for Asia/Shanghai and a VEVENT per session; a
+    session dropped by a re-plan stays as a CANCELLED event, so phones remove it."""
     sc = view.scenario
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//scheduler {__version__}//社区点单-部门送餐//ZH")
@@ -112,7 +111,8 @@ def ics_feed(view: PlanView, sessions: Iterable[SessionView], title: str, seqs: 
     first = dt.date(sc.plan.start.year, 1, 1)
     last = dt.date(sc.plan.end.year + 2, 1, 1)
     cal.add_component(icalendar.Timezone.from_tzid(TIMEZONE, first_date=first, last_date=last))
-    for s in sessions:
+    dropped = {s.id for s in cancelled}
+    for s in [*sessions, *cancelled]:
         ev = icalendar.Event()
         ev.add("uid", event_uid(s.id, view.plan))
         ev.add("dtstamp", stamp)
@@ -123,7 +123,7 @@ def ics_feed(view: PlanView, sessions: Iterable[SessionView], title: str, seqs: 
         ev.add("location", s.venue.name)
         ev.add("description", _description(s, view))
         ev.add("categories", [s.type_name])
-        ev.add("status", "CONFIRMED")
+        ev.add("status", "CANCELLED" if s.id in dropped else "CONFIRMED")
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
     return cal.to_ical()
@@ -139,13 +139,20 @@ def write_ics(
     name = view.scenario.plan.name
     folder = out_dir / "ics"
     folder.mkdir(parents=True, exist_ok=True)
-    feeds: list[tuple[str, str, list[SessionView]]] = [("all", t("x.all", lang), view.sessions)]
-    feeds += [(f"community-{c.id}", c.name, view.for_community(c.id)) for c in view.scenario.communities]
-    feeds += [(f"department-{d.id}", d.name, view.for_department(d.id)) for d in view.scenario.departments]
+    gone = view.cancelled
+    feeds: list[tuple[str, str, list[SessionView], list[SessionView]]] = [("all", t("x.all", lang), view.sessions, gone)]
+    feeds += [
+        (f"community-{c.id}", c.name, view.for_community(c.id), [s for s in gone if c.id in s.community_ids()])
+        for c in view.scenario.communities
+    ]
+    feeds += [
+        (f"department-{d.id}", d.name, view.for_department(d.id), [s for s in gone if d.id in s.department_ids()])
+        for d in view.scenario.departments
+    ]
     written = []
-    for stem, who, sessions in feeds:
+    for stem, who, sessions, dropped in feeds:
         path = folder / f"{stem}.ics"
-        path.write_bytes(ics_feed(view, sessions, f"{name} · {who}", seqs, stamp))
+        path.write_bytes(ics_feed(view, sessions, f"{name} · {who}", seqs, stamp, dropped))
         written.append(path)
     return written
 

@@ -73,11 +73,39 @@ def _try_place(st: _State, e, day: int, t: int, open_demands: list, share: int) 
     return chosen, picks
 
 
+def fits_as_before(st: _State, e, keep, demands: dict[str, object]) -> list | None:
+    """The demands (of ``demands``, by id) an event serves when put back exactly where
+    ``keep`` says, or None when it no longer fits there."""
+    upd = st.p.units_per_day
+    t, day = keep.start, keep.start // upd
+    units = range(t, t + e.length)
+    if t not in e.starts or any(day in days for days in e.excluded.values()):
+        return None
+    chosen = [demands[d] for d in keep.demands if d in demands]
+    load = e.fixed_size + sum(d.size for d in chosen)
+    if load < e.min_size or load > e.capacity:
+        return None
+    groups = {d.group for d in chosen}
+    for c in e.choices:
+        opt = next((o for o in c.options if o.resource == keep.options.get(c.kind)), None)
+        if (
+            opt is None
+            or (opt.capacity is not None and opt.capacity < load)
+            or (opt.needs_group and opt.needs_group not in groups)
+        ):
+            return None
+    used = list(e.resources) + [keep.options[c.kind] for c in e.choices] + sorted(groups)
+    if len(set(used)) < len(used) or not all(st.free(r, day, units) for r in used):
+        return None
+    return chosen
+
+
 def greedy_plan(problem, order: list[str] | None = None, placements: list | None = None) -> dict[str, int]:
     """Greedily place as many sessions as possible; return the count per type tag.
 
     ``placements``, if given, receives ``(event, start unit, {choice kind: resource}, [demand ids])``
-    for each placed session (e.g. to hint a solver).
+    for each placed session (e.g. to hint a solver). When re-planning, the earlier
+    placements (``problem.keeps``) that still fit are put back first, frozen ones first.
     """
     st = _State(problem)
     upd = problem.units_per_day
@@ -90,14 +118,36 @@ def greedy_plan(problem, order: list[str] | None = None, placements: list | None
     total = next(c for c in problem.counts if c.tags == ("session",))
     placed: dict[str, int] = defaultdict(int)
     order = order or ["type:department", "type:secretary", "type:community", "type:peer"]
-    events = sorted(problem.events, key=lambda e: (order.index(e.tags[1]), e.run, len(e.starts), e.id))
+    had_place = {k.event for k in problem.keeps}  # re-planning: put what was there back first
+    events = sorted(problem.events, key=lambda e: (e.id not in had_place, order.index(e.tags[1]), e.run, len(e.starts), e.id))
     runs = defaultdict(int)
     for e in problem.events:
         runs[e.family] += 1
     n = 0
+    done: set[str] = set()
+    by_id = {e.id: e for e in problem.events}
+    demand_by_id = {d.id: d for d in problem.demands}
+    for keep in sorted(problem.keeps, key=lambda k: (not k.frozen, k.start, k.event)):
+        e = by_id.get(keep.event)
+        if e is None or placed[e.tags[1]] >= q[e.tags[1]].max or n >= total.max:
+            continue
+        open_demands = {d: demand_by_id[d] for d in keep.demands if d in demand_by_id and d not in served}
+        chosen = fits_as_before(st, e, keep, open_demands)
+        if chosen is None:
+            continue
+        picks = {c.kind: keep.options[c.kind] for c in e.choices}
+        units = range(keep.start, keep.start + e.length)
+        for r in list(e.resources) + list(picks.values()) + sorted({d.group for d in chosen}):
+            st.take(r, keep.start // upd, units)
+        served.update(d.id for d in chosen)
+        if placements is not None:
+            placements.append((e, keep.start, picks, [d.id for d in chosen]))
+        placed[e.tags[1]] += 1
+        n += 1
+        done.add(e.id)
     for k, e in enumerate(events):
         kind = e.tags[1]
-        if placed[kind] >= q[kind].max or n >= total.max:
+        if e.id in done or placed[kind] >= q[kind].max or n >= total.max:
             continue
         open_demands = [d for d in demands_of[e.id] if d.id not in served]
         starts = e.starts
@@ -124,13 +174,16 @@ def greedy_plan(problem, order: list[str] | None = None, placements: list | None
         for e in problem.events:
             family[e.family].append(e)
         by_family = defaultdict(list)
+        kept_families = {by_id[k.event].family for k in problem.keeps if k.event in by_id}
         for pl in placements:
             by_family[pl[0].family].append(pl)
+        fixed = [pl for pl in placements if pl[0].family in kept_families]  # re-planning: runs are not interchangeable
+        by_family = {f: pls for f, pls in by_family.items() if f not in kept_families}
         placements[:] = [
             (ev, t, picks, ds)
             for fam, pls in by_family.items()
             for ev, (_, t, picks, ds) in zip(sorted(family[fam], key=lambda e: e.run), sorted(pls, key=lambda pl: pl[1]))
-        ]
+        ] + fixed
     return dict(placed)
 
 

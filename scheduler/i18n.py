@@ -86,6 +86,56 @@ TEXT = {
         "Even relaxing every other rule does not help: there are not enough offerings, runs or orders.",
     ),
     "warning": ("警告", "Warning"),
+    "level.changes": ("调整代价（越近期的改动代价越高，取负）", "cost of changes (sooner sessions cost more; negated)"),
+    "level.moved": ("被调动的已安排人数（取负）", "attendees no longer where they were (negated)"),
+    # diffs and notices
+    "n.session": ("《{title}》（{id}）", "\u201c{title}\u201d ({id})"),
+    "n.moved": ("{s}由{old}调整为{new}。", "{s} moves from {old} to {new}."),
+    "n.teacher": ("授课人由{old}改为{new}。", " Teacher: {new} instead of {old}."),
+    "n.reason": ("原因：{reason}。", " Reason: {reason}."),
+    "n.added": ("新增{s}：{when}，{where}，授课：{who}。", "New: {s} on {when} at {where}, taught by {who}."),
+    "n.dropped": ("{s}（原定{when}）取消：{reason}。", "{s} (was {when}) is cancelled: {reason}."),
+    "n.no_slot": ("调整后没有可安排的时段", "no slot left after the changes"),
+    "n.left": ("贵单位不再参加{s}（{when}）。", "You no longer attend {s} ({when})."),
+    "n.joined": ("贵单位新安排参加{s}：{when}，{where}，{n}人。", "You now attend {s} on {when} at {where}: {n} people."),
+    "n.count": ("{s}（{when}）参加人数由{old}人调整为{new}人。", "{s} ({when}): {new} people instead of {old}."),
+    "n.unmet": ("点单{order}暂无法安排：{message}", "Order {order} cannot be met now: {message}"),
+    "n.venue_freed": ("{when}不再使用：{s}已调走。", "{when} is free again: {s} moved away."),
+    "n.venue_booked": ("{when}新预订：{s}。", "New booking on {when}: {s}."),
+    "n.host_teaches": ("承办社区", "the host community"),
+    "n.to": ("致{kind}：{name}", "To {kind}: {name}"),
+    "n.kind.community": ("社区", "community"),
+    "n.kind.department": ("部门", "department"),
+    "n.kind.venue": ("场地", "venue"),
+    "d.title": (
+        "变更：调整{moved}场，新增{added}场，取消{dropped}场，仅参加单位变化{regrouped}场",
+        "Changes: {moved} moved, {added} added, {dropped} dropped, {regrouped} with other attendance",
+    ),
+    "d.attendance": ("参加单位", "attendance"),
+    # plan history
+    "h.stored": ("已记为第{version}版（{url}）", "Recorded as version {version} ({url})"),
+    "h.empty": ("库中还没有方案：先运行 schedule solve", "No plan in the store yet: run schedule solve first"),
+    "h.header": (
+        " 版本  类型     上一版  创建时间(UTC)     状态      场次 未满足 需求    调整代价 今天        计划",
+        " ver.  kind     parent  created (UTC)     status    sess unmet demand  changes today       plan",
+    ),
+    "h.pending": ("「{name}」待处理的变更（{n}）：", "Pending changes of {name} ({n}):"),
+    "h.recorded": (
+        "已记录变更 #{id}：{change}（基于第{version}版）。运行 schedule resolve --today 日期 生成新方案。",
+        "Recorded change #{id}: {change} (on version {version}). Run schedule resolve --today DATE for a new plan.",
+    ),
+    "h.nothing": ("没有待处理的变更：第{version}版仍是当前方案。", "No pending changes: version {version} stays current."),
+    "h.base_moved": (
+        "方案在您查看之后已被修改：您基于第{base}版，当前为第{head}版。请先查看（schedule diff {base} {head}）再重试。",
+        "plan changed since you loaded it: you looked at version {base}, the current one is {head}. "
+        "See schedule diff {base} {head}, then try again.",
+    ),
+    "h.resolved": (
+        "已生成第{version}版（由第{parent}版调整）：{status}，调整代价 {changes}，用时 {seconds:.1f}s",
+        "Version {version} written (re-plan of {parent}): {status}, change cost {changes}, {seconds:.1f}s",
+    ),
+    "h.notices": ("通知（{n}份）：", "Notices ({n}):"),
+    "h.diff": ("第{old}版 → 第{new}版", "Version {old} -> version {new}"),
 }
 
 

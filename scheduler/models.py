@@ -222,6 +222,51 @@ class Scenario(Strict):
         return {i.id: (d, i) for d in self.departments for i in d.instructors}
 
 
+# --------------------------------------------------------------------------- changes
+
+
+class ChangeKind(str, Enum):
+    """What can happen to a published plan (stored as events)."""
+
+    cancel = "cancel"  # a session is called off (e.g. 台风红色预警)
+    unavailable = "unavailable"  # a department, instructor, venue or community is away for some days
+    withdraw = "withdraw"  # a community takes back an order
+    add_order = "add_order"  # a community orders one more course
+
+
+class ResourceKind(str, Enum):
+    department = "department"
+    instructor = "instructor"
+    venue = "venue"
+    community = "community"
+
+
+class Change(Strict):
+    """One change to a published plan; which fields are set depends on ``kind``."""
+
+    kind: ChangeKind
+    reason: str = ""
+    session: str | None = Field(None, description="cancel: the session id, e.g. S-2026-031")
+    resource: ResourceKind | None = Field(None, description="unavailable: what is away")
+    resource_id: str | None = Field(None, description="unavailable: its id")
+    start: dt.date | None = Field(None, description="unavailable: first day away")
+    end: dt.date | None = Field(None, description="unavailable: last day away")
+    order: str | None = Field(None, description="withdraw: the order id")
+    new_order: Order | None = Field(None, description="add_order: the order")
+
+
+# What moving (or dropping) a session costs when re-planning, by how soon it was due:
+# people have planned around next week's session, less so around one in three months.
+# (days ahead of --today below the bound, cost); later than the last bound costs 1.
+CHANGE_COST_STEPS = ((7, 8), (14, 4), (31, 3), (92, 2))
+NEW_SESSION_COST = 1  # a session added by a re-plan: everyone concerned must be told too
+
+
+def change_cost(old_date: dt.date, today: dt.date) -> int:
+    ahead = (old_date - today).days
+    return next((cost for bound, cost in CHANGE_COST_STEPS if ahead < bound), 1)
+
+
 # --------------------------------------------------------------------------- plan
 
 
@@ -244,6 +289,7 @@ class PlannedSession(BaseModel):
     departments: list[str] = Field(default_factory=list)
     attendance: list[Attendance] = Field(default_factory=list)
     headcount: int = 0
+    sequence: int = Field(0, description="iCalendar SEQUENCE: how often this session changed in re-plans")
 
 
 class UnmetOrder(BaseModel):
@@ -275,6 +321,24 @@ class ScenarioRef(BaseModel):
     snapshot: Scenario
 
 
+class CancelledSession(PlannedSession):
+    """A session of an earlier version that no longer runs; feeds keep it as CANCELLED."""
+
+    reason: str = Field("", description="why it was dropped, in the planner's words when given")
+    dropped_on: dt.date | None = Field(None, description="the re-plan's --today")
+
+
+class ReplanInfo(BaseModel):
+    """How a re-planned version came about (absent for a fresh solve)."""
+
+    parent: int = Field(description="the store's version this plan repairs")
+    today: dt.date = Field(description="sessions before this day never move")
+    freeze_days: int = Field(0, description="nor those within this many days from today")
+    changes: list[Change] = Field(default_factory=list, description="what happened since the parent")
+    released: list[str] = Field(default_factory=list, description="frozen sessions a change hit, so free to move")
+    demand_bound: int | None = Field(None, description="proven bound of the demand level carried along the history")
+
+
 class Plan(BaseModel):
     engine: str
     scenario: ScenarioRef
@@ -282,3 +346,5 @@ class Plan(BaseModel):
     sessions: list[PlannedSession]
     unmet: list[UnmetOrder]
     warnings: list[str] = Field(default_factory=list)
+    cancelled: list[CancelledSession] = Field(default_factory=list, description="sessions dropped by re-plans")
+    replan: ReplanInfo | None = None

@@ -30,11 +30,16 @@ from scheduler.problem import Solution
 from scheduler.solver import SolveOptions, relative_gap
 
 
-def _sessions(sc: Scenario, comp: Compiled, sol: Solution) -> list[PlannedSession]:
+def _sessions(
+    sc: Scenario, comp: Compiled, sol: Solution, ids: dict[str, str] | None = None, last: int = 0
+) -> list[PlannedSession]:
+    """The plan's sessions in date order. ``ids`` (event -> session id) keeps the ids of a
+    re-planned plan; other sessions get numbers after ``last`` (never reused)."""
     offerings = {o.id: o for o in sc.offerings}
     orders = {o.id: o for o in sc.orders}
     pairs = {p.id: p for p in sc.pairs}
     rows = []
+    events: dict[int, str] = {}
     for a in sol.assignments:
         off = offerings[comp.offering_of_event[a.event]]
         day = comp.unit_date(a.start)
@@ -73,9 +78,18 @@ def _sessions(sc: Scenario, comp: Compiled, sol: Solution) -> list[PlannedSessio
                 headcount=head,
             )
         )
+        events[id(rows[-1])] = a.event
     rows.sort(key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.offering, s.venue))
-    for n, s in enumerate(rows, 1):
-        s.id = f"S-{sc.plan.year}-{n:03d}"
+    ids = ids or {}
+    used = {int(x.rsplit("-", 1)[1]) for x in ids.values()}
+    n = max(used | {last})
+    for s in rows:
+        given = ids.get(events[id(s)])
+        if given:
+            s.id = given
+        else:
+            n += 1
+            s.id = f"S-{sc.plan.year}-{n:03d}"
     return rows
 
 
@@ -115,9 +129,17 @@ def unmet_reasons(sc: Scenario, comp: Compiled, sessions: list[PlannedSession]) 
 
 
 def build_plan(
-    sc: Scenario, comp: Compiled, sol: Solution, opts: SolveOptions, source: str, sha256: str, lang: str = "zh"
+    sc: Scenario,
+    comp: Compiled,
+    sol: Solution,
+    opts: SolveOptions,
+    source: str,
+    sha256: str,
+    lang: str = "zh",
+    ids: dict[str, str] | None = None,
+    last: int = 0,
 ) -> Plan:
-    sessions = _sessions(sc, comp, sol)
+    sessions = _sessions(sc, comp, sol, ids, last)
     reasons = unmet_reasons(sc, comp, sessions)
     unmet = []
     for o in sc.orders:

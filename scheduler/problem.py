@@ -16,7 +16,7 @@ so that an infeasible problem can be explained by naming the rules that clash.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass
@@ -105,6 +105,23 @@ class CountRule:
 
 
 @dataclass
+class Keep:
+    """Where an event sat in the plan being repaired (re-planning).
+
+    Changing its start or any chosen option costs ``weight``; each demand it served
+    that ends up elsewhere (or nowhere) costs that demand's size. A ``frozen`` event
+    must stay exactly as it was, serving exactly ``demands``.
+    """
+
+    event: str
+    start: int
+    options: dict[str, str]  # choice kind -> resource id
+    demands: dict[str, int]  # demand id -> its size (also demands the new problem cannot serve)
+    weight: int
+    frozen: bool = False
+
+
+@dataclass
 class Problem:
     units_per_day: int
     days: int
@@ -116,6 +133,9 @@ class Problem:
     demands: list[Demand]
     counts: list[CountRule]
     fairness_scale: int = 1000
+    keeps: list[Keep] = field(default_factory=list)  # re-planning: the earlier plan's placements
+    new_event_weight: int = 1  # re-planning: cost of running an event that has no keep
+    demand_bound: int | None = None  # re-planning: a proven upper bound of the demand level, if known
 
     def event(self, event_id: str) -> Event:
         return self._by_id()[event_id]
@@ -137,6 +157,37 @@ class Problem:
             for days in self.resources[rid].blocked.values():
                 banned |= days
         return [t for t in event.starts if t // self.units_per_day not in banned]
+
+    def can_stay(self, keep: Keep) -> bool:
+        """Could this keep's event sit exactly where it was, as far as days go?"""
+        e = self._by_id().get(keep.event)
+        if e is None or keep.start not in self.allowed_starts(e):
+            return False
+        day = keep.start // self.units_per_day
+        options = {c.kind: {o.resource for o in c.options} for c in e.choices}
+        for kind, rid in keep.options.items():
+            if rid not in options.get(kind, ()) or any(day in days for days in self.resources[rid].blocked.values()):
+                return False
+        return set(keep.options) == set(options)
+
+    def pinned(self) -> Problem:
+        """The same problem with every keep that can stay pinned where it was (its
+        attendance still free) and no event that has no keep: the plans whose
+        ``changes`` cost is the least any plan can have."""
+        pinned = {k.event: k for k in self.keeps if self.can_stay(k)}
+        kept = {k.event for k in self.keeps}
+        events = []
+        for e in self.events:
+            if e.id not in kept:
+                continue
+            k = pinned.get(e.id)
+            if k is not None:
+                choices = [Choice(c.kind, [o for o in c.options if o.resource == k.options[c.kind]]) for c in e.choices]
+                e = replace(e, starts=[k.start], choices=choices, optional=False)
+            events.append(e)
+        ids = {e.id for e in events}
+        demands = [replace(d, events=[x for x in d.events if x in ids]) for d in self.demands]
+        return replace(self, events=events, demands=demands)
 
     def add_rule(self, rule_id: str, zh: str, en: str) -> str:
         self.rules.setdefault(rule_id, Rule(rule_id, {"zh": zh, "en": en}))

@@ -15,6 +15,12 @@ important first:
 3. ``preferred``: demands met in a preferred period;
 4. ``spread``: minus the events away from an even split over periods (largest remainder).
 
+When re-planning (``problem.keeps`` is set), two levels come right after ``demand``:
+``changes`` (minus the weighted cost of moving, dropping or adding events against the
+earlier plan) and ``moved`` (minus the demand size that no longer sits where it did).
+Stability is in the objective, not only in a hint (SOLVER-NOTES.md): a hint alone
+moved many untouched sessions in measured cases.
+
 In *relax* mode (used to explain infeasibility) chosen rules get an enforcement
 literal and the objective is to keep as many of them as possible.
 """
@@ -33,6 +39,7 @@ from scheduler.greedy import greedy_plan, verdict
 from scheduler.problem import Assignment, Event, Problem, Solution
 
 LEVELS = ["demand", "fairness", "preferred", "spread"]
+REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread"]
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
     cp_model.FEASIBLE: "FEASIBLE",
@@ -178,6 +185,45 @@ class Model:
         self._resources()
         self._counts()
         self._symmetry()
+        self._keeps()
+
+    def _keeps(self) -> None:
+        """Re-planning: ``kept[e]`` holds only if the event is exactly where it was;
+        frozen events must be."""
+        m, upd = self.m, self.p.units_per_day
+        self.kept: dict[str, cp_model.IntVar] = {}
+        for k in self.p.keeps:
+            if k.event not in self.x:
+                if k.frozen:
+                    m.add_bool_or([])  # a frozen event that cannot run: infeasible (replan checks first)
+                continue
+            kept = self.kept[k.event] = m.new_bool_var(f"kept_{k.event}")
+            conditions = [self.x[k.event]]
+            ok = k.start in self.p.event(k.event).starts
+            for kind, rid in k.options.items():
+                z = self.z[k.event].get((kind, rid))
+                if z is None:
+                    ok = False
+                else:
+                    conditions.append(z)
+            if not ok:
+                m.add(kept == 0)
+            else:
+                m.add_bool_and(conditions).only_enforce_if(kept)
+                m.add(self.day[k.event] == k.start // upd).only_enforce_if(kept)
+                if k.event in self.part:
+                    m.add(self.part[k.event] == k.start % upd).only_enforce_if(kept)
+            if k.frozen:
+                m.add(kept == 1)
+                for d in k.demands:
+                    y = self.y.get((d, k.event))
+                    if y is None:
+                        m.add_bool_or([])
+                    else:
+                        m.add(y == 1)
+                for d in self.demands_at[k.event]:
+                    if d not in k.demands:
+                        m.add(self.y[d, k.event] == 0)
 
     def _avoid_days(self, e: Event, banned: frozenset[int], rule: str, lit) -> None:
         """When ``lit`` holds (and the rule is kept), the event is not on these days."""
@@ -302,8 +348,11 @@ class Model:
 
     def _symmetry(self) -> None:
         fam: dict[str, list[Event]] = defaultdict(list)
+        events = {e.id: e for e in self.p.events}
+        kept = {events[k.event].family for k in self.p.keeps if k.event in events}
         for e in self.live:
-            fam[e.family].append(e)
+            if e.family not in kept:  # re-planning: runs differ by where they sat before
+                fam[e.family].append(e)
         for runs in fam.values():
             runs.sort(key=lambda e: e.run)
             for a, b in zip(runs, runs[1:]):
@@ -379,12 +428,53 @@ class Model:
                 self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
                 self.spread.append((dev, mo, target))
             self.target_table = table
-        return {
+        out = {
             "demand": sum(demand_terms),
             "fairness": fair,
             "preferred": sum(pref_terms),
             "spread": -sum(devs),
         }
+        self.ranges = {
+            "fairness": (0, scale),
+            "preferred": (0, len(pref_terms)),
+            "spread": (-2 * self._total_range()[1], 0),
+        }
+        if p.keeps:
+            out.update(self._stability())
+        self.level_names = REPLAN_LEVELS if p.keeps else LEVELS
+        return out
+
+    def _stability(self) -> dict[str, cp_model.LinearExpr]:
+        """Cost of the changes against the earlier plan (re-planning)."""
+        p = self.p
+        kept_events = {k.event for k in p.keeps}
+        costs = [k.weight * (1 - self.kept[k.event]) if k.event in self.kept else k.weight for k in p.keeps]
+        costs += [p.new_event_weight * self.x[e.id] for e in self.live if e.id not in kept_events]
+        moved = []
+        for k in p.keeps:
+            for d, size in sorted(k.demands.items()):
+                y = self.y.get((d, k.event))
+                moved.append(size * (1 - y) if y is not None else size)
+        for k in p.keeps:
+            if k.event in self.kept:
+                kept = self.kept[k.event]
+                self.derived.append((kept, lambda s, k=k: int(self._is_kept(s, k))))
+        total_cost = sum(k.weight for k in p.keeps) + p.new_event_weight * len(self.live)
+        self.ranges["changes"] = (-total_cost, 0)
+        self.ranges["moved"] = (-sum(size for k in p.keeps for size in k.demands.values()), 0)
+        return {"changes": -sum(costs), "moved": -sum(moved)}
+
+    def _is_kept(self, s: cp_model.CpSolver, k) -> bool:
+        upd = self.p.units_per_day
+        if not s.boolean_value(self.x[k.event]):
+            return False
+        if s.value(self.day[k.event]) != k.start // upd:
+            return False
+        if k.event in self.part and s.value(self.part[k.event]) != k.start % upd:
+            return False
+        return all(
+            (kind, rid) in self.z[k.event] and s.boolean_value(self.z[k.event][kind, rid]) for kind, rid in k.options.items()
+        )
 
     def hint_placements(self, placements: list) -> None:
         """A complete hint from a plan given as (event, start, {kind: resource}, [demand ids])."""
@@ -493,30 +583,30 @@ def _hint_from(model: Model, solver: cp_model.CpSolver) -> None:
 # Levels solved together in one stage are weighted so that one unit of a level outweighs
 # the whole range of the levels after it in that stage (exact lexicographic order).
 # Two stages measured fastest on the Pinghu example (one: slower; three or four: each
-# stage pays its own presolve).
+# stage pays its own presolve). Re-planning puts the stability levels in the first
+# stage: the demand met and the fewest changes are decided together.
 STAGES = [("demand", "fairness"), ("preferred", "spread")]
+REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
 
 
 class _Stage:
-    """One solve: its levels, their weights, and how to read each level back."""
+    """One solve: its levels, their weights, and how to read the first level back."""
 
     def __init__(self, names: tuple[str, ...], model: Model, exprs: dict[str, cp_model.LinearExpr]):
         self.names = names
-        # ranges of the levels that can follow another in a stage
-        ranges = {"spread": 2 * model._total_range()[1], "fairness": model.p.fairness_scale}
         self.weights = [1] * len(names)
+        self.low = 0  # the least the levels after the first can add up to
         for k in range(len(names) - 2, -1, -1):
-            self.weights[k] = self.weights[k + 1] * (ranges[names[k + 1]] + 1)
+            lo, hi = model.ranges[names[k + 1]]
+            self.weights[k] = self.weights[k + 1] * (hi - lo + 1)
+            self.low += self.weights[k + 1] * lo
         self.objective = sum(w * exprs[n] for w, n in zip(self.weights, names))
 
     def head(self, combined: int) -> int:
-        """The stage's first level from a combined value: fairness follows in [0, scale]
-        (round down), spread in [-range, 0] (round up)."""
+        """The stage's first level from a combined value (the rest lie in [low, low + weight))."""
         if len(self.names) == 1:
             return combined
-        if self.names[1] == "fairness":  # a non-negative follower: floor
-            return combined // self.weights[0]
-        return -(-combined // self.weights[0])
+        return (combined - self.low) // self.weights[0]
 
 
 def _stop_when_found(solver: cp_model.CpSolver, found: threading.Event, share: float, done: threading.Event) -> None:
@@ -532,17 +622,39 @@ def _stop_when_found(solver: cp_model.CpSolver, found: threading.Event, share: f
 def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     """Optimise the levels in order; the result says how far each was proven.
 
-    Each stage gets an even share of the time left; a stage that has no solution yet
-    when its share is up goes on until it finds one (wall-clock mode), so a hard first
-    level is not starved into returning no plan.
+    Re-planning with a known demand bound tries the *pinned* problem first (every
+    earlier placement that can stay, stays; nothing new): it is small, so it solves in
+    a fraction of the time. When it meets the bound, its plan is optimal for the whole
+    problem: no plan serves more demand, none changes less (the pinned plans are
+    exactly those with the least ``changes``), and the later levels were optimised
+    over exactly those plans. Otherwise the whole problem is solved, from its plan.
     """
     opts = opts or SolveOptions()
     began = time.perf_counter()
+    hint = None
+    if problem.keeps and problem.demand_bound is not None:
+        sol = _solve_stages(problem.pinned(), opts, began, opts.time_limit / 2)
+        if sol.objective and sol.objective[0] == problem.demand_bound:
+            sol.bound[0] = problem.demand_bound
+            sol.bound[1] = sol.objective[1]  # the least change cost any plan has
+            sol.status = "OPTIMAL" if sol.objective == sol.bound and len(sol.level_names) == len(REPLAN_LEVELS) else "FEASIBLE"
+            sol.info["pinned"] = True
+            return sol
+        hint = sol.assignments or None
+    return _solve_stages(problem, opts, began, opts.time_limit, hint)
+
+
+def _solve_stages(
+    problem: Problem, opts: SolveOptions, began: float, limit: float, hint: list[Assignment] | None = None
+) -> Solution:
+    """Solve the stages one after the other within ``limit`` (from ``began``)."""
     model = Model(problem)
     exprs = model.levels()
-    stages = [_Stage(names, model, exprs) for names in STAGES]
+    stages = [_Stage(names, model, exprs) for names in (REPLAN_STAGES if problem.keeps else STAGES)]
     placements: list = []
-    if verdict(problem, greedy_plan(problem, placements=placements))[0]:
+    if hint:
+        model.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in hint])
+    elif verdict(problem, greedy_plan(problem, placements=placements))[0]:
         model.hint_placements(placements)  # a feasible start: large problems get a plan at once
     objective: list[int] = []
     bound: list[int] = []
@@ -552,7 +664,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     spent_det = 0.0
     for i, stage in enumerate(stages):
         used = spent_det if opts.deterministic else time.perf_counter() - began
-        left = opts.time_limit - used
+        left = limit - used
         share = left / (len(stages) - i)
         model.m.maximize(stage.objective)
         solver = _parameters(opts, share if opts.deterministic else left)
@@ -595,12 +707,12 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
             elif k == 0:
                 bound.append(stage.head(best_bound))
             else:  # a later level of an unproven stage: only its trivial bound
-                bound.append(problem.fairness_scale if name == "fairness" else 0)
+                bound.append(model.ranges[name][1])
             model.m.add(exprs[name] >= value)
         if opts.progress:
             notify(round(solver.objective_value), best_bound)
         _hint_from(model, solver)
-    if len(solved) < len(LEVELS):
+    if len(solved) < len(model.level_names):
         status = "FEASIBLE"
     return Solution(status, assignments, objective, bound, solved, time.perf_counter() - began)
 

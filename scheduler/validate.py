@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
-from scheduler.models import TIER_RANK, Duration, Format, Offering, Plan, PlannedSession, Scenario, SessionType, Slot
+from scheduler.models import (
+    NEW_SESSION_COST,
+    TIER_RANK,
+    Duration,
+    Format,
+    Offering,
+    Plan,
+    PlannedSession,
+    Scenario,
+    SessionType,
+    Slot,
+    change_cost,
+)
 
 DURATION_SLOTS = {
     Duration.half_day: ([Slot.morning], [Slot.afternoon]),
@@ -422,3 +434,100 @@ def objective(sc: Scenario, plan: Plan) -> dict[str, int]:
             per_month[s.date.month] += 1
         spread = -sum(abs(per_month[mo] - target[mo]) for mo in weights)
     return {"demand": demand, "fairness": fairness, "preferred": preferred, "spread": spread}
+
+
+# --------------------------------------------------------------------------- re-plans
+
+
+def _where(s: PlannedSession) -> tuple:
+    return (s.date, tuple(s.slots), s.venue, s.instructor)
+
+
+def _orders_of(s: PlannedSession | None) -> set[str]:
+    return {oid for a in s.attendance for oid in a.orders} if s else set()
+
+
+def _fits_now(sc: Scenario, s: PlannedSession) -> bool:
+    """Would this earlier session, with orders no longer in the scenario taken out,
+    still pass every per-session rule of the (changed) scenario?"""
+    orders = {o.id for o in sc.orders}
+    kept = []
+    for a in s.attendance:
+        ids = [o for o in a.orders if o in orders]
+        if ids:
+            total = sum(o.attendees for o in sc.orders if o.id in ids)
+            kept.append(a.model_copy(update={"orders": ids, "attendees": total}))
+    pair = next((p.attendees for o in sc.offerings if o.id == s.offering for p in sc.pairs if p.id == o.pair), 0)
+    trimmed = s.model_copy(update={"attendance": kept, "headcount": pair + sum(a.attendees for a in kept)})
+    c = _Checker(sc, Plan.model_construct(sessions=[trimmed], unmet=[]))
+    off = c.off.get(s.offering)
+    if off is None:
+        return False
+    c.session_rules(trimmed, off)
+    return not c.out
+
+
+def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
+    """The re-planning rules, restated from the two plans alone: what happened before
+    ``today`` and what is due inside the freeze window stays exactly as it was (unless
+    a change means it can no longer be held so), nothing new or moved starts before
+    the end of the freeze window, and a cancelled session is not held on its day."""
+    info = plan.replan
+    if info is None:
+        return [Violation("replan", "", "the plan does not say which plan it repairs")]
+    sc = plan.scenario.snapshot
+    out: list[Violation] = []
+    cutoff = info.today + dt.timedelta(days=info.freeze_days)
+    cancelled = {c.session for c in info.changes if c.kind.value == "cancel"}
+    orders = {o.id for o in sc.orders}
+    new = {s.id: s for s in plan.sessions}
+    old = {s.id: s for s in parent.sessions}
+    for s in parent.sessions:
+        n = new.get(s.id)
+        if s.id in cancelled:
+            if n is not None and n.date == s.date:
+                out.append(Violation("replan_cancelled", s.id, f"cancelled, yet still held on {s.date}"))
+            continue
+        if s.date >= cutoff:
+            continue
+        must_stay = s.date < info.today or _fits_now(sc, s)
+        if not must_stay:
+            continue
+        if n is None or _where(n) != _where(s):
+            what = "held before" if s.date < info.today else "inside the freeze window until"
+            out.append(
+                Violation("replan_frozen", s.id, f"{what} {cutoff if s.date >= info.today else info.today}: it may not move")
+            )
+        elif _orders_of(n) != _orders_of(s) & orders:
+            out.append(Violation("replan_frozen", s.id, "its attendance changed, but it is frozen"))
+    for n in plan.sessions:
+        if n.date >= cutoff:
+            continue
+        s = old.get(n.id)
+        if s is None or s.date != n.date or s.id in cancelled:
+            out.append(Violation("replan_cutoff", n.id, f"new or moved to {n.date}, before {cutoff}"))
+    return out
+
+
+def stability(parent: Plan, plan: Plan) -> dict[str, int]:
+    """The re-planning levels from the two plans alone (both maximised, so negative):
+    ``changes``: each earlier session moved, re-staffed or dropped costs by how soon it
+    was due (``change_cost``), each added session ``NEW_SESSION_COST``;
+    ``moved``: attendees of earlier orders (still in the scenario) no longer in the
+    session they were in."""
+    info = plan.replan
+    sc = plan.scenario.snapshot
+    new = {s.id: s for s in plan.sessions}
+    old = {s.id for s in parent.sessions}
+    cost = 0
+    for s in parent.sessions:
+        n = new.get(s.id)
+        if n is None or _where(n) != _where(s):
+            cost += change_cost(s.date, info.today)
+    cost += NEW_SESSION_COST * sum(1 for s in plan.sessions if s.id not in old)
+    size = {o.id: o.attendees for o in sc.orders}
+    moved = 0
+    for s in parent.sessions:
+        now = _orders_of(new.get(s.id))
+        moved += sum(size[o] for o in _orders_of(s) if o in size and o not in now)
+    return {"changes": -cost, "moved": -moved}

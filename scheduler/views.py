@@ -142,6 +142,7 @@ class PlanView:
     communities: dict[str, Named] = field(default_factory=dict)
     departments: dict[str, Named] = field(default_factory=dict)
     venues: dict[str, Named] = field(default_factory=dict)
+    cancelled: list[SessionView] = field(default_factory=list)  # dropped by re-plans (feeds say CANCELLED)
 
     @property
     def scenario(self) -> Scenario:
@@ -247,4 +248,5 @@ def plan_view(plan: Plan, lang: str = "zh") -> PlanView:
                 message=unmet_text(u, sc, lang) if u else "",
             )
         )
-    return PlanView(plan, lang, sessions, outcomes, tables["communities"], tables["departments"], tables["venues"])
+    cancelled = [session_view(s, sc, lang, tables) for s in plan.cancelled]
+    return PlanView(plan, lang, sessions, outcomes, tables["communities"], tables["departments"], tables["venues"], cancelled)

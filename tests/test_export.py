@@ -112,7 +112,9 @@ def test_sequence_grows_for_a_session_that_changed_since_the_previous_plan(tmp_p
     after = moved(before, sid, 2)
     assert sequences(after) == {s.id: 0 for s in after.sessions}
     assert sequences(after, before) == {s.id: int(s.id == sid) for s in after.sessions}
-    assert sequences(after, before, base={sid: 4})[sid] == 5
+    earlier = before.model_copy(deep=True)
+    next(s for s in earlier.sessions if s.id == sid).sequence = 4  # changed four times already
+    assert sequences(after, earlier)[sid] == 5
     write_ics(after, tmp_path, previous=before, now=NOW)
     got = {e.uid.value: int(e.sequence.value) for e in events(tmp_path / "ics" / "all.ics").values()}
     assert got == {event_uid(s.id, after): int(s.id == sid) for s in after.sessions}

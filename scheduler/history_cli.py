@@ -1,0 +1,399 @@
+"""Plan history commands: ``plans``, ``cancel``, ``unavailable``, ``withdraw``,
+``add-order``, ``resolve``, ``diff`` and ``db upgrade``.
+
+A change (cancel, unavailable, withdraw, add-order) is checked against the current
+plan and recorded; ``resolve`` applies every recorded change in one re-plan, writes
+the new version and prints the diff and the notices. Exit codes: 0 done; 1 no plan
+exists after the changes; 2 bad input (unknown id, impossible dates) or no usable
+store; 3 internal error; 4 the plan changed since it was loaded (run it again).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler.checks import check_scenario
+from scheduler.cli_common import (
+    build_options,
+    db_option,
+    explain_failure,
+    fail_input,
+    lang_option,
+    open_store,
+    progress_printer,
+    solver_options,
+)
+from scheduler.diff import diff_lines, diff_plans, notice_lines, notices
+from scheduler.engine import PlanInvalid, replan
+from scheduler.i18n import t
+from scheduler.loader import InputError, InputProblem
+from scheduler.models import Change, ChangeKind, Order, Plan, ResourceKind
+from scheduler.planfile import write_plan
+from scheduler.replan import ReplanError, apply_changes, check_change
+from scheduler.store import PlanChanged, Store, StoreError
+
+EXIT_CHANGED = 4
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@click.command()
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show this many versions.")
+@lang_option
+def plans(db: str | None, limit: int, lang: str) -> None:
+    """List plan versions, newest first (* = the current version of its plan), and pending changes.
+
+    Example: schedule plans
+    """
+    store = open_store(db)
+    rows = store.versions(limit)
+    if not rows:
+        click.echo(t("h.empty", lang))
+        return
+    click.echo(t("h.header", lang))
+    for v in rows:
+        values = dict(zip(v.levels, v.objective))
+        changes = -values["changes"] if "changes" in values else "-"
+        click.echo(
+            f"{'*' if v.is_head else ' '}{v.id:>4}  {v.kind:<8} {v.parent or '-':>6}  "
+            f"{v.created_at:%Y-%m-%d %H:%M}  {v.status:<9} {v.sessions:>4} {v.unmet:>4} "
+            f"{values.get('demand', '-'):>6} {changes:>7}  {v.today or '-'}  {v.name} ({v.year})"
+        )
+    seen = set()
+    for v in rows:
+        if v.is_head and (v.name, v.year) not in seen:
+            seen.add((v.name, v.year))
+            line, _ = store.line(v.id)
+            pending = store.pending(line.id)
+            if pending:
+                click.echo(t("h.pending", lang, n=len(pending), name=v.name))
+                for cid, ch in pending:
+                    click.echo(f"  #{cid} {describe(ch)}")
+
+
+def describe(ch: Change) -> str:
+    """One line for a change, as the planner typed it."""
+    why = f" ({ch.reason})" if ch.reason else ""
+    if ch.kind == ChangeKind.cancel:
+        return f"cancel {ch.session}{why}"
+    if ch.kind == ChangeKind.unavailable:
+        days = f"{ch.start}" if ch.start == ch.end else f"{ch.start}..{ch.end}"
+        return f"unavailable {ch.resource.value} {ch.resource_id} {days}{why}"
+    if ch.kind == ChangeKind.withdraw:
+        return f"withdraw {ch.order}{why}"
+    o = ch.new_order
+    return f"add-order {o.id}: {o.community} {o.offering} x{o.attendees} priority {o.priority}{why}"
+
+
+# --------------------------------------------------------------------------- recording changes
+
+
+def _record(db: str | None, version: int | None, change: Change, lang: str) -> None:
+    """Check a change against the current plan (with the changes already pending) and store it."""
+    store = open_store(db)
+    try:
+        line, head = store.line(version)
+        parent = store.plan(head.id)
+        pending = [c for _, c in store.pending(line.id)]
+    except StoreError as err:
+        _fail(str(err))
+    sc, _ = apply_changes(parent.scenario.snapshot, parent, pending, parent.scenario.snapshot.plan.start)
+    record = f"{change.kind.value.replace('_', '-')}"
+    problems = [InputProblem("command line", record, f, m) for f, m in check_change(sc, parent, change)]
+    if change.kind == ChangeKind.cancel and any(c.kind == ChangeKind.cancel and c.session == change.session for c in pending):
+        problems.append(InputProblem("command line", record, "session", f"{change.session} is already cancelled (pending)"))
+    if change.kind == ChangeKind.add_order and not problems:
+        with_order = sc.model_copy(update={"orders": [*sc.orders, change.new_order]})
+        problems += [
+            InputProblem("command line", record, f, m) for r, f, m in check_scenario(with_order) if change.new_order.id in r
+        ]
+    if problems:
+        fail_input(InputError(problems))
+    cid = store.add_change(line.id, head.id, change)
+    click.echo(t("h.recorded", lang, id=cid, change=describe(change), version=head.id))
+
+
+def _version_option(f):
+    return click.option("--version", "version", type=int, help="The plan line of this version (default: the latest).")(f)
+
+
+@click.command()
+@click.argument("session")
+@click.option("--reason", default="", help='Why, in the planners\' words, e.g. "台风红色预警".')
+@_version_option
+@db_option
+@lang_option
+def cancel(session: str, reason: str, version: int | None, db: str | None, lang: str) -> None:
+    """Record that SESSION (e.g. S-2026-031) is called off; `schedule resolve` re-places it.
+
+    Example: schedule cancel S-2026-031 --reason "台风红色预警"
+    """
+    _record(db, version, Change(kind=ChangeKind.cancel, session=session, reason=reason), lang)
+
+
+@click.command()
+@click.option("--department", help="A department id: it and its instructors are away.")
+@click.option("--instructor", help="An instructor id.")
+@click.option("--venue", help="A venue id.")
+@click.option("--community", help="A community id.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="A single day.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (with --to).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day, inclusive.")
+@click.option("--reason", default="", help="Why (shown in notices).")
+@_version_option
+@db_option
+@lang_option
+def unavailable(department, instructor, venue, community, on, start, end, reason, version, db, lang) -> None:
+    """Record that a department, instructor, venue or community is away on some days.
+
+    Examples: schedule unavailable --department minzheng --from 2026-06-01 --to 2026-06-14 --reason 外出学习;
+    schedule unavailable --venue hall-1 --on 2026-06-05 --reason 应急会议
+    """
+    given = [
+        (k, v)
+        for k, v in (("department", department), ("instructor", instructor), ("venue", venue), ("community", community))
+        if v
+    ]
+    if len(given) != 1:
+        fail_input(
+            InputError(
+                [InputProblem("command line", "unavailable", "--department/--instructor/--venue/--community", "give exactly one")]
+            )
+        )
+    if on and (start or end):
+        fail_input(InputError([InputProblem("command line", "unavailable", "--on", "give --on or --from/--to, not both")]))
+    if on:
+        start = end = on
+    if not (start and end):
+        fail_input(
+            InputError([InputProblem("command line", "unavailable", "--from/--to", "give --on DAY, or both --from and --to")])
+        )
+    kind, rid = given[0]
+    change = Change(
+        kind=ChangeKind.unavailable,
+        resource=ResourceKind(kind),
+        resource_id=rid,
+        start=start.date(),
+        end=end.date(),
+        reason=reason,
+    )
+    _record(db, version, change, lang)
+
+
+@click.command()
+@click.option("--order", required=True, help="The order id, e.g. O-117.")
+@click.option("--reason", default="", help="Why (shown in notices).")
+@_version_option
+@db_option
+@lang_option
+def withdraw(order: str, reason: str, version: int | None, db: str | None, lang: str) -> None:
+    """Record that a community takes back an order.
+
+    Example: schedule withdraw --order O-117
+    """
+    _record(db, version, Change(kind=ChangeKind.withdraw, order=order, reason=reason), lang)
+
+
+@click.command("add-order")
+@click.option("--community", required=True, help="Community id.")
+@click.option("--offering", required=True, help="Offering id.")
+@click.option("--attendees", required=True, type=click.IntRange(min=1), help="How many people attend.")
+@click.option("--priority", type=click.IntRange(1, 5), default=3, show_default=True, help="5 = most wanted.")
+@click.option("--preferred-month", "months", type=click.IntRange(1, 12), multiple=True, help="Repeat for several.")
+@click.option("--id", "order_id", help="Order id (default: the next free O-<n>).")
+@click.option("--reason", default="", help="A note for the record.")
+@_version_option
+@db_option
+@lang_option
+def add_order(community, offering, attendees, priority, months, order_id, reason, version, db, lang) -> None:
+    """Record a new order from a community.
+
+    Example: schedule add-order --community shanxia --offering fire-safety --attendees 20 --priority 4
+    """
+    store = open_store(db)
+    try:
+        line, head = store.line(version)
+        parent = store.plan(head.id)
+        pending = [c for _, c in store.pending(line.id)]
+    except StoreError as err:
+        _fail(str(err))
+    taken = {o.id for o in parent.scenario.snapshot.orders} | {c.new_order.id for c in pending if c.new_order}
+    order = Order(
+        id=order_id or _next_order_id(taken),
+        community=community,
+        offering=offering,
+        attendees=attendees,
+        priority=priority,
+        preferred_months=list(months),
+    )
+    _record(db, version, Change(kind=ChangeKind.add_order, new_order=order, reason=reason), lang)
+
+
+def _next_order_id(taken: set[str]) -> str:
+    numbers = [int(m.group(1)) for x in taken if (m := re.fullmatch(r"O-(\d+)", x))]
+    n = max(numbers, default=0) + 1
+    while f"O-{n:03d}" in taken:
+        n += 1
+    return f"O-{n:03d}"
+
+
+# --------------------------------------------------------------------------- re-planning
+
+
+@click.command()
+@click.option("--today", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Sessions before this day never move.")
+@click.option(
+    "--freeze-days",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Nor do sessions within this many days from today; nothing new starts before then.",
+)
+@click.option("--base", type=int, help="Fail unless the current version is still this one (the one you looked at).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the new plan.json.",
+)
+@_version_option
+@solver_options(time_limit=30.0)
+@db_option
+@lang_option
+def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, workers, deterministic, quiet, db, lang) -> None:
+    """Re-plan after the recorded changes: keep what happened, re-place what was hit, move as little as possible.
+
+    Writes a new version (parent: the current one), OUT/plan.json, the diff and a notice for
+    every community, department and venue concerned.
+    Example: schedule resolve --today 2026-06-02 --freeze-days 7
+    """
+    store = open_store(db)
+    try:
+        line, head = store.line(version)
+        if base is not None and base != head.id:
+            _fail(t("h.base_moved", lang, base=base, head=head.id), EXIT_CHANGED)
+        revision = line.revision
+        parent = store.plan(head.id)
+        pending = store.pending(line.id)
+    except StoreError as err:
+        _fail(str(err))
+    if not pending:
+        click.echo(t("h.nothing", lang, version=head.id))
+        return
+    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
+    try:
+        out = replan(parent, head.id, [c for _, c in pending], today.date(), freeze_days, opts, lang)
+    except ReplanError as err:
+        fail_input(InputError([InputProblem(f"store {store.safe_url}", r, f, m) for r, f, m in err.problems]), wrote=False)
+    except PlanInvalid as err:
+        _fail(f"internal error: {err}", 3)
+    for w in out.warnings:
+        click.echo(f"{t('warning', lang)}: {w}", err=True)
+    if out.plan is None:
+        explain_failure(out, lang)
+        sys.exit(1)
+    try:
+        vid = store.record_replan(out.plan, line.id, head.id, revision, [cid for cid, _ in pending])
+    except PlanChanged as err:
+        _fail(str(err), EXIT_CHANGED)
+    except StoreError as err:
+        _fail(str(err))
+    path = write_plan(out.plan, out_dir)
+    s = out.plan.solver
+    values = dict(zip(s.levels, s.objective))
+    click.echo(
+        t("h.resolved", lang, version=vid, parent=head.id, status=s.status, changes=-values["changes"], seconds=s.time_seconds)
+    )
+    _print_diff(parent, out.plan, lang)
+    click.echo(t("written", lang, path=path))
+
+
+def _print_diff(old: Plan, new: Plan, lang: str, with_notices: bool = True) -> None:
+    d = diff_plans(old, new)
+    for line in diff_lines(d, lang):
+        click.echo(line)
+    if with_notices:
+        items = notices(d, lang)
+        if items:
+            click.echo(t("h.notices", lang, n=len(items)))
+            for line in notice_lines(items, lang):
+                click.echo(line)
+
+
+@click.command()
+@click.argument("versions", nargs=-1)
+@click.option("--notices/--no-notices", default=True, show_default=True, help="Print a notice for everyone concerned.")
+@db_option
+@lang_option
+def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) -> None:
+    """Compare two plan versions: moved, added and dropped sessions, and who must be told.
+
+    VERSIONS: two version numbers (old new), one (against its parent), or `latest`
+    (the newest version against its parent; also the default).
+    Example: schedule diff 3 4
+    """
+    store = open_store(db)
+    try:
+        if len(versions) > 2:
+            raise StoreError("give at most two versions: OLD NEW")
+        if not versions or versions == ("latest",):
+            _, head = store.line()
+            new_id = head.id
+            old_id = head.parent_id
+        elif len(versions) == 1:
+            new_id = _version_number(versions[0])
+            old_id = store.version(new_id).parent_id
+        else:
+            old_id, new_id = (_version_number(v) for v in versions)
+        if old_id is None:
+            raise StoreError(f"version {new_id} is a fresh solve: it has no parent; give two versions")
+        old, new = store.plan(old_id), store.plan(new_id)
+    except StoreError as err:
+        _fail(str(err))
+    click.echo(t("h.diff", lang, old=old_id, new=new_id))
+    _print_diff(old, new, lang, notices)
+
+
+def _version_number(text: str) -> int:
+    if not text.isdigit():
+        raise StoreError(f"'{text}' is not a version number (see `schedule plans`)")
+    return int(text)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@click.group()
+def db() -> None:
+    """The plan store (SQLite file schedule.db by default; --db URL or SCHEDULE_DB for another)."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(db: str | None) -> None:
+    """Create or upgrade the store's tables (also done on first use).
+
+    Example: schedule db upgrade --db postgresql+psycopg://planner@localhost/schedule
+    """
+    try:
+        store = Store(db, upgrade=False)
+        before, after = store.upgrade()
+    except StoreError as err:
+        _fail(str(err))
+    click.echo(f"{store.safe_url}: schema {before or 'empty'} -> {after}")
+
+
+COMMANDS = [plans, cancel, unavailable, withdraw, add_order, resolve, diff, db]

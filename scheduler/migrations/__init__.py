@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (``schedule db upgrade`` applies them)."""

@@ -1,0 +1,291 @@
+"""Re-planning: repair a published plan after changes, moving as little as possible.
+
+A re-plan starts from a *parent* plan and the changes recorded since (cancellations,
+absences, withdrawn and new orders):
+
+1. ``apply_changes`` folds the changes into the parent's scenario (absences start no
+   earlier than ``today``: the past is past).
+2. ``prepare`` compiles that scenario and ties each parent session to a candidate
+   event (runs of an offering in date order), as a ``Keep``: sessions before
+   ``today`` are frozen, and so are those before ``today + freeze_days`` unless a
+   change hit them (they no longer fit as they were: *released*). Nothing new or
+   moved may start before that cut-off, and a cancelled session may not come back
+   on its cancelled day.
+3. The solver's ``changes`` and ``moved`` levels (after ``demand``) make it keep as
+   much as it can; ``finish`` turns the solution into a plan that keeps session ids,
+   bumps the iCalendar SEQUENCE of what changed and lists what was dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scheduler.compile import PART, UNITS_PER_DAY, Compiled, compile_scenario, instructor_rid, venue_rid
+from scheduler.diff import placement
+from scheduler.greedy import _State, fits_as_before
+from scheduler.models import (
+    NEW_SESSION_COST,
+    CancelledSession,
+    Change,
+    ChangeKind,
+    DateSpan,
+    Plan,
+    PlannedSession,
+    ReplanInfo,
+    ResourceKind,
+    Scenario,
+    change_cost,
+)
+from scheduler.problem import Keep
+
+REASON_DROPPED = {"zh": "调整后无可用时段，本场取消", "en": "no slot left after the changes: dropped"}
+
+
+class ReplanError(ValueError):
+    """A change that cannot be applied to this plan (unknown id, impossible dates, ...).
+
+    ``problems`` are (record, field, message) triples, as in the input checks."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]):
+        super().__init__("; ".join(f"{r} {f}: {m}" for r, f, m in problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def check_change(sc: Scenario, parent: Plan, ch: Change) -> list[tuple[str, str]]:
+    """Problems with one change against the plan it applies to, as (field, message)."""
+    out: list[tuple[str, str]] = []
+    if ch.kind == ChangeKind.cancel:
+        if not ch.session:
+            out.append(("session", "which session? give its id, e.g. S-2026-031"))
+        elif ch.session not in {s.id for s in parent.sessions}:
+            out.append(("session", f"no session '{ch.session}' in this plan"))
+    elif ch.kind == ChangeKind.unavailable:
+        ids = {
+            ResourceKind.department: {d.id for d in sc.departments},
+            ResourceKind.instructor: {i for i in sc.instructors()},
+            ResourceKind.venue: {v.id for v in sc.venues},
+            ResourceKind.community: {c.id for c in sc.communities},
+        }
+        if ch.resource is None or not ch.resource_id:
+            out.append(("resource", "say who is away: a department, instructor, venue or community"))
+        elif ch.resource_id not in ids[ch.resource]:
+            out.append((ch.resource.value, f"unknown {ch.resource.value} '{ch.resource_id}'"))
+        if ch.start is None or ch.end is None:
+            out.append(("start", "give the days: --on DAY, or --from DAY --to DAY"))
+        elif ch.start > ch.end:
+            out.append(("end", f"{ch.end} is before {ch.start}"))
+        elif ch.end < sc.plan.start or ch.start > sc.plan.end:
+            out.append(("start", f"{ch.start}..{ch.end} is outside the plan's {sc.plan.start}..{sc.plan.end}"))
+    elif ch.kind == ChangeKind.withdraw:
+        if ch.order not in {o.id for o in sc.orders}:
+            out.append(("order", f"no order '{ch.order}' in this plan's scenario"))
+    elif ch.kind == ChangeKind.add_order:
+        o = ch.new_order
+        if o is None:
+            out.append(("order", "the new order is missing"))
+        else:
+            if o.id in {x.id for x in sc.orders}:
+                out.append(("id", f"order id '{o.id}' is taken"))
+            if o.community not in {c.id for c in sc.communities}:
+                out.append(("community", f"unknown community '{o.community}'"))
+            if o.offering not in {x.id for x in sc.offerings}:
+                out.append(("offering", f"unknown offering '{o.offering}'"))
+    return out
+
+
+def apply_changes(sc: Scenario, parent: Plan, changes: list[Change], today: dt.date) -> tuple[Scenario, list[str]]:
+    """The scenario after the changes, and warnings about changes that had no effect."""
+    new = sc.model_copy(deep=True)
+    warnings: list[str] = []
+    served_before = {oid: s for s in parent.sessions if s.date < today for a in s.attendance for oid in a.orders}
+    cancelled = {c.session for c in changes if c.kind == ChangeKind.cancel}
+    for ch in changes:
+        if ch.kind == ChangeKind.unavailable:
+            start = max(ch.start, today)
+            if start > ch.end:
+                warnings.append(f"{ch.resource.value} {ch.resource_id}: {ch.start}..{ch.end} is before {today}, ignored")
+                continue
+            span = DateSpan(start=start, end=ch.end, reason=ch.reason)
+            _unavailable_list(new, ch.resource, ch.resource_id).append(span)
+        elif ch.kind == ChangeKind.withdraw:
+            s = served_before.get(ch.order)
+            if s is not None and s.id not in cancelled:
+                warnings.append(f"order {ch.order} was served on {s.date} ({s.id}) before {today}: withdrawal ignored")
+                continue
+            new.orders = [o for o in new.orders if o.id != ch.order]
+        elif ch.kind == ChangeKind.add_order:
+            new.orders.append(ch.new_order)
+    return new, warnings
+
+
+def _unavailable_list(sc: Scenario, kind: ResourceKind, rid: str) -> list[DateSpan]:
+    if kind == ResourceKind.department:
+        return next(d for d in sc.departments if d.id == rid).unavailable
+    if kind == ResourceKind.instructor:
+        return next(i for d in sc.departments for i in d.instructors if i.id == rid).unavailable
+    if kind == ResourceKind.venue:
+        return next(v for v in sc.venues if v.id == rid).unavailable
+    return next(c for c in sc.communities if c.id == rid).unavailable
+
+
+# --------------------------------------------------------------------------- the repair problem
+
+
+@dataclass
+class Repair:
+    """The re-planning problem and what is needed to read its solution back."""
+
+    parent: Plan
+    scenario: Scenario
+    compiled: Compiled
+    today: dt.date
+    freeze_days: int
+    changes: list[Change]
+    session_of_event: dict[str, PlannedSession] = field(default_factory=dict)
+    released: list[str] = field(default_factory=list)
+    unplaced: list[PlannedSession] = field(default_factory=list)  # parent sessions with no run left
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cutoff(self) -> dt.date:
+        return self.today + dt.timedelta(days=self.freeze_days)
+
+
+def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: int = 0) -> Repair:
+    base = parent.scenario.snapshot
+    problems = [
+        (f"change {i + 1} ({c.kind.value})", f, m) for i, c in enumerate(changes) for f, m in check_change(base, parent, c)
+    ]
+    if problems:
+        raise ReplanError(problems)
+    sc, warnings = apply_changes(base, parent, changes, today)
+    comp = compile_scenario(sc)
+    rep = Repair(parent, sc, comp, today, freeze_days, changes, warnings=warnings)
+    p = comp.problem
+    days = comp.day_list
+    day_index = {d: i for i, d in enumerate(days)}
+    cut = bisect.bisect_left(days, rep.cutoff)  # first day index new or moved sessions may use
+    cancelled = {c.session: c for c in changes if c.kind == ChangeKind.cancel}
+    size = {o.id: o.attendees for o in sc.orders}
+    demand_by_id = {d.id: d for d in p.demands}
+
+    runs: dict[str, list] = {}
+    for e in p.events:
+        runs.setdefault(e.family, []).append(e)
+    by_offering: dict[str, list[PlannedSession]] = {}
+    for s in parent.sessions:
+        by_offering.setdefault(s.offering, []).append(s)
+    events = {e.id: e for e in p.events}
+    keeps: list[Keep] = []
+    state = _State(p)
+    for off, sessions in sorted(by_offering.items()):
+        sessions.sort(key=lambda s: (s.date, PART[s.slots[0]], s.id))
+        free_runs = sorted(runs.get(off, []), key=lambda e: e.run)
+        for s, e in zip(sessions, free_runs):
+            rep.session_of_event[e.id] = s
+            options = {"venue": venue_rid(s.venue)}
+            if s.instructor:
+                options["instructor"] = instructor_rid(s.instructor)
+            keep = Keep(
+                event=e.id,
+                start=day_index[s.date] * UNITS_PER_DAY + PART[s.slots[0]],
+                options=options,
+                demands={oid: size[oid] for a in s.attendance for oid in a.orders if oid in size},
+                weight=change_cost(s.date, today),
+            )
+            if s.id in cancelled:
+                rule = p.add_rule(f"cancelled:{s.id}", f"{s.id}已在{s.date}取消", f"{s.id} was cancelled on {s.date}")
+                excluded = {**e.excluded, rule: frozenset({day_index[s.date]})}
+                events[e.id] = dataclasses.replace(
+                    e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut], excluded=excluded
+                )
+            elif s.date < rep.cutoff:
+                fits = all(d in demand_by_id for d in keep.demands) and fits_as_before(state, e, keep, demand_by_id) is not None
+                if fits:
+                    keep.frozen = True
+                    events[e.id] = dataclasses.replace(e, starts=[keep.start], optional=False)
+                elif s.date < today:
+                    raise ReplanError([(s.id, "date", f"held on {s.date} before {today}, but no longer fits the rules")])
+                else:
+                    rep.released.append(s.id)
+                    starts = [keep.start] + [t for t in e.starts if t // UNITS_PER_DAY >= cut]
+                    events[e.id] = dataclasses.replace(e, starts=sorted(set(starts)))
+            keeps.append(keep)
+        for s in sessions[len(free_runs) :]:
+            if s.date < today and s.id not in cancelled:
+                raise ReplanError([(s.id, "offering", f"held on {s.date}, but {off} has no run left for it")])
+            rep.unplaced.append(s)
+    for eid, e in list(events.items()):
+        if eid not in rep.session_of_event or rep.session_of_event[eid].date >= rep.cutoff:
+            events[eid] = dataclasses.replace(e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut])
+    p.events = [events[e.id] for e in p.events]
+    p.__dict__.pop("_index", None)
+    p.keeps = keeps
+    p.new_event_weight = NEW_SESSION_COST
+    p.demand_bound = demand_bound(parent, changes)
+    return rep
+
+
+def demand_bound(parent: Plan, changes: list[Change]) -> int | None:
+    """A proven upper bound of the demand any re-plan can meet, when one is known.
+
+    Changes only take possibilities away (a cancelled day, an absence, a withdrawn
+    order), so every re-plan is also a valid plan of the first scenario in this
+    history, and that solve proved a bound of its demand. A new order breaks this."""
+    if any(c.kind == ChangeKind.add_order for c in changes):
+        return None
+    if parent.replan is not None:
+        return parent.replan.demand_bound
+    info = parent.solver
+    if info.levels and info.levels[0] == "demand" and info.bound:
+        return info.bound[0]
+    return None
+
+
+def finish(rep: Repair, plan: Plan, parent_version: int, lang: str = "zh") -> Plan:
+    """Give the solved plan the parent's history: SEQUENCE, dropped sessions, re-plan facts."""
+    before = {s.id: s for s in rep.parent.sessions}
+    reasons = {c.session: c.reason for c in rep.changes if c.kind == ChangeKind.cancel}
+    for s in plan.sessions:
+        old = before.get(s.id)
+        if old is not None:
+            changed = placement(old) != placement(s) or old.attendance != s.attendance
+            s.sequence = old.sequence + (1 if changed else 0)
+    now = {s.id for s in plan.sessions}
+    dropped = [
+        CancelledSession(
+            **{**old.model_dump(), "sequence": old.sequence + 1},
+            reason=reasons.get(old.id) or REASON_DROPPED[lang],
+            dropped_on=rep.today,
+        )
+        for old in rep.parent.sessions
+        if old.id not in now
+    ]
+    plan.cancelled = list(rep.parent.cancelled) + dropped
+    plan.replan = ReplanInfo(
+        parent=parent_version,
+        today=rep.today,
+        freeze_days=rep.freeze_days,
+        changes=list(rep.changes),
+        released=sorted(rep.released),
+        demand_bound=rep.compiled.problem.demand_bound,
+    )
+    plan.warnings = list(plan.warnings) + rep.warnings
+    return plan
+
+
+def event_ids(rep: Repair) -> dict[str, str]:
+    """Session id of each event that sat in the parent plan."""
+    return {eid: s.id for eid, s in rep.session_of_event.items()}
+
+
+def last_number(parent: Plan) -> int:
+    """The highest session number ever used in this plan's history."""
+    ids = [s.id for s in parent.sessions] + [s.id for s in parent.cancelled]
+    return max((int(x.rsplit("-", 1)[1]) for x in ids), default=0)

@@ -1,0 +1,369 @@
+"""Plan history in a database: every plan version, its sessions, and the changes that
+led from one version to the next.
+
+SQLite (``schedule.db`` in the working directory) is the default; ``--db URL`` or
+``SCHEDULE_DB`` selects another database, e.g. ``postgresql+psycopg://user:pw@host/db``.
+The schema is created and upgraded by alembic migrations, on first use or with
+``schedule db upgrade``.
+
+Writes are all-or-nothing: a version, its sessions and attendances, the changes it
+applies and the new head of its line go in one transaction, so a crash or a kill
+leaves the store as it was. Two planners re-planning the same line at once: the
+second to write gets ``PlanChanged`` (optimistic concurrency on ``scenario.revision``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, func, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, col, create_engine, select
+
+from scheduler.models import Change, Plan
+from scheduler.planfile import plan_json
+from scheduler.tables import AttendanceRow, ChangeRow, PlanVersion, ScenarioRow, SessionRow
+
+DEFAULT_URL = "sqlite:///schedule.db"
+ENV_URL = "SCHEDULE_DB"
+# Testing hook: when set to a file path, a write pauses just before its commit after
+# creating that file, so a test can kill the process mid-write (tests/test_store.py).
+ENV_PAUSE = "SCHEDULE_PAUSE_BEFORE_COMMIT"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message says why, for a planner."""
+
+
+class PlanChanged(StoreError):
+    """The plan line moved on since it was loaded (another planner wrote a version)."""
+
+
+def database_url(option: str | None = None) -> str:
+    """``--db`` wins, then ``SCHEDULE_DB``, then ``schedule.db`` here. A plain file
+    path means a SQLite file."""
+    url = option or os.environ.get(ENV_URL) or DEFAULT_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return url
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass
+class VersionSummary:
+    id: int
+    name: str
+    year: int
+    kind: str
+    parent: int | None
+    created_at: dt.datetime
+    status: str
+    levels: list[str]
+    objective: list[int]
+    sessions: int
+    unmet: int
+    today: dt.date | None
+    is_head: bool
+
+
+class Store:
+    def __init__(self, url: str | None = None, upgrade: bool = True):
+        self.url = database_url(url)
+        try:
+            if self.url.startswith("sqlite"):
+                self.engine = create_engine(self.url, connect_args={"timeout": 30})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+            if upgrade and self.revision() != self.head_revision():
+                self.upgrade()
+        except (SQLAlchemyError, ImportError) as err:
+            raise StoreError(f"cannot open the store {self.safe_url}: {_first_line(err)}") from None
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    # -- schema ---------------------------------------------------------------------
+    def _alembic(self, connection) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = connection
+        return cfg
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(self._alembic(None)).get_current_head()
+
+    def upgrade(self) -> tuple[str | None, str | None]:
+        """Apply every migration not applied yet; returns (before, after)."""
+        before = self.revision()
+        with self.engine.begin() as conn:
+            command.upgrade(self._alembic(conn), "head")
+        return before, self.revision()
+
+    # -- reading ----------------------------------------------------------------------
+    def line(self, version: int | None = None) -> tuple[ScenarioRow, PlanVersion]:
+        """A plan line and its current version: that of ``version``, else the line
+        written to last."""
+        with Session(self.engine) as s:
+            if version is None:
+                row = s.exec(select(PlanVersion).order_by(col(PlanVersion.id).desc()).limit(1)).first()
+                if row is None:
+                    raise StoreError(f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first")
+            else:
+                row = s.get(PlanVersion, version)
+                if row is None:
+                    raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+            line = s.get(ScenarioRow, row.scenario_id)
+            head = s.get(PlanVersion, line.head)
+            return line, head
+
+    def plan(self, version: int) -> Plan:
+        with Session(self.engine) as s:
+            row = s.get(PlanVersion, version)
+            if row is None:
+                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+            return Plan.model_validate_json(row.plan_json)
+
+    def plan_text(self, version: int) -> str:
+        with Session(self.engine) as s:
+            row = s.get(PlanVersion, version)
+            if row is None:
+                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+            return row.plan_json
+
+    def version(self, version: int) -> PlanVersion:
+        with Session(self.engine) as s:
+            row = s.get(PlanVersion, version)
+            if row is None:
+                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+            return row
+
+    def versions(self, limit: int = 50) -> list[VersionSummary]:
+        """Versions, newest first."""
+        with Session(self.engine) as s:
+            rows = s.exec(
+                select(PlanVersion, ScenarioRow)
+                .join(ScenarioRow, PlanVersion.scenario_id == ScenarioRow.id)
+                .order_by(col(PlanVersion.id).desc())
+                .limit(limit)
+            ).all()
+            return [
+                VersionSummary(
+                    id=v.id,
+                    name=sc.name,
+                    year=sc.year,
+                    kind=v.kind,
+                    parent=v.parent_id,
+                    created_at=v.created_at,
+                    status=v.status,
+                    levels=json.loads(v.levels),
+                    objective=json.loads(v.objective),
+                    sessions=v.sessions_count,
+                    unmet=v.unmet_count,
+                    today=v.today,
+                    is_head=sc.head == v.id,
+                )
+                for v, sc in rows
+            ]
+
+    def sessions(self, version: int) -> list[SessionRow]:
+        with Session(self.engine) as s:
+            return list(s.exec(select(SessionRow).where(SessionRow.version_id == version).order_by(col(SessionRow.code))).all())
+
+    def pending(self, line_id: int) -> list[tuple[int, Change]]:
+        """Changes recorded on this line and not applied by a re-plan yet, oldest first."""
+        with Session(self.engine) as s:
+            rows = s.exec(
+                select(ChangeRow)
+                .where(ChangeRow.scenario_id == line_id, col(ChangeRow.applied_in).is_(None))
+                .order_by(col(ChangeRow.id))
+            ).all()
+            return [(r.id, Change.model_validate_json(r.payload)) for r in rows]
+
+    def count(self, table) -> int:
+        with Session(self.engine) as s:
+            return s.exec(select(func.count()).select_from(table)).one()
+
+    # -- writing ----------------------------------------------------------------------
+    def add_change(self, line_id: int, head: int, change: Change) -> int:
+        with self._write() as s:
+            row = ChangeRow(
+                scenario_id=line_id,
+                recorded_on=head,
+                kind=change.kind.value,
+                payload=change.model_dump_json(exclude_none=True),
+                created_at=_now(),
+            )
+            s.add(row)
+            s.flush()
+            _pause_before_commit()
+            return row.id
+
+    def record_solve(self, plan: Plan, source: str = "") -> int:
+        """Write a freshly solved plan as a new version and make it its line's head."""
+        p = plan.scenario.snapshot.plan
+        for attempt in range(2):
+            try:
+                with self._write() as s:
+                    line = s.exec(select(ScenarioRow).where(ScenarioRow.name == p.name, ScenarioRow.year == p.year)).first()
+                    if line is None:
+                        line = ScenarioRow(name=p.name, year=p.year, source=source, created_at=_now())
+                        s.add(line)
+                        s.flush()
+                    s.execute(update(ScenarioRow).where(ScenarioRow.id == line.id).values(revision=ScenarioRow.revision + 1))
+                    vid = self._insert_version(s, line.id, None, "solve", plan)
+                    s.execute(update(ScenarioRow).where(ScenarioRow.id == line.id).values(head=vid, source=source))
+                    _pause_before_commit()
+                    return vid
+            except IntegrityError:
+                if attempt:  # another planner created the same line at the same moment: try once more
+                    raise
+        raise AssertionError("unreachable")
+
+    def record_replan(self, plan: Plan, line_id: int, parent: int, revision: int, change_ids: list[int]) -> int:
+        """Write a re-plan of ``parent``; fails with ``PlanChanged`` if the line's
+        revision is no longer ``revision`` (someone wrote since it was loaded)."""
+        with self._write() as s:
+            # the first statement writes, so SQLite takes its write lock at once
+            moved = s.execute(
+                update(ScenarioRow)
+                .where(ScenarioRow.id == line_id, ScenarioRow.revision == revision, ScenarioRow.head == parent)
+                .values(revision=ScenarioRow.revision + 1)
+            )
+            if moved.rowcount != 1:
+                raise PlanChanged(self._changed_message(s, line_id, parent))
+            vid = self._insert_version(s, line_id, parent, "resolve", plan)
+            if change_ids:
+                done = s.execute(
+                    update(ChangeRow)
+                    .where(col(ChangeRow.id).in_(change_ids), col(ChangeRow.applied_in).is_(None))
+                    .values(applied_in=vid)
+                )
+                if done.rowcount != len(change_ids):
+                    raise PlanChanged("a change this re-plan applies was applied by another re-plan meanwhile")
+            s.execute(update(ScenarioRow).where(ScenarioRow.id == line_id).values(head=vid))
+            _pause_before_commit()
+            return vid
+
+    def _changed_message(self, s: Session, line_id: int, parent: int) -> str:
+        line = s.get(ScenarioRow, line_id)
+        s.refresh(line)
+        return (
+            f"plan changed since you loaded it: you started from version {parent}, "
+            f"but the current version is now {line.head}. Look at it (`schedule diff {parent} {line.head}`), "
+            "then run the command again."
+        )
+
+    def _insert_version(self, s: Session, line_id: int, parent: int | None, kind: str, plan: Plan) -> int:
+        info = plan.solver
+        text = plan_json(plan)
+        row = PlanVersion(
+            scenario_id=line_id,
+            parent_id=parent,
+            kind=kind,
+            created_at=_now(),
+            input_sha256=plan.scenario.sha256,
+            snapshot=plan.scenario.snapshot.model_dump_json(),
+            seed=info.seed,
+            deterministic=info.deterministic,
+            engine=plan.engine,
+            ortools=info.ortools,
+            status=info.status,
+            objective=json.dumps(info.objective),
+            bound=json.dumps(info.bound),
+            levels=json.dumps(info.levels),
+            gap=info.gap,
+            today=plan.replan.today if plan.replan else None,
+            freeze_days=plan.replan.freeze_days if plan.replan else None,
+            sessions_count=len(plan.sessions),
+            unmet_count=len(plan.unmet),
+            plan_json=text,
+        )
+        s.add(row)
+        s.flush()
+        for ps in plan.sessions:
+            srow = SessionRow(
+                version_id=row.id,
+                code=ps.id,
+                offering=ps.offering,
+                title=ps.title,
+                type=ps.type.value,
+                date=ps.date,
+                slots=",".join(x.value for x in ps.slots),
+                venue=ps.venue,
+                instructor=ps.instructor,
+                host=ps.host,
+                headcount=ps.headcount,
+                sequence=ps.sequence,
+            )
+            s.add(srow)
+            s.flush()
+            for a in ps.attendance:
+                s.add(AttendanceRow(session_id=srow.id, community=a.community, attendees=a.attendees, orders=",".join(a.orders)))
+        s.flush()
+        return row.id
+
+    def _write(self):
+        return _Transaction(self.engine)
+
+
+class _Transaction:
+    """A session in one transaction: commit on success, roll back on any error."""
+
+    def __init__(self, engine: Engine):
+        self.session = Session(engine)
+
+    def __enter__(self) -> Session:
+        self.session.begin()
+        return self.session
+
+    def __exit__(self, kind, value, tb) -> None:
+        try:
+            if kind is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(value, OperationalError):
+            raise StoreError(f"the store could not be written: {_first_line(value)}") from None
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _pause_before_commit() -> None:
+    marker = os.environ.get(ENV_PAUSE)
+    if marker:
+        Path(marker).write_text("writing\n", encoding="utf-8")
+        time.sleep(120)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(getattr(err, "orig", None) or err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
