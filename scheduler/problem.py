@@ -136,6 +136,9 @@ class Problem:
     keeps: list[Keep] = field(default_factory=list)  # re-planning: the earlier plan's placements
     new_event_weight: int = 1  # re-planning: cost of running an event that has no keep
     demand_bound: int | None = None  # re-planning: a proven upper bound of the demand level, if known
+    # re-planning: demands the scenario could serve, counted by fairness even when the
+    # re-planning rules leave them no event (e.g. a cancelled session with no day left)
+    in_scope: set[str] = field(default_factory=set)
 
     def event(self, event_id: str) -> Event:
         return self._by_id()[event_id]

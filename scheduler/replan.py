@@ -175,6 +175,8 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
     size = {o.id: o.attendees for o in sc.orders}
     demand_by_id = {d.id: d for d in p.demands}
 
+    events_by_id = {e.id: e for e in p.events}
+    p.in_scope = {d.id for d in p.demands if any(p.allowed_starts(events_by_id[x]) for x in d.events)}
     runs: dict[str, list] = {}
     for e in p.events:
         runs.setdefault(e.family, []).append(e)
@@ -221,6 +223,16 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
             if s.date < today and s.id not in cancelled:
                 raise ReplanError([(s.id, "offering", f"held on {s.date}, but {off} has no run left for it")])
             rep.unplaced.append(s)
+            # no run of its offering is left (its orders were withdrawn): dropping it still costs
+            keeps.append(
+                Keep(
+                    event=f"unplaced:{s.id}",
+                    start=-1,
+                    options={},
+                    demands={oid: size[oid] for a in s.attendance for oid in a.orders if oid in size},
+                    weight=change_cost(s.date, today),
+                )
+            )
     for eid, e in list(events.items()):
         if eid not in rep.session_of_event or rep.session_of_event[eid].date >= rep.cutoff:
             events[eid] = dataclasses.replace(e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut])

@@ -370,6 +370,8 @@ class Model:
         for d in p.demands:
             ys = [(eid, self.y[d.id, eid]) for eid in d.events if (d.id, eid) in self.y]
             if not ys:
+                if d.id in p.in_scope:
+                    wanted[d.group] += d.weight
                 continue
             wanted[d.group] += d.weight
             for eid, y in ys:

@@ -66,3 +66,11 @@ def solve_dict(data: dict, time_limit: float = 10.0, **kw) -> Outcome:
 @pytest.fixture
 def base() -> dict:
     return scenario_dict()
+
+
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path, monkeypatch):
+    """Every test that solves through the CLI records into its own SQLite file, never
+    into a schedule.db of the working directory."""
+    monkeypatch.setenv("SCHEDULE_DB", f"sqlite:///{tmp_path / 'default-store.db'}")
+    monkeypatch.delenv("SCHEDULE_PAUSE_BEFORE_COMMIT", raising=False)
