@@ -115,9 +115,9 @@ def _record(db: str | None, version: int | None, change: Change, lang: str) -> N
         problems.append(InputProblem("command line", record, "session", f"{change.session} is already cancelled (pending)"))
     if change.kind == ChangeKind.add_order and not problems:
         with_order = sc.model_copy(update={"orders": [*sc.orders, change.new_order]})
-        problems += [
-            InputProblem("command line", record, f, m) for r, f, m in check_scenario(with_order) if change.new_order.id in r
-        ]
+        already = set(check_scenario(sc))  # report what the new order adds, wherever it shows
+        new = [x for x in check_scenario(with_order) if x not in already]
+        problems += [InputProblem("command line", record, f, m) for _, f, m in new]
     if problems:
         fail_input(InputError(problems))
     cid = store.add_change(line.id, head.id, change)

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from scheduler.checks import check_scenario
 from scheduler.compile import PART, UNITS_PER_DAY, Compiled, compile_scenario, instructor_rid, venue_rid
 from scheduler.diff import placement
 from scheduler.greedy import _State, fits_as_before
@@ -165,6 +166,9 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
     if problems:
         raise ReplanError(problems)
     sc, warnings = apply_changes(base, parent, changes, today)
+    found = check_scenario(sc)  # e.g. a new order for an offering communities cannot order
+    if found:
+        raise ReplanError([(f"scenario after the changes: {r}", f, m) for r, f, m in found])
     comp = compile_scenario(sc)
     rep = Repair(parent, sc, comp, today, freeze_days, changes, warnings=warnings)
     p = comp.problem

@@ -57,7 +57,7 @@ def test_absences_withdrawals_and_new_orders_are_recorded_and_applied(db, tmp_pa
     assert run(db, "unavailable", *away).exit_code == 0
     assert run(db, "unavailable", "--venue", "v-school", "--on", "2026-03-18", "--reason", "应急会议").exit_code == 0
     assert run(db, "withdraw", "--order", sc_orders[0]).exit_code == 0
-    r = run(db, "add-order", "--community", "shanxia", "--offering", "p-fire", "--attendees", "5", "--priority", "4")
+    r = run(db, "add-order", "--community", "xinmu", "--offering", "p-elderly-care", "--attendees", "5", "--priority", "4")
     assert r.exit_code == 0, r.output
     assert len(Store(db).pending(1)) == 4
     r = run(db, "resolve", "--today", "2026-03-02", "--out", tmp_path / "v2", "--quiet", "--workers", "1")
@@ -81,6 +81,8 @@ def test_absences_withdrawals_and_new_orders_are_recorded_and_applied(db, tmp_pa
         (["withdraw", "--order", "O-404"], "order"),
         (["add-order", "--community", "nowhere", "--offering", "p-fire", "--attendees", "5"], "community"),
         (["add-order", "--community", "shanxia", "--offering", "nothing", "--attendees", "5"], "offering"),
+        (["add-order", "--community", "shanxia", "--offering", "p-fire", "--attendees", "5"], "more than once"),
+        (["add-order", "--community", "shanxia", "--offering", "d-disaster-relief", "--attendees", "5"], "cannot order"),
     ],
 )
 def test_bad_changes_are_refused_with_exit_2_and_nothing_recorded(db, tmp_path, args, field):
