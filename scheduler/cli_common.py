@@ -67,6 +67,7 @@ def progress_printer(lang: str):
             t(
                 "progress",
                 lang,
+                phase=t("phase." + p.phase, lang),
                 stage=p.stage,
                 stages=p.stages,
                 level=t("level." + p.level, lang),

@@ -68,9 +68,16 @@ TEXT = {
     "level.preferred": ("在意向月份满足的点单", "orders met in a preferred month"),
     "level.spread": ("月度均衡（偏离按工作日均分的场次数，取负）", "even spread (minus sessions off the even monthly load)"),
     "progress": (
-        "[{stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
-        "[{stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",
+        "[{phase} {stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
+        "[{phase} {stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",
     ),
+    "phase.periods": ("按月", "by month"),
+    "phase.days": ("按日", "by day"),
+    "method.periods": (
+        "先按月份求解并证明，再排定具体日期、时段、场地和教员",
+        "solved and proven month by month, then laid out on days, slots, venues and instructors",
+    ),
+    "method.days": ("按日求解", "solved day by day"),
     "written": ("方案已写入 {path}", "Plan written to {path}"),
     "valid": ("valid：方案满足全部硬性规则", "valid: the plan keeps every hard rule"),
     "invalid": ("invalid：发现 {n} 处违规", "invalid: {n} violations"),

@@ -313,6 +313,10 @@ class SolverInfo(BaseModel):
     time_limit: float
     ortools: str
     time_seconds: float = Field(description="timing field: varies run to run")
+    method: str = Field(
+        "days",
+        description="periods: a month plan, proven on the period model, then laid out on days; days: the day model",
+    )
 
 
 class ScenarioRef(BaseModel):

@@ -164,6 +164,7 @@ def build_plan(
         time_limit=opts.time_limit,
         ortools=ortools.__version__,
         time_seconds=round(sol.wall_time, 3),
+        method=str(sol.info.get("method", "days")),
     )
     return Plan(
         engine=__version__,

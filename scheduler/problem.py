@@ -91,6 +91,7 @@ class Demand:
     weight: int
     events: list[str]  # events that may serve it
     preferred_periods: frozenset[int] = frozenset()
+    required: bool = False  # must be served (a realisation of a chosen plan)
 
 
 @dataclass

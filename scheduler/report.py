@@ -15,6 +15,7 @@ def summary_lines(plan: Plan, lang: str = "zh") -> list[str]:
     out = [
         f"== {t('summary', lang)}: {sc.plan.name} ==",
         f"{t('status', lang)}: {s.status}  (gap {s.gap:.2%}, {s.time_seconds:.1f}s, seed {s.seed})",
+        "  " + t("method." + s.method, lang),
     ]
     out.append(t("objective", lang) + ":")
     for name, value, bound in zip(s.levels, s.objective, s.bound):

@@ -1,0 +1,139 @@
+"""The period relaxation: plan by months first, then find the days.
+
+Every objective level depends only on which events run, which demands they serve and
+in which period (month) each event sits. Days, parts of the day and the chosen
+resources only decide whether such a plan can be laid out. The *period model* keeps
+every rule that can be stated per period exactly (counts, capacities, choices,
+period caps, attendance) and replaces the day-level rules by conditions every real
+plan meets:
+
+- no overlap: the lengths of a resource's events in a period fit in the units of the
+  days they could use;
+- gaps: no more of a resource's events in a period than days that far apart fit in;
+- blocked days: an option (or an attending group) is not used in a period where it
+  is blocked on every day the event could take;
+- identical runs of an offering: run k+1 not in an earlier period than run k.
+
+So every plan of the full problem is a solution of the period model with the same
+level values, and the period model's optimum bounds the full problem's. It has no
+day variables and solves in a fraction of the time.
+
+``realisation`` turns a period solution back into a full problem with everything
+decided but the days, parts and options: the chosen events, each limited to its
+period, must serve exactly the chosen demands. When that small problem has a
+solution, it is a plan of the full problem with the period model's level values,
+so wherever the period model proved a level, the plan is optimal for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.cpmodel import Model
+from scheduler.problem import Event, Problem, Resource
+
+
+@dataclass
+class Pick:
+    """One running event of a period solution."""
+
+    event: str
+    period: int
+    demands: list[str]
+
+
+class PeriodModel(Model):
+    """The CP-SAT model of a problem without days (see the module docstring)."""
+
+    def __init__(self, problem: Problem):
+        if problem.keeps:
+            raise ValueError("the period model does not re-plan")
+        self.days_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> days it may use
+        super().__init__(problem)
+
+    def _time(self, e: Event, starts: list[int], x: cp_model.IntVar) -> None:
+        p = self.p
+        by_period: dict[int, set[int]] = defaultdict(set)
+        for t in starts:
+            by_period[p.period_of_unit(t)].add(t // p.units_per_day)
+        self.days_in[e.id] = {mo: sorted(ds) for mo, ds in sorted(by_period.items())}
+        self.first_start[e.id] = starts[0]
+        for mo in self.days_in[e.id]:
+            self.month[e.id][mo] = self.m.new_bool_var(f"month_{e.id}_{mo}")
+        self.m.add(sum(self.month[e.id].values()) == x)
+
+    def _avoid_days(self, e: Event, banned: frozenset[int], rule: str, lit) -> None:
+        for mo, days in self.days_in[e.id].items():
+            if all(d in banned for d in days):
+                self.m.add_bool_or([lit.Not(), self.month[e.id][mo].Not()])
+
+    def _per_period(self, res: Resource, uses: list, size, room) -> None:
+        """Per period, the sizes of the uses there add up to at most the room of the days
+        they could take: one cumulative over the period axis, its capacity lowered in
+        tighter periods by fixed fillers (only where some period can bind)."""
+        periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
+        blocked = set().union(*res.blocked.values()) if res.blocked else set()
+        rooms, binds = {}, False
+        for mo in periods:
+            here = [e for e, _ in uses if mo in self.days_in[e.id]]
+            rooms[mo] = room(sorted({d for e in here for d in self.days_in[e.id][mo]} - blocked))
+            sizes = sorted((size(e) for e in here), reverse=True)
+            if res.period_cap is not None:
+                sizes = sizes[: res.period_cap]  # the cap holds already
+            binds = binds or sum(sizes) > rooms[mo]
+        if not binds:
+            return
+        top = max(rooms.values())
+        m = self.m
+        intervals = [m.new_optional_fixed_size_interval_var(self._period(e), 1, lit, f"room_{res.id}_{e.id}") for e, lit in uses]
+        demands = [size(e) for e, _ in uses]
+        for mo, r in rooms.items():
+            if r < top:
+                intervals.append(m.new_fixed_size_interval_var(mo, 1, f"filler_{res.id}_{mo}"))
+                demands.append(top - r)
+        m.add_cumulative(intervals, demands, top)
+
+    def _no_overlap(self, res: Resource, uses: list) -> None:
+        self._per_period(res, uses, lambda e: e.length, lambda days: self.p.units_per_day * len(days))
+
+    def _gap(self, res: Resource, uses: list) -> None:
+        self._per_period(res, uses, lambda e: 1, lambda days: spaced(days, res.min_gap_days))
+
+    def _not_before(self, a: Event, b: Event) -> None:
+        self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])
+
+    def picks(self, solver: cp_model.CpSolver) -> list[Pick]:
+        out = []
+        for e in self.live:
+            if solver.boolean_value(self.x[e.id]):
+                period = next(mo for mo, b in self.month[e.id].items() if solver.boolean_value(b))
+                demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
+                out.append(Pick(e.id, period, demands))
+        return out
+
+
+def spaced(days: list[int], gap: int) -> int:
+    """The most of these days that are pairwise at least ``gap`` apart (earliest first
+    is optimal)."""
+    count, last = 0, None
+    for d in days:
+        if last is None or d - last >= gap:
+            count, last = count + 1, d
+    return count
+
+
+def realisation(problem: Problem, picks: list[Pick]) -> Problem:
+    """The full problem with the period solution's decisions fixed: only the picked
+    events, each run in its period, serving exactly its picked demands."""
+    events = []
+    for pk in picks:
+        e = problem.event(pk.event)
+        starts = [t for t in e.starts if problem.period_of_unit(t) == pk.period]
+        # a family of its own: runs now differ by period and attendance (no symmetry)
+        events.append(replace(e, starts=starts, optional=False, family=e.id))
+    demands = {d.id: d for d in problem.demands}
+    served = [replace(demands[d], events=[pk.event], required=True) for pk in picks for d in pk.demands]
+    return replace(problem, events=events, demands=served)
