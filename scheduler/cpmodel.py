@@ -533,8 +533,7 @@ class Model:
     def hint_solution(self, solver: cp_model.CpSolver) -> None:
         """Hint the next stage with this solution, its loose objective helpers tightened
         (an earlier level leaves e.g. the fairness variable at 0)."""
-        n = len(self.m.proto.variables)
-        self._hint(Values({i: solver.value(self.m.get_int_var_from_proto_index(i)) for i in range(n)}))
+        self._hint(Values(dict(enumerate(solver.response_proto.solution))))
 
     def _hint(self, vals: Values) -> None:
         """Hint these values, objective helpers set to their true values first."""

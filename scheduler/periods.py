@@ -51,15 +51,19 @@ class PeriodModel(Model):
     def __init__(self, problem: Problem):
         if problem.keeps:
             raise ValueError("the period model does not re-plan")
+        self.starts_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> units it may start at
+        self.units_in: dict[str, dict[int, frozenset[int]]] = {}  # event -> period -> units it may occupy
         self.days_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> days it may use
         super().__init__(problem)
 
     def _time(self, e: Event, starts: list[int], x: cp_model.IntVar) -> None:
         p = self.p
-        by_period: dict[int, set[int]] = defaultdict(set)
+        by_period: dict[int, list[int]] = defaultdict(list)
         for t in starts:
-            by_period[p.period_of_unit(t)].add(t // p.units_per_day)
-        self.days_in[e.id] = {mo: sorted(ds) for mo, ds in sorted(by_period.items())}
+            by_period[p.period_of_unit(t)].append(t)
+        here = self.starts_in[e.id] = dict(sorted(by_period.items()))
+        self.days_in[e.id] = {mo: sorted({t // p.units_per_day for t in ts}) for mo, ts in here.items()}
+        self.units_in[e.id] = {mo: frozenset(t + k for t in ts for k in range(e.length)) for mo, ts in here.items()}
         self.first_start[e.id] = starts[0]
         for mo in self.days_in[e.id]:
             self.month[e.id][mo] = self.m.new_bool_var(f"month_{e.id}_{mo}")
@@ -71,15 +75,15 @@ class PeriodModel(Model):
                 self.m.add_bool_or([lit.Not(), self.month[e.id][mo].Not()])
 
     def _per_period(self, res: Resource, uses: list, size, room) -> None:
-        """Per period, the sizes of the uses there add up to at most the room of the days
-        they could take: one cumulative over the period axis, its capacity lowered in
-        tighter periods by fixed fillers (only where some period can bind)."""
+        """Per period, the sizes of the uses there add up to at most ``room(events,
+        days)``, the room their free days leave: one cumulative over the period axis, its
+        capacity lowered in tighter periods by fixed fillers (only where it can bind)."""
         periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
         blocked = set().union(*res.blocked.values()) if res.blocked else set()
         rooms, binds = {}, False
         for mo in periods:
             here = [e for e, _ in uses if mo in self.days_in[e.id]]
-            rooms[mo] = room(sorted({d for e in here for d in self.days_in[e.id][mo]} - blocked))
+            rooms[mo] = room(here, mo, blocked)
             sizes = sorted((size(e) for e in here), reverse=True)
             if res.period_cap is not None:
                 sizes = sizes[: res.period_cap]  # the cap holds already
@@ -97,10 +101,21 @@ class PeriodModel(Model):
         m.add_cumulative(intervals, demands, top)
 
     def _no_overlap(self, res: Resource, uses: list) -> None:
-        self._per_period(res, uses, lambda e: e.length, lambda days: self.p.units_per_day * len(days))
+        upd = self.p.units_per_day
+
+        def units(here: list[Event], mo: int, blocked: set[int]) -> int:
+            """Time units some event could occupy on a day the resource is free."""
+            covered = frozenset().union(*(self.units_in[e.id][mo] for e in here))
+            return sum(1 for u in covered if u // upd not in blocked)
+
+        self._per_period(res, uses, lambda e: e.length, units)
 
     def _gap(self, res: Resource, uses: list) -> None:
-        self._per_period(res, uses, lambda e: 1, lambda days: spaced(days, res.min_gap_days))
+        def days(here: list[Event], mo: int, blocked: set[int]) -> int:
+            free = sorted({d for e in here for d in self.days_in[e.id][mo]} - blocked)
+            return spaced(free, res.min_gap_days)
+
+        self._per_period(res, uses, lambda e: 1, days)
 
     def _not_before(self, a: Event, b: Event) -> None:
         self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])

@@ -58,6 +58,7 @@ class SolveOptions:
     workers: int = 2
     deterministic: bool = False
     relative_gap: float = 0.0  # stop a level once within this gap
+    periods: bool = True  # a first solve plans by months first (scheduler.periods); False: days only
     progress: Callable[[Progress], None] | None = None
 
 
@@ -103,6 +104,7 @@ PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
 STAGES = [("demand", "fairness"), ("preferred", "spread")]
 REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
 PERIOD_SHARE = 0.8  # of the time limit, for the period model; the rest lays out days
+POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 
 
 class _Stage:
@@ -170,18 +172,42 @@ class _Run:
     solver: cp_model.CpSolver | None = None  # the last solve with a solution
 
 
+def _polish(model: Model, stage: _Stage, clock: _Clock, budget: float) -> cp_model.CpSolver | None:
+    """Before a stage: optimise it near the current solution (the same events serving
+    the same demands; periods, days and options free) and hint what that finds. A small
+    solve: the stage then starts close to its optimum, or skips when it is reached."""
+    near = model.m.clone()  # same variable indices, current hint included
+    for v in [*model.x.values(), *model.y.values()]:
+        near.add(near.get_int_var_from_proto_index(v.index) == model.hinted.value(v))
+    near.maximize(stage.objective)
+    solver, st = clock.solve(near, budget)
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    model.hint_solution(solver)
+    return solver
+
+
 def _run_stages(
-    model: Model, stage_names: list[tuple[str, ...]], opts: SolveOptions, clock: _Clock, limit: float, phase: str
+    model: Model,
+    stage_names: list[tuple[str, ...]],
+    opts: SolveOptions,
+    clock: _Clock,
+    limit: float,
+    phase: str,
+    polish: bool = False,
 ) -> _Run:
     """Solve the stages one after the other within ``limit`` (counted from the clock's
-    start); each level is held at its value for the stages after it."""
+    start); each level is held at its value for the stages after it. ``polish``: look
+    near the last solution before each later stage (``_polish``)."""
     exprs = model.levels()
     stages = [_Stage(names, model, exprs) for names in stage_names]
     run = _Run("OPTIMAL", [], [], [])
     for i, stage in enumerate(stages):
+        if run.solver is not None and polish:
+            run.solver = _polish(model, stage, clock, min(POLISH_LIMIT, clock.left(limit))) or run.solver
         if run.solver is not None and all(
             model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
-        ):  # the last solution already reaches the most any plan can: nothing to search
+        ):  # the hinted solution (run.solver's) reaches the most any plan can: nothing to search
             for n in stage.names:
                 best = model.ranges[n][1]
                 model.m.add(exprs[n] >= best)
@@ -264,9 +290,11 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     opts = opts or SolveOptions()
     clock = _Clock(opts)
     if not problem.keeps:
-        sol, demand_bound = _solve_by_periods(problem, opts, clock)
-        if sol is not None:
-            return sol
+        demand_bound = None
+        if opts.periods:
+            sol, demand_bound = _solve_by_periods(problem, opts, clock)
+            if sol is not None:
+                return sol
         return _solve_days(problem, opts, clock, opts.time_limit, demand_bound=demand_bound)
     hint = None
     if problem.demand_bound is not None:
@@ -286,7 +314,7 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
     None and the period model's demand bound (if any) when the days must be solved."""
     model = PeriodModel(problem)
     _greedy_hint(model, problem)
-    run = _run_stages(model, PERIOD_STAGES, opts, clock, opts.time_limit * PERIOD_SHARE, "periods")
+    run = _run_stages(model, PERIOD_STAGES, opts, clock, opts.time_limit * PERIOD_SHARE, "periods", polish=True)
     if run.status == "INFEASIBLE":  # a relaxation: the problem has no plan either
         return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
     if run.solver is None:

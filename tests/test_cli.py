@@ -15,7 +15,7 @@ from scheduler.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "examples" / "tiny" / "scenario.yaml"
-PROGRESS = re.compile(r"^\[\d+/\d+ .+\]", re.M)
+PROGRESS = re.compile(r"^\[\S+( \S+)? \d+/\d+ .+\]", re.M)  # [按月 1/3 level] or [by month 1/3 level]
 
 
 def invoke(*args: str):
