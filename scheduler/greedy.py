@@ -100,6 +100,21 @@ def fits_as_before(st: _State, e, keep, demands: dict[str, object]) -> list | No
     return chosen
 
 
+def _start_order(problem, e, k: int, open_demands: list) -> list[int]:
+    """Starts to try: in the months most of the open demands prefer first, each group
+    rotated by the event's position so that events spread over the year."""
+    starts = e.starts
+    off = (k * 37) % len(starts)
+    rotated = starts[off:] + starts[:off]
+    fans: dict[int, int] = defaultdict(int)
+    for d in open_demands:
+        for mo in d.preferred_periods:
+            fans[mo] += 1
+    if not fans:
+        return rotated
+    return sorted(rotated, key=lambda t: -fans.get(problem.period_of_unit(t), 0))
+
+
 def greedy_plan(problem, order: list[str] | None = None, placements: list | None = None) -> dict[str, int]:
     """Greedily place as many sessions as possible; return the count per type tag.
 
@@ -145,17 +160,15 @@ def greedy_plan(problem, order: list[str] | None = None, placements: list | None
         placed[e.tags[1]] += 1
         n += 1
         done.add(e.id)
-    for k, e in enumerate(events):
+
+    def place(e, k: int) -> None:
+        nonlocal n
         kind = e.tags[1]
-        if e.id in done or placed[kind] >= q[kind].max or n >= total.max:
-            continue
+        if e.id in done or placed[kind] >= q[kind].max or n >= total.max or not e.starts:
+            return
         open_demands = [d for d in demands_of[e.id] if d.id not in served]
-        starts = e.starts
-        if not starts:
-            continue
-        off = (k * 37) % len(starts)  # spread events over the year
         share = -(-len(open_demands) // max(1, runs[e.family] - e.run))  # leave orders for the later runs
-        for t in starts[off:] + starts[:off]:
+        for t in _start_order(problem, e, k, open_demands):
             got = _try_place(st, e, t // upd, t, open_demands, share)
             if got is None:
                 continue
@@ -168,7 +181,21 @@ def greedy_plan(problem, order: list[str] | None = None, placements: list | None
                 placements.append((e, t, picks, [d.id for d in chosen]))
             placed[kind] += 1
             n += 1
-            break
+            done.add(e.id)
+            return
+
+    def value(e) -> tuple:
+        """Most open priority weight first; a family's runs in order."""
+        return (-sum(d.weight for d in demands_of[e.id] if d.id not in served), e.run)
+
+    index = {e.id: k for k, e in enumerate(events)}
+    for kind in order:  # first each type's minimum, the most wanted events first
+        for e in sorted((e for e in events if e.tags[1] == kind), key=value):
+            if placed[kind] >= q[kind].min:
+                break
+            place(e, index[e.id])
+    for e in sorted(events, key=value):  # then the rest, the most wanted first
+        place(e, index[e.id])
     if placements is not None:  # runs of one offering are interchangeable: number them by start, first run first
         family = defaultdict(list)
         for e in problem.events:

@@ -52,22 +52,28 @@ class PeriodModel(Model):
         if problem.keeps:
             raise ValueError("the period model does not re-plan")
         self.starts_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> units it may start at
-        self.units_in: dict[str, dict[int, frozenset[int]]] = {}  # event -> period -> units it may occupy
+        self.units_in: dict[tuple[str, int], frozenset[int]] = {}  # (event, period) -> units (see _units)
         self.days_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> days it may use
         super().__init__(problem)
 
     def _time(self, e: Event, starts: list[int], x: cp_model.IntVar) -> None:
-        p = self.p
+        upd, period_of_day = self.p.units_per_day, self.p.period_of_day
         by_period: dict[int, list[int]] = defaultdict(list)
         for t in starts:
-            by_period[p.period_of_unit(t)].append(t)
+            by_period[period_of_day[t // upd]].append(t)
         here = self.starts_in[e.id] = dict(sorted(by_period.items()))
-        self.days_in[e.id] = {mo: sorted({t // p.units_per_day for t in ts}) for mo, ts in here.items()}
-        self.units_in[e.id] = {mo: frozenset(t + k for t in ts for k in range(e.length)) for mo, ts in here.items()}
+        self.days_in[e.id] = {mo: sorted({t // upd for t in ts}) for mo, ts in here.items()}
         self.first_start[e.id] = starts[0]
         for mo in self.days_in[e.id]:
             self.month[e.id][mo] = self.m.new_bool_var(f"month_{e.id}_{mo}")
         self.m.add(sum(self.month[e.id].values()) == x)
+
+    def _units(self, e: Event, mo: int) -> frozenset[int]:
+        """Time units the event could occupy in period ``mo``."""
+        key = (e.id, mo)
+        if key not in self.units_in:
+            self.units_in[key] = frozenset(t + k for t in self.starts_in[e.id][mo] for k in range(e.length))
+        return self.units_in[key]
 
     def _avoid_days(self, e: Event, banned: frozenset[int], rule: str, lit) -> None:
         for mo, days in self.days_in[e.id].items():
@@ -105,7 +111,7 @@ class PeriodModel(Model):
 
         def units(here: list[Event], mo: int, blocked: set[int]) -> int:
             """Time units some event could occupy on a day the resource is free."""
-            covered = frozenset().union(*(self.units_in[e.id][mo] for e in here))
+            covered = frozenset().union(*(self._units(e, mo) for e in here))
             return sum(1 for u in covered if u // upd not in blocked)
 
         self._per_period(res, uses, lambda e: e.length, units)
@@ -152,3 +158,12 @@ def realisation(problem: Problem, picks: list[Pick]) -> Problem:
     demands = {d.id: d for d in problem.demands}
     served = [replace(demands[d], events=[pk.event], required=True) for pk in picks for d in pk.demands]
     return replace(problem, events=events, demands=served)
+
+
+def flattened(problem: Problem) -> Problem:
+    """The *order model*'s problem: one period for the whole horizon, no period caps
+    and no gaps. What it keeps decides which sessions run and who attends, so its
+    ``demand`` and ``fairness`` levels bound those of the period model (and of every
+    plan), and it solves them in a fraction of the time."""
+    resources = {k: replace(r, period_cap=None, min_gap_days=0) for k, r in problem.resources.items()}
+    return replace(problem, period_of_day=[0] * problem.days, period_weight={0: 1}, resources=resources)

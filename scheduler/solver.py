@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.cpmodel import REPLAN_LEVELS, Model
 from scheduler.greedy import greedy_plan, verdict
-from scheduler.periods import PeriodModel, realisation
+from scheduler.periods import PeriodModel, flattened, realisation
 from scheduler.problem import Assignment, Problem, Solution
 
 STATUS = {
@@ -44,7 +44,7 @@ class Progress:
     objective: int
     bound: int
     elapsed: float
-    phase: str = "days"  # "periods": the month plan (scheduler.periods); "days": the full model
+    phase: str = "days"  # "orders", "periods": the relaxations of scheduler.periods; "days": the full model
 
     @property
     def gap(self) -> float:
@@ -103,7 +103,8 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
 PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
 STAGES = [("demand", "fairness"), ("preferred", "spread")]
 REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
-PERIOD_SHARE = 0.8  # of the time limit, for the period model; the rest lays out days
+PERIOD_SHARE = 0.8  # of the time limit, for the order and period models; the rest lays out days
+ORDER_SHARE = 0.25  # of that, at most, for the order model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 
 
@@ -172,19 +173,25 @@ class _Run:
     solver: cp_model.CpSolver | None = None  # the last solve with a solution
 
 
-def _polish(model: Model, stage: _Stage, clock: _Clock, budget: float) -> cp_model.CpSolver | None:
-    """Before a stage: optimise it near the current solution (the same events serving
-    the same demands; periods, days and options free) and hint what that finds. A small
-    solve: the stage then starts close to its optimum, or skips when it is reached."""
+def _fixed_search(
+    model: Model, fixed: list[tuple[cp_model.IntVar, int]], objective, clock: _Clock, budget: float
+) -> cp_model.CpSolver | None:
+    """Optimise ``objective`` with these variables fixed (a small solve on a copy of the
+    model) and hint what it finds; None when it finds nothing."""
     near = model.m.clone()  # same variable indices, current hint included
-    for v in [*model.x.values(), *model.y.values()]:
-        near.add(near.get_int_var_from_proto_index(v.index) == model.hinted.value(v))
-    near.maximize(stage.objective)
+    for v, value in fixed:
+        near.add(near.get_int_var_from_proto_index(v.index) == value)
+    near.maximize(objective)
     solver, st = clock.solve(near, budget)
     if st not in ("OPTIMAL", "FEASIBLE"):
         return None
     model.hint_solution(solver)
     return solver
+
+
+def _sessions_and_attendance(model: Model) -> list[cp_model.IntVar]:
+    """What runs and who attends: fixing these leaves periods, days and options free."""
+    return [*model.x.values(), *model.y.values()]
 
 
 def _run_stages(
@@ -195,16 +202,24 @@ def _run_stages(
     limit: float,
     phase: str,
     polish: bool = False,
+    run: _Run | None = None,
 ) -> _Run:
     """Solve the stages one after the other within ``limit`` (counted from the clock's
-    start); each level is held at its value for the stages after it. ``polish``: look
-    near the last solution before each later stage (``_polish``)."""
+    start); each level is held at its value for the stages after it. ``polish``: before
+    each later stage, optimise it with what runs and who attends fixed (a small solve
+    that starts the stage close to its optimum). ``run``: stages already solved (their
+    levels held in the model, their solution hinted)."""
     exprs = model.levels()
     stages = [_Stage(names, model, exprs) for names in stage_names]
-    run = _Run("OPTIMAL", [], [], [])
+    run = run or _Run("OPTIMAL", [], [], [])
+    fresh = False  # the last solution came from a full stage solve (so a polish may help)
     for i, stage in enumerate(stages):
-        if run.solver is not None and polish:
-            run.solver = _polish(model, stage, clock, min(POLISH_LIMIT, clock.left(limit))) or run.solver
+        if all(n in run.solved for n in stage.names):
+            continue
+        if fresh and polish:
+            fixed = [(v, model.hinted.value(v)) for v in _sessions_and_attendance(model)]
+            budget = min(POLISH_LIMIT, clock.left(limit))
+            run.solver = _fixed_search(model, fixed, stage.objective, clock, budget) or run.solver
         if run.solver is not None and all(
             model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
         ):  # the hinted solution (run.solver's) reaches the most any plan can: nothing to search
@@ -244,6 +259,7 @@ def _run_stages(
         if st != "OPTIMAL":
             run.status = "FEASIBLE"
         run.solver = solver
+        fresh = True
         run.solved += stage.names
         # a later stage may improve an earlier level that was not proven: read them all again
         run.objective = [solver.value(exprs[n]) for n in run.solved]
@@ -260,7 +276,7 @@ def _run_stages(
         if opts.progress:
             notify(round(solver.objective_value), best_bound)
         model.hint_solution(solver)
-    if run.solver is not None and len(run.solved) < len(model.level_names):
+    if run.solver is not None and len(run.solved) < sum(len(names) for names in stage_names):
         run.status = "FEASIBLE"
     return run
 
@@ -310,15 +326,40 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
 
 
 def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
-    """The period model, then its plan laid out on days. Returns the solution, or
-    None and the period model's demand bound (if any) when the days must be solved."""
+    """The order model, the period model, then the plan laid out on days (see
+    ``scheduler.periods``). Returns the solution, or None and the best demand bound
+    known when the days must be solved."""
+    limit = opts.time_limit * PERIOD_SHARE
     model = PeriodModel(problem)
-    _greedy_hint(model, problem)
-    run = _run_stages(model, PERIOD_STAGES, opts, clock, opts.time_limit * PERIOD_SHARE, "periods", polish=True)
-    if run.status == "INFEASIBLE":  # a relaxation: the problem has no plan either
+    exprs = model.levels()
+    first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
+    loose = flattened(problem)
+    orders = PeriodModel(loose)
+    _greedy_hint(orders, loose)
+    head = _run_stages(orders, [first], opts, clock, limit * ORDER_SHARE, "orders")
+    if head.status == "INFEASIBLE":  # a relaxation: the problem has no plan either
+        return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
+    run = lifted = None
+    if head.solver is not None and orders.x.keys() == model.x.keys() and orders.y.keys() == model.y.keys():
+        # the same sessions and attendance, given periods: if that fits, the period
+        # model's first stage is done, as far as the order model proved it (the order
+        # model is the smaller one, so it got the first stage's time)
+        pairs = zip(_sessions_and_attendance(model), _sessions_and_attendance(orders))
+        fixed = [(v, head.solver.value(w)) for v, w in pairs]
+        lifted = _fixed_search(model, fixed, second.objective, clock, min(POLISH_LIMIT, clock.left(limit)))
+        if lifted is not None:
+            for n, value in zip(first, head.objective):
+                model.m.add(exprs[n] >= value)
+            run = _Run(head.status, list(head.objective), list(head.bound), list(first), lifted)
+    if lifted is None:
+        _greedy_hint(model, problem)
+    run = _run_stages(model, PERIOD_STAGES, opts, clock, limit, "periods", polish=True, run=run)
+    if run.status == "INFEASIBLE":
         return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
     if run.solver is None:
-        return None, None
+        return None, head.bound[0] if head.bound else None
+    if head.bound and run.bound[0] > head.bound[0]:
+        run.bound[0] = head.bound[0]  # the order model's bound holds for every plan
     days = Model(realisation(problem, model.picks(run.solver)))
     solver, st = clock.solve(days.m, clock.left(opts.time_limit))
     if st not in ("OPTIMAL", "FEASIBLE"):

@@ -94,3 +94,16 @@ def test_no_room_in_the_month_means_no_plan():
     out = solve_dict(d)
     assert out.status == "INFEASIBLE"
     assert out.explanation is not None
+
+
+def test_monthly_cap_the_order_model_ignores_is_still_kept():
+    """Without months, both orders fit; with a cap of one session a month for the
+    community and a one-week plan, only the more important one can run."""
+    d = _two_offerings_across_month_end(gap=0)
+    d["plan"].update(start="2026-03-02", end="2026-03-06")
+    d["plan"]["caps"] = {"community_per_month": 1}
+    out = solve_dict(d)
+    s = out.plan.solver
+    assert (s.status, s.method) == ("OPTIMAL", "periods")
+    assert s.objective[0] == s.bound[0] == 3
+    assert [x.offering for x in out.plan.sessions] == ["fire"]
