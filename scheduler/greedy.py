@@ -6,7 +6,9 @@ capacities, minimum attendance and options that need their group to attend.
 Removing an event never breaks a rule except the count minimums, so when the greedy
 reaches every minimum it is a feasible plan: the solver starts from it (a complete
 hint), which matters on large problems where CP-SAT alone is slow to find a first
-plan. It ignores the objective. ``benchmarks/witness.py`` runs it on its own.
+plan. It reaches each type's minimum first, then fills up; both times the events
+with the most open priority weight go first, and each tries the months its orders
+prefer first. ``benchmarks/witness.py`` runs it on its own.
 """
 
 from __future__ import annotations

@@ -1,28 +1,33 @@
-"""The period relaxation: plan by months first, then find the days.
+"""Relaxations that prove the objective before any day is chosen.
 
 Every objective level depends only on which events run, which demands they serve and
 in which period (month) each event sits. Days, parts of the day and the chosen
-resources only decide whether such a plan can be laid out. The *period model* keeps
-every rule that can be stated per period exactly (counts, capacities, choices,
-period caps, attendance) and replaces the day-level rules by conditions every real
-plan meets:
+resources only decide whether such a plan can be laid out. Two relaxations use that:
 
-- no overlap: the lengths of a resource's events in a period fit in the units of the
-  days they could use;
+*Period model* (``PeriodModel``): the day model without days. It keeps every rule
+that can be stated per period exactly (counts, capacities, choices, period caps,
+attendance) and replaces the day-level rules by conditions every real plan meets:
+
+- no overlap: the lengths of a resource's events in a period fit in the time units
+  their starts in that period can cover, on days the resource is free;
 - gaps: no more of a resource's events in a period than days that far apart fit in;
 - blocked days: an option (or an attending group) is not used in a period where it
   is blocked on every day the event could take;
 - identical runs of an offering: run k+1 not in an earlier period than run k.
 
 So every plan of the full problem is a solution of the period model with the same
-level values, and the period model's optimum bounds the full problem's. It has no
-day variables and solves in a fraction of the time.
+level values, and the period model's optimum bounds the full problem's.
+
+*Order model* (``flattened``): the period model of the problem with one period and no
+period caps or gaps, i.e. only which sessions run and who attends. It bounds
+``demand`` and ``fairness`` and proves them far sooner; its solution, given months by
+a small solve, starts the period model with those two levels done.
 
 ``realisation`` turns a period solution back into a full problem with everything
 decided but the days, parts and options: the chosen events, each limited to its
 period, must serve exactly the chosen demands. When that small problem has a
-solution, it is a plan of the full problem with the period model's level values,
-so wherever the period model proved a level, the plan is optimal for it.
+solution, it is a plan of the full problem with the period model's level values, so
+wherever the period model proved a level, the plan is optimal for it.
 """
 
 from __future__ import annotations
