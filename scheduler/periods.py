@@ -33,7 +33,7 @@ wherever the period model proved a level, the plan is optimal for it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -48,6 +48,7 @@ class Pick:
     event: str
     period: int
     demands: list[str]
+    options: dict[str, str] = field(default_factory=dict)  # choice kind -> resource id
 
 
 class PeriodModel(Model):
@@ -137,8 +138,42 @@ class PeriodModel(Model):
             if solver.boolean_value(self.x[e.id]):
                 period = next(mo for mo, b in self.month[e.id].items() if solver.boolean_value(b))
                 demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
-                out.append(Pick(e.id, period, demands))
+                options = {kind: rid for (kind, rid), z in self.z[e.id].items() if solver.boolean_value(z)}
+                out.append(Pick(e.id, period, demands, options))
         return out
+
+    def hint_periods(self, picks: list[Pick]) -> None:
+        """Hint these events, demands and options (e.g. the order model's), each in a
+        period chosen greedily: one its resources can still take (period caps, time
+        units), where most of its demands prefer it, else the least loaded."""
+        p = self.p
+        demands = {d.id: d for d in p.demands}
+        count: dict[tuple[str, int], int] = defaultdict(int)  # (resource, period) -> events
+        units: dict[tuple[str, int], int] = defaultdict(int)  # (resource, period) -> time units taken
+        per_period: dict[int, int] = defaultdict(int)
+
+        def score(e: Event, used: list[str], wanted: list, mo: int) -> tuple:
+            room = len(self._units(e, mo))  # the units this event's starts cover in mo
+            over = sum(
+                (p.resources[r].period_cap is not None and count[r, mo] >= p.resources[r].period_cap)
+                + (units[r, mo] + e.length > room)
+                for r in used
+            )
+            fans = sum(1 for d in wanted if mo in d.preferred_periods)
+            return (over, -fans, per_period[mo] / max(1, p.period_weight.get(mo, 1)), mo)
+
+        placements = []
+        for pk in sorted(picks, key=lambda pk: (len(self.days_in[pk.event]), pk.event)):
+            e = p.event(pk.event)
+            wanted = [demands[d] for d in pk.demands]
+            used = [*e.resources, *pk.options.values(), *sorted({d.group for d in wanted})]
+            mo = min(self.days_in[e.id], key=lambda mo: score(e, used, wanted, mo))  # noqa: B023 - used at once
+            for r in used:
+                count[r, mo] += 1
+                units[r, mo] += e.length
+            per_period[mo] += 1
+            placements.append((e, self.starts_in[e.id][mo][0], pk.options, pk.demands))
+        self.hint_placements(placements)
 
 
 def spaced(days: list[int], gap: int) -> int:

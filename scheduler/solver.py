@@ -106,6 +106,7 @@ REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spre
 PERIOD_SHARE = 0.8  # of the time limit, for the order and period models; the rest lays out days
 ORDER_SHARE = 0.25  # of that, at most, for the order model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
+LIFT_SHARE = 0.15  # of the period budget, at most, for giving the order model's sessions months
 
 
 class _Stage:
@@ -346,7 +347,9 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
         # model is the smaller one, so it got the first stage's time)
         pairs = zip(_sessions_and_attendance(model), _sessions_and_attendance(orders))
         fixed = [(v, head.solver.value(w)) for v, w in pairs]
-        lifted = _fixed_search(model, fixed, second.objective, clock, min(POLISH_LIMIT, clock.left(limit)))
+        model.hint_periods(orders.picks(head.solver))
+        budget = min(clock.left(limit), max(POLISH_LIMIT, LIFT_SHARE * limit))
+        lifted = _fixed_search(model, fixed, second.objective, clock, budget)
         if lifted is not None:
             for n, value in zip(first, head.objective):
                 model.m.add(exprs[n] >= value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import scenario_dict, solve_dict
+from conftest import build, scenario_dict, solve_dict
 from gen import random_scenario
 from ortools.sat.python import cp_model
 
@@ -15,7 +15,7 @@ from scheduler.compile import compile_scenario
 from scheduler.cpmodel import Model
 from scheduler.greedy import greedy_plan, verdict
 from scheduler.loader import load_scenario
-from scheduler.periods import PeriodModel, spaced
+from scheduler.periods import PeriodModel, Pick, spaced
 
 
 def _two_offerings_across_month_end(gap: int) -> dict:
@@ -107,3 +107,23 @@ def test_monthly_cap_the_order_model_ignores_is_still_kept():
     assert (s.status, s.method) == ("OPTIMAL", "periods")
     assert s.objective[0] == s.bound[0] == 3
     assert [x.offering for x in out.plan.sessions] == ["fire"]
+
+
+def test_order_plan_months_hint_respects_monthly_caps():
+    """The order model's sessions get greedy months before the small solve: one
+    community that may attend one session a month gets its three sessions in three
+    different months, though all three orders prefer March."""
+    d = scenario_dict()
+    d["plan"].update(start="2026-03-02", end="2026-05-29", sessions={"total": 3, "total_min": 0})
+    d["plan"]["caps"] = {"community_per_month": 1}
+    for k in range(2):
+        d["offerings"].append({"id": f"x{k}", "title": f"课程{k}", "type": "peer", "department": "minzheng", "capacity": 60})
+        d["orders"].append({"id": f"O-x{k}", "community": "shanxia", "offering": f"x{k}", "attendees": 10, "priority": 2})
+    for o in d["orders"]:
+        o["preferred_months"] = [3]
+    problem = compile_scenario(build(d)).problem
+    model = PeriodModel(problem)
+    picks = [Pick(dm.events[0], 0, [dm.id]) for dm in problem.demands]
+    model.hint_periods(picks)
+    months = [next(mo for mo, b in model.month[pk.event].items() if model.hinted.value(b)) for pk in picks]
+    assert sorted(months) == [3, 4, 5]
