@@ -15,7 +15,7 @@ from scheduler.loader import load_scenario, scenario_hash
 from scheduler.models import Change, Plan, Scenario
 from scheduler.planfile import build_plan, level_gap
 from scheduler.replan import Repair, event_ids, finish, last_number, prepare
-from scheduler.solver import SolveOptions, solve
+from scheduler.solver import SolveOptions, demand_bound, solve
 from scheduler.validate import objective, stability, validate, validate_replan
 
 
@@ -95,6 +95,10 @@ def replan(
     one, has passed the validator and the re-planning rules."""
     rep = prepare(parent, changes, today, freeze_days)
     comp = rep.compiled
+    if comp.problem.demand_bound is None and opts.periods:
+        # e.g. a new order: every re-plan is a plan of the changed scenario, so that
+        # scenario's first-solve bound holds (and carries to later re-plans)
+        comp.problem.demand_bound = demand_bound(compile_scenario(rep.scenario).problem, opts)
     sol = solve(comp.problem, opts)
     out = Replanned(rep.scenario, comp, status=sol.status, warnings=list(comp.calendar.warnings) + rep.warnings, repair=rep)
     if sol.status in ("OPTIMAL", "FEASIBLE"):

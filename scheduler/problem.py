@@ -135,6 +135,7 @@ class Problem:
     counts: list[CountRule]
     fairness_scale: int = 1000
     keeps: list[Keep] = field(default_factory=list)  # re-planning: the earlier plan's placements
+    replanning: bool = False  # re-planning (stability levels), even when the earlier plan had no session
     new_event_weight: int = 1  # re-planning: cost of running an event that has no keep
     demand_bound: int | None = None  # re-planning: a proven upper bound of the demand level, if known
     # re-planning: demands the scenario could serve, counted by fairness even when the

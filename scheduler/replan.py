@@ -243,6 +243,7 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
     p.events = [events[e.id] for e in p.events]
     p.__dict__.pop("_index", None)
     p.keeps = keeps
+    p.replanning = True
     p.new_event_weight = NEW_SESSION_COST
     p.demand_bound = demand_bound(parent, changes)
     return rep

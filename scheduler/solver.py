@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -106,6 +106,7 @@ REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spre
 PERIOD_SHARE = 0.8  # of the time limit, for the order and period models; the rest lays out days
 ORDER_SHARE = 0.25  # of that, at most, for the order model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
+BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
 LIFT_SHARE = 0.15  # of the period budget, at most, for giving the order model's sessions months
 
 
@@ -306,7 +307,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     """
     opts = opts or SolveOptions()
     clock = _Clock(opts)
-    if not problem.keeps:
+    if not (problem.keeps or problem.replanning):
         demand_bound = None
         if opts.periods:
             sol, demand_bound = _solve_by_periods(problem, opts, clock)
@@ -323,7 +324,20 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
             sol.info["pinned"] = True
             return sol
         hint = sol.assignments or None
-    return _solve_days(problem, opts, clock, opts.time_limit, hint)
+    return _solve_days(problem, opts, clock, opts.time_limit, hint, problem.demand_bound)
+
+
+def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
+    """A proven upper bound of the demand level of ``problem`` (and of every problem
+    with the same events and demands and more rules, e.g. a re-plan of the same
+    scenario): its order model, solved for demand and fairness within a share of the
+    time limit. None if it finds nothing."""
+    clock = _Clock(opts)
+    loose = flattened(replace(problem, keeps=[], demand_bound=None, replanning=False))
+    orders = PeriodModel(loose)
+    _greedy_hint(orders, loose)
+    run = _run_stages(orders, [PERIOD_STAGES[0]], opts, clock, opts.time_limit * BOUND_SHARE, "orders")
+    return run.bound[0] if run.bound else None
 
 
 def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
@@ -385,7 +399,7 @@ def _solve_days(
         model.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in hint])
     else:
         _greedy_hint(model, problem)
-    stages = REPLAN_STAGES if problem.keeps else STAGES
+    stages = REPLAN_STAGES if problem.keeps or problem.replanning else STAGES
     if demand_bound is not None:
         model.cap_level("demand", demand_bound)
     run = _run_stages(model, stages, opts, clock, limit, "days")

@@ -198,3 +198,36 @@ def test_no_plan_keeps_the_demand_with_fewer_moves(seed, variant):
         return
     assert out.plan.solver.status == "OPTIMAL"
     assert tuple(out.plan.solver.objective[:3]) == best
+
+
+@pytest.mark.parametrize("seed", SEEDS[:10])
+def test_a_new_order_is_planned_optimally_under_a_fresh_demand_bound(seed):
+    """A new order breaks the first solve's demand bound; the re-plan bounds the
+    changed scenario afresh, records that bound for later re-plans, and is optimal."""
+    data = tiny(seed)
+    parent = solve_dict(data).plan
+    sc = build(data)
+    ordered = {(o.community, o.offering) for o in sc.orders}
+    wanted = [
+        (c.id, off.id)
+        for off in sc.offerings
+        for c in sc.communities
+        if (c.id, off.id) not in ordered and off.type.value != "department" and off.host != c.id
+    ]
+    if not wanted:
+        pytest.skip("every community already ordered every offering")
+    community, offering = wanted[0]
+    changes = [
+        Change(
+            kind=ChangeKind.add_order,
+            new_order=Order(id="O-NEW", community=community, offering=offering, attendees=5, priority=5),
+        )
+    ]
+    out = replan(parent, 1, changes, sc.plan.start, 0, OPTS)
+    best = brute_force(parent, changes, sc.plan.start, 0)
+    if out.plan is None:
+        assert best is None
+        return
+    assert out.plan.solver.status == "OPTIMAL"
+    assert tuple(out.plan.solver.objective[:3]) == best
+    assert out.plan.replan.demand_bound is not None and out.plan.replan.demand_bound >= best[0]
