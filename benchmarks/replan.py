@@ -78,7 +78,7 @@ def cases(parent: dict) -> list[tuple[str, dict]]:
             },
         ),
         (
-            "new order (no demand bound: whole problem)",
+            "new order (bound: order model of the changed scenario)",
             {
                 "today": today,
                 "freeze": 0,
