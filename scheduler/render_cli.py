@@ -6,15 +6,25 @@ Exit codes: 0 written; 2 bad input (the file is named, nothing is written).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from scheduler.cli_common import fail_input, lang_option, load_plan, plan_argument
+from scheduler.cli_common import db_option, fail_input, lang_option, load_plan, open_store
 from scheduler.export import FORMATS, export
 from scheduler.loader import InputError
 from scheduler.models import Plan
 from scheduler.render import render_site
+
+plan_source = click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+version_option = click.option(
+    "--version",
+    "version",
+    type=int,
+    metavar="N",
+    help="Take version N from the plan store (see `schedule plans`) instead of a plan.json.",
+)
 
 
 def _load(*paths: Path | None) -> list[Plan | None]:
@@ -25,8 +35,26 @@ def _load(*paths: Path | None) -> list[Plan | None]:
         raise  # not reached: fail_input exits
 
 
+def _the_plan(plan_file: Path | None, version: int | None, db: str | None) -> Plan:
+    """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise)."""
+    if (plan_file is None) == (version is None):
+        click.echo("error: give a plan.json or --version N (one of them)", err=True)
+        sys.exit(2)
+    if plan_file is not None:
+        return _load(plan_file)[0]
+    from scheduler.store import StoreError
+
+    try:
+        return open_store(db).plan(version)
+    except StoreError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+
+
 @click.command()
-@plan_argument
+@plan_source
+@version_option
+@db_option
 @click.option(
     "--out",
     "out_dir",
@@ -36,19 +64,22 @@ def _load(*paths: Path | None) -> list[Plan | None]:
     help="Folder for the pages; open OUT/index.html.",
 )
 @lang_option
-def render(plan_file: Path, out_dir: Path, lang: str) -> None:
-    """Print calendars of PLAN_FILE as HTML: overview, year, months, communities, departments, venues.
+def render(plan_file: Path | None, version: int | None, db: str | None, out_dir: Path, lang: str) -> None:
+    """Print calendars of PLAN_FILE (or store version N) as HTML: overview, year, months,
+    communities, departments, venues.
 
     Open OUT/index.html in a browser; print the month pages on A4 landscape.
-    Example: schedule render out/plan.json --out site/
+    Example: schedule render out/plan.json --out site/   or   schedule render --version 3
     """
-    (plan,) = _load(plan_file)
+    plan = _the_plan(plan_file, version, db)
     written = render_site(plan, out_dir, lang)
     click.echo(f"{len(written)} files written to {out_dir}; open {out_dir / 'index.html'}")
 
 
 @click.command("export")
-@plan_argument
+@plan_source
+@version_option
+@db_option
 @click.option(
     "--format",
     "formats",
@@ -70,12 +101,22 @@ def render(plan_file: Path, out_dir: Path, lang: str) -> None:
     help="The plan.json the last feeds were made from: a session that changed gets a higher SEQUENCE.",
 )
 @lang_option
-def export_cmd(plan_file: Path, formats: tuple[str, ...], out_dir: Path, previous: Path | None, lang: str) -> None:
-    """Export PLAN_FILE as iCalendar feeds (all, per community, per department), Excel and CSV.
+def export_cmd(
+    plan_file: Path | None,
+    version: int | None,
+    db: str | None,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    previous: Path | None,
+    lang: str,
+) -> None:
+    """Export PLAN_FILE (or store version N) as iCalendar feeds (all, per community, per
+    department), Excel and CSV. A store version carries its own SEQUENCE numbers.
 
     Example: schedule export out/plan.json --format ics --out exports/ --previous old/plan.json
     """
-    plan, before = _load(plan_file, previous)
+    plan = _the_plan(plan_file, version, db)
+    (before,) = _load(previous)
     written = export(plan, out_dir, formats or FORMATS, lang, before)
     feeds = [p for p in written if p.suffix == ".ics"]
     if feeds:

@@ -131,3 +131,21 @@ def test_db_upgrade_is_idempotent(db):
     assert r.exit_code == 0 and "empty -> 0001" in r.output
     r = run(db, "db", "upgrade")
     assert r.exit_code == 0 and "0001 -> 0001" in r.output
+
+
+def test_render_and_export_a_version_straight_from_the_store(db, tmp_path):
+    plan = solved(db, tmp_path)
+    sid = plan["sessions"][1]["id"]
+    run(db, "cancel", sid, "--reason", "台风红色预警")
+    r = run(db, "resolve", "--today", plan["sessions"][0]["date"], "--quiet", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    r = run(db, "render", "--version", 2, "--out", tmp_path / "site")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "site" / "index.html").is_file()
+    r = run(db, "export", "--version", 2, "--format", "ics", "--out", tmp_path / "feeds")
+    assert r.exit_code == 0, r.output
+    feed = (tmp_path / "feeds" / "ics" / "all.ics").read_text(encoding="utf-8")
+    assert "SEQUENCE:1" in feed  # the re-placed session, numbered by the store's history
+    for args in (["render"], ["render", tmp_path / "v1" / "plan.json", "--version", 1], ["export", "--version", 9]):
+        r = run(db, *args)
+        assert r.exit_code == 2 and "error:" in r.output
