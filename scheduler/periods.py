@@ -200,6 +200,18 @@ def realisation(problem: Problem, picks: list[Pick]) -> Problem:
     return replace(problem, events=events, demands=served)
 
 
+def relaxations_apply(problem: Problem) -> bool:
+    """Whether these relaxations hold for the problem: periods never go back in time
+    (runs ordered by period agree with runs ordered by start) and no event runs past
+    the end of its day (the time-unit rooms count whole days). Compiled scenarios
+    always qualify; other problems are solved on days."""
+    months = problem.period_of_day
+    if any(a > b for a, b in zip(months, months[1:])):
+        return False
+    upd = problem.units_per_day
+    return all(t % upd + e.length <= upd for e in problem.events for t in e.starts)
+
+
 def flattened(problem: Problem) -> Problem:
     """The *order model*'s problem: one period for the whole horizon, no period caps
     and no gaps. What it keeps decides which sessions run and who attends, so its

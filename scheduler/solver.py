@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.cpmodel import REPLAN_LEVELS, Model
 from scheduler.greedy import greedy_plan, verdict
-from scheduler.periods import PeriodModel, flattened, realisation
+from scheduler.periods import PeriodModel, flattened, realisation, relaxations_apply
 from scheduler.problem import Assignment, Problem, Solution
 
 STATUS = {
@@ -223,7 +223,7 @@ def _run_stages(
             budget = min(POLISH_LIMIT, clock.left(limit))
             run.solver = _fixed_search(model, fixed, stage.objective, clock, budget) or run.solver
         if run.solver is not None and all(
-            model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
+            n in model.ranges and model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
         ):  # the hinted solution (run.solver's) reaches the most any plan can: nothing to search
             for n in stage.names:
                 best = model.ranges[n][1]
@@ -309,7 +309,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     clock = _Clock(opts)
     if not (problem.keeps or problem.replanning):
         demand_bound = None
-        if opts.periods:
+        if opts.periods and relaxations_apply(problem):
             sol, demand_bound = _solve_by_periods(problem, opts, clock)
             if sol is not None:
                 return sol
@@ -332,6 +332,8 @@ def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
     with the same events and demands and more rules, e.g. a re-plan of the same
     scenario): its order model, solved for demand and fairness within a share of the
     time limit. None if it finds nothing."""
+    if not relaxations_apply(problem):
+        return None
     clock = _Clock(opts)
     loose = flattened(replace(problem, keeps=[], demand_bound=None, replanning=False))
     orders = PeriodModel(loose)

@@ -5,6 +5,7 @@ still finds the true optimum."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from conftest import build, scenario_dict, solve_dict
@@ -127,3 +128,52 @@ def test_order_plan_months_hint_respects_monthly_caps():
     model.hint_periods(picks)
     months = [next(mo for mo, b in model.month[pk.event].items() if model.hinted.value(b)) for pk in picks]
     assert sorted(months) == [3, 4, 5]
+
+
+def _peer(eid: str, family: str, run: int, length: int, starts: list[int]):
+    from scheduler.problem import Event
+
+    return Event(eid, family, run, length, starts, tags=("session", "type:peer"), resources=["R"])
+
+
+def _counts():
+    from scheduler.problem import CountRule
+
+    return [CountRule(("type:peer",), 0, 2, "c", "d"), CountRule(("session",), 0, 2, "a", "b")]
+
+
+def test_problems_the_relaxations_do_not_fit_are_solved_on_days():
+    """Hand-built problems outside what the compiler makes: an event running past the
+    end of its day, and months that go back in time. The relaxations would be stricter
+    than the day model there, so the engine solves them on days and stays optimal."""
+    from scheduler.problem import Demand, Problem, Resource
+    from scheduler.solver import SolveOptions, solve
+
+    crossing = Problem(
+        units_per_day=2,
+        days=2,
+        period_of_day=[3, 3],
+        period_weight={3: 1},
+        rules={},
+        resources={"R": Resource("R", "R", "room", blocked={"b": frozenset({1})}), "g": Resource("g", "g", "group")},
+        events=[_peer("A", "A", 0, 2, [1]), _peer("B", "B", 0, 1, [0])],
+        demands=[Demand("dA", "g", 1, 1, ["A"]), Demand("dB", "g", 1, 1, ["B"])],
+        counts=_counts(),
+    )
+    backwards = Problem(
+        units_per_day=1,
+        days=2,
+        period_of_day=[2, 1],
+        period_weight={1: 1, 2: 1},
+        rules={},
+        resources={"R": Resource("R", "R", "room"), "g": Resource("g", "g", "group"), "h": Resource("h", "h", "group")},
+        events=[_peer("f#1", "f", 0, 1, [0, 1]), _peer("f#2", "f", 1, 1, [0, 1])],
+        demands=[Demand("d0", "g", 1, 1, ["f#1"]), Demand("d1", "h", 1, 1, ["f#2"], preferred_periods=frozenset({1}))],
+        counts=_counts(),
+    )
+    for problem in (crossing, backwards):
+        opts = SolveOptions(time_limit=5, workers=1)
+        default, by_days = solve(problem, opts), solve(problem, replace(opts, periods=False))
+        assert default.status == by_days.status == "OPTIMAL"
+        assert default.objective == by_days.objective
+        assert default.info["method"] == "days"
