@@ -25,7 +25,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, update
+from sqlalchemy import event, func, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, create_engine, select
@@ -80,6 +80,9 @@ class VersionSummary:
     is_head: bool
 
 
+MIGRATION_LOCK = 0x5C4ED  # PostgreSQL advisory lock key held while migrating
+
+
 class Store:
     def __init__(self, url: str | None = None, upgrade: bool = True):
         self.url = database_url(url)
@@ -119,6 +122,12 @@ class Store:
         """Apply every migration not applied yet; returns (before, after)."""
         before = self.revision()
         with self.engine.begin() as conn:
+            # two processes opening a new store at once: the second waits for the first
+            # to commit, then finds nothing left to apply
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            elif conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading the revision
             command.upgrade(self._alembic(conn), "head")
         return before, self.revision()
 

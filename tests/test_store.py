@@ -60,6 +60,18 @@ def test_migrations_create_exactly_the_tables_the_code_uses(url):
     assert drift == []
 
 
+def test_two_planners_opening_a_new_store_at_once_both_get_it(url):
+    """Each process migrates a new store on first use; the second must wait for the
+    first instead of failing on tables it is creating."""
+    code = "import sys; from scheduler.store import Store; s = Store(sys.argv[1]); print(s.revision())"
+    argv = [sys.executable, "-c", code, url]
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
+    head = Store(url).head_revision()
+    assert [out.strip() for out, _ in results] == [head] * 3
+
+
 def test_a_solved_plan_round_trips_byte_for_byte(url):
     plan = two_session_plan()
     store = Store(url)
