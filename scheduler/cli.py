@@ -24,6 +24,7 @@ from scheduler.cli_common import (
     plan_argument,
     progress_printer,
     solver_options,
+    store_message,
 )
 from scheduler.engine import PlanInvalid, run
 from scheduler.i18n import t
@@ -71,7 +72,7 @@ def solve(
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
-    store = open_store(db)  # a store that cannot be opened fails before the solve, not after
+    store = open_store(db, lang)  # a store that cannot be opened fails before the solve, not after
     opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
     try:
         outcome = run(scenario, opts, lang)
@@ -90,7 +91,7 @@ def solve(
     try:
         version = store.record_solve(outcome.plan, str(scenario))
     except StoreError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {store_message(err, lang)}", err=True)
         sys.exit(2)
     path = write_plan(outcome.plan, out_dir)
     click.echo(t("written", lang, path=path))

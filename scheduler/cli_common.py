@@ -105,14 +105,19 @@ def load_plan(path: Path) -> Plan:
         raise InputError(problems) from None
 
 
-def open_store(db: str | None):
+def store_message(err, lang: str = "zh") -> str:
+    """A ``StoreError`` in the planner's language."""
+    return t(err.key, lang, **err.params) if err.key else str(err)
+
+
+def open_store(db: str | None, lang: str = "zh"):
     """The plan store, or exit 2 with the reason (before any work is done)."""
     from scheduler.store import Store, StoreError
 
     try:
         return Store(db)
     except StoreError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {store_message(err, lang)}", err=True)
         sys.exit(2)
 
 

@@ -26,6 +26,7 @@ from scheduler.cli_common import (
     open_store,
     progress_printer,
     solver_options,
+    store_message,
 )
 from scheduler.diff import diff_lines, diff_plans, notice_lines, notices
 from scheduler.engine import PlanInvalid, replan
@@ -56,7 +57,7 @@ def plans(db: str | None, limit: int, lang: str) -> None:
 
     Example: schedule plans
     """
-    store = open_store(db)
+    store = open_store(db, lang)
     rows = store.versions(limit)
     if not rows:
         click.echo(t("h.empty", lang))
@@ -101,13 +102,13 @@ def describe(ch: Change) -> str:
 
 def _record(db: str | None, version: int | None, change: Change, lang: str) -> None:
     """Check a change against the current plan (with the changes already pending) and store it."""
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         line, head = store.line(version)
         parent = store.plan(head.id)
         pending = [c for _, c in store.pending(line.id)]
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err, lang))
     sc, _ = apply_changes(parent.scenario.snapshot, parent, pending, parent.scenario.snapshot.plan.start)
     record = f"{change.kind.value.replace('_', '-')}"
     problems = [InputProblem("command line", record, f, m) for f, m in check_change(sc, parent, change)]
@@ -221,13 +222,13 @@ def add_order(community, offering, attendees, priority, months, order_id, reason
 
     Example: schedule add-order --community shanxia --offering fire-safety --attendees 20 --priority 4
     """
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         line, head = store.line(version)
         parent = store.plan(head.id)
         pending = [c for _, c in store.pending(line.id)]
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err, lang))
     taken = {o.id for o in parent.scenario.snapshot.orders} | {c.new_order.id for c in pending if c.new_order}
     order = Order(
         id=order_id or _next_order_id(taken),
@@ -280,7 +281,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     every community, department and venue concerned.
     Example: schedule resolve --today 2026-06-02 --freeze-days 7
     """
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         line, head = store.line(version)
         if base is not None and base != head.id:
@@ -289,7 +290,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
         parent = store.plan(head.id)
         pending = store.pending(line.id)
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err, lang))
     if not pending:
         click.echo(t("h.nothing", lang, version=head.id))
         return
@@ -308,9 +309,9 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     try:
         vid = store.record_replan(out.plan, line.id, head.id, revision, [cid for cid, _ in pending])
     except PlanChanged as err:
-        _fail(str(err), EXIT_CHANGED)
+        _fail(store_message(err, lang), EXIT_CHANGED)
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err, lang))
     path = write_plan(out.plan, out_dir)
     s = out.plan.solver
     values = dict(zip(s.levels, s.objective))
@@ -345,10 +346,10 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
     (the newest version against its parent; also the default).
     Example: schedule diff 3 4
     """
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         if len(versions) > 2:
-            raise StoreError("give at most two versions: OLD NEW")
+            raise StoreError("give at most two versions: OLD NEW", "s.diff_two")
         if not versions or versions == ("latest",):
             _, head = store.line()
             new_id = head.id
@@ -359,17 +360,19 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
         else:
             old_id, new_id = (_version_number(v) for v in versions)
         if old_id is None:
-            raise StoreError(f"version {new_id} is a fresh solve: it has no parent; give two versions")
+            raise StoreError(
+                f"version {new_id} is a fresh solve: it has no parent; give two versions", "s.diff_fresh", version=new_id
+            )
         old, new = store.plan(old_id), store.plan(new_id)
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err, lang))
     click.echo(t("h.diff", lang, old=old_id, new=new_id))
     _print_diff(old, new, lang, notices)
 
 
 def _version_number(text: str) -> int:
     if not text.isdigit():
-        raise StoreError(f"'{text}' is not a version number (see `schedule plans`)")
+        raise StoreError(f"'{text}' is not a version number (see `schedule plans`)", "s.not_version", text=text)
     return int(text)
 
 
@@ -392,7 +395,7 @@ def db_upgrade(db: str | None) -> None:
         store = Store(db, upgrade=False)
         before, after = store.upgrade()
     except StoreError as err:
-        _fail(str(err))
+        _fail(store_message(err))
     click.echo(f"{store.safe_url}: schema {before or 'empty'} -> {after}")
 
 

@@ -71,6 +71,28 @@ TEXT = {
         "[{phase} {stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
         "[{phase} {stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",
     ),
+    "s.open": ("无法打开方案库 {store}：{why}", "cannot open the store {store}: {why}"),
+    "s.empty": (
+        "方案库 {store} 中还没有方案：请先运行 `schedule solve 场景文件`",
+        "no plan in the store {store} yet: run `schedule solve SCENARIO` first",
+    ),
+    "s.no_version": ("方案库 {store} 中没有第{version}版", "no plan version {version} in the store {store}"),
+    "s.changed": (
+        "方案已被他人修改：您基于第{parent}版，当前已是第{head}版。请先查看（`schedule diff {parent} {head}`），再重新执行命令。",
+        "plan changed since you loaded it: you started from version {parent}, but the current version is now {head}. "
+        "Look at it (`schedule diff {parent} {head}`), then run the command again.",
+    ),
+    "s.applied": (
+        "本次重排要应用的变更已被另一次重排应用，请重新执行命令。",
+        "a change this re-plan applies was applied by another re-plan meanwhile; run the command again.",
+    ),
+    "s.write": ("方案库写入失败：{why}", "the store could not be written: {why}"),
+    "s.diff_two": ("最多给出两个版本：旧版 新版", "give at most two versions: OLD NEW"),
+    "s.diff_fresh": (
+        "第{version}版是重新求解的方案，没有上一版；请给出两个版本",
+        "version {version} is a fresh solve: it has no parent; give two versions",
+    ),
+    "s.not_version": ("“{text}”不是版本号（见 `schedule plans`）", "'{text}' is not a version number (see `schedule plans`)"),
     "phase.orders": ("按点单", "by order"),
     "phase.periods": ("按月", "by month"),
     "phase.days": ("按日", "by day"),

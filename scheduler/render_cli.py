@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli_common import db_option, fail_input, lang_option, load_plan, open_store
+from scheduler.cli_common import db_option, fail_input, lang_option, load_plan, open_store, store_message
 from scheduler.export import FORMATS, export
 from scheduler.loader import InputError
 from scheduler.models import Plan
@@ -35,7 +35,7 @@ def _load(*paths: Path | None) -> list[Plan | None]:
         raise  # not reached: fail_input exits
 
 
-def _the_plan(plan_file: Path | None, version: int | None, db: str | None) -> Plan:
+def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str) -> Plan:
     """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise)."""
     if (plan_file is None) == (version is None):
         click.echo("error: give a plan.json or --version N (one of them)", err=True)
@@ -45,9 +45,9 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None) -> Pl
     from scheduler.store import StoreError
 
     try:
-        return open_store(db).plan(version)
+        return open_store(db, lang).plan(version)
     except StoreError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {store_message(err, lang)}", err=True)
         sys.exit(2)
 
 
@@ -71,7 +71,7 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     Open OUT/index.html in a browser; print the month pages on A4 landscape.
     Example: schedule render out/plan.json --out site/   or   schedule render --version 3
     """
-    plan = _the_plan(plan_file, version, db)
+    plan = _the_plan(plan_file, version, db, lang)
     written = render_site(plan, out_dir, lang)
     click.echo(f"{len(written)} files written to {out_dir}; open {out_dir / 'index.html'}")
 
@@ -115,7 +115,7 @@ def export_cmd(
 
     Example: schedule export out/plan.json --format ics --out exports/ --previous old/plan.json
     """
-    plan = _the_plan(plan_file, version, db)
+    plan = _the_plan(plan_file, version, db, lang)
     (before,) = _load(previous)
     written = export(plan, out_dir, formats or FORMATS, lang, before)
     feeds = [p for p in written if p.suffix == ".ics"]

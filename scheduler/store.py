@@ -43,7 +43,15 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class StoreError(Exception):
-    """The store cannot do what was asked; the message says why, for a planner."""
+    """The store cannot do what was asked; the message says why, for a planner.
+
+    ``key`` and ``params`` name the message in ``scheduler.i18n`` (planners read it in
+    Chinese or English); ``str()`` is the English text."""
+
+    def __init__(self, message: str, key: str = "", **params):
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class PlanChanged(StoreError):
@@ -95,7 +103,8 @@ class Store:
             if upgrade and self.revision() != self.head_revision():
                 self.upgrade()
         except (SQLAlchemyError, ImportError) as err:
-            raise StoreError(f"cannot open the store {self.safe_url}: {_first_line(err)}") from None
+            why = _first_line(err)
+            raise StoreError(f"cannot open the store {self.safe_url}: {why}", "s.open", store=self.safe_url, why=why) from None
 
     @property
     def safe_url(self) -> str:
@@ -139,11 +148,15 @@ class Store:
             if version is None:
                 row = s.exec(select(PlanVersion).order_by(col(PlanVersion.id).desc()).limit(1)).first()
                 if row is None:
-                    raise StoreError(f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first")
+                    raise StoreError(
+                        f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first",
+                        "s.empty",
+                        store=self.safe_url,
+                    )
             else:
                 row = s.get(PlanVersion, version)
                 if row is None:
-                    raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+                    raise self._no_version(version)
             line = s.get(ScenarioRow, row.scenario_id)
             head = s.get(PlanVersion, line.head)
             return line, head
@@ -152,21 +165,21 @@ class Store:
         with Session(self.engine) as s:
             row = s.get(PlanVersion, version)
             if row is None:
-                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+                raise self._no_version(version)
             return Plan.model_validate_json(row.plan_json)
 
     def plan_text(self, version: int) -> str:
         with Session(self.engine) as s:
             row = s.get(PlanVersion, version)
             if row is None:
-                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+                raise self._no_version(version)
             return row.plan_json
 
     def version(self, version: int) -> PlanVersion:
         with Session(self.engine) as s:
             row = s.get(PlanVersion, version)
             if row is None:
-                raise StoreError(f"no plan version {version} in the store {self.safe_url}")
+                raise self._no_version(version)
             return row
 
     def versions(self, limit: int = 50) -> list[VersionSummary]:
@@ -262,7 +275,7 @@ class Store:
                 .values(revision=ScenarioRow.revision + 1)
             )
             if moved.rowcount != 1:
-                raise PlanChanged(self._changed_message(s, line_id, parent))
+                raise self._changed(s, line_id, parent)
             vid = self._insert_version(s, line_id, parent, "resolve", plan)
             if change_ids:
                 done = s.execute(
@@ -271,18 +284,26 @@ class Store:
                     .values(applied_in=vid)
                 )
                 if done.rowcount != len(change_ids):
-                    raise PlanChanged("a change this re-plan applies was applied by another re-plan meanwhile")
+                    raise PlanChanged("a change this re-plan applies was applied by another re-plan meanwhile", "s.applied")
             s.execute(update(ScenarioRow).where(ScenarioRow.id == line_id).values(head=vid))
             _pause_before_commit()
             return vid
 
-    def _changed_message(self, s: Session, line_id: int, parent: int) -> str:
+    def _no_version(self, version: int) -> StoreError:
+        return StoreError(
+            f"no plan version {version} in the store {self.safe_url}", "s.no_version", version=version, store=self.safe_url
+        )
+
+    def _changed(self, s: Session, line_id: int, parent: int) -> PlanChanged:
         line = s.get(ScenarioRow, line_id)
         s.refresh(line)
-        return (
+        return PlanChanged(
             f"plan changed since you loaded it: you started from version {parent}, "
             f"but the current version is now {line.head}. Look at it (`schedule diff {parent} {line.head}`), "
-            "then run the command again."
+            "then run the command again.",
+            "s.changed",
+            parent=parent,
+            head=line.head,
         )
 
     def _insert_version(self, s: Session, line_id: int, parent: int | None, kind: str, plan: Plan) -> int:
@@ -357,7 +378,8 @@ class _Transaction:
         finally:
             self.session.close()
         if isinstance(value, OperationalError):
-            raise StoreError(f"the store could not be written: {_first_line(value)}") from None
+            why = _first_line(value)
+            raise StoreError(f"the store could not be written: {why}", "s.write", why=why) from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

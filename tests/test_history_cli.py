@@ -149,3 +149,14 @@ def test_render_and_export_a_version_straight_from_the_store(db, tmp_path):
     for args in (["render"], ["render", tmp_path / "v1" / "plan.json", "--version", 1], ["export", "--version", 9]):
         r = run(db, *args)
         assert r.exit_code == 2 and "error:" in r.output
+
+
+def test_store_errors_speak_the_planners_language(db, tmp_path):
+    solved(db, tmp_path)
+    r = run(db, "export", "--version", 9)
+    assert r.exit_code == 2 and "没有第9版" in r.output
+    r = run(db, "export", "--version", 9, "--lang", "en")
+    assert r.exit_code == 2 and "no plan version 9" in r.output
+    r = run(db, "diff", "1", "--lang", "en")
+    assert r.exit_code == 2 and "fresh solve" in r.output
+    assert "重新求解" in run(db, "diff", "1").output
