@@ -17,6 +17,7 @@ from scheduler.cli_common import (
     build_options,
     db_option,
     explain_failure,
+    fail,
     fail_input,
     lang_option,
     load_plan,
@@ -91,8 +92,7 @@ def solve(
     try:
         version = store.record_solve(outcome.plan, str(scenario))
     except StoreError as err:
-        click.echo(f"error: {store_message(err, lang)}", err=True)
-        sys.exit(2)
+        fail(store_message(err, lang))
     path = write_plan(outcome.plan, out_dir)
     click.echo(t("written", lang, path=path))
     click.echo(t("h.stored", lang, version=version, url=store.safe_url))

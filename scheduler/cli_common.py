@@ -105,6 +105,12 @@ def load_plan(path: Path) -> Plan:
         raise InputError(problems) from None
 
 
+def fail(message: str, code: int = 2) -> None:
+    """Print the error (no traceback) and exit with ``code`` (2: bad input or store)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
 def store_message(err, lang: str = "zh") -> str:
     """A ``StoreError`` in the planner's language."""
     return t(err.key, lang, **err.params) if err.key else str(err)
@@ -117,8 +123,7 @@ def open_store(db: str | None, lang: str = "zh"):
     try:
         return Store(db)
     except StoreError as err:
-        click.echo(f"error: {store_message(err, lang)}", err=True)
-        sys.exit(2)
+        fail(store_message(err, lang))
 
 
 def explain_failure(outcome, lang: str) -> None:

@@ -12,7 +12,7 @@ Objective levels (``Model.levels``), most important first:
 3. ``preferred``: demands met in a preferred period;
 4. ``spread``: minus the events away from an even split over periods (largest remainder).
 
-When re-planning (``problem.replanning``), two levels come right after ``demand``:
+When re-planning (``problem.is_replan``), two levels come right after ``demand``:
 ``changes`` (minus the weighted cost of moving, dropping or adding events against the
 earlier plan) and ``moved`` (minus the demand size that no longer sits where it did).
 Stability is in the objective, not only in a hint (SOLVER-NOTES.md): a hint alone
@@ -434,9 +434,9 @@ class Model:
             "preferred": (0, len(pref_terms)),
             "spread": (-2 * self._total_range()[1], 0),
         }
-        if p.keeps or p.replanning:
+        if p.is_replan:
             out.update(self._stability())
-        self.level_names = REPLAN_LEVELS if p.keeps or p.replanning else LEVELS
+        self.level_names = REPLAN_LEVELS if p.is_replan else LEVELS
         return out
 
     def _preferred_cuts(self, pref_at: dict[str, list]) -> None:

@@ -21,6 +21,7 @@ from scheduler.cli_common import (
     build_options,
     db_option,
     explain_failure,
+    fail,
     fail_input,
     lang_option,
     open_store,
@@ -38,11 +39,6 @@ from scheduler.replan import ReplanError, apply_changes, check_change
 from scheduler.store import PlanChanged, Store, StoreError
 
 EXIT_CHANGED = 4
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 # --------------------------------------------------------------------------- plans
@@ -108,7 +104,7 @@ def _record(db: str | None, version: int | None, change: Change, lang: str) -> N
         parent = store.plan(head.id)
         pending = [c for _, c in store.pending(line.id)]
     except StoreError as err:
-        _fail(store_message(err, lang))
+        fail(store_message(err, lang))
     sc, _ = apply_changes(parent.scenario.snapshot, parent, pending, parent.scenario.snapshot.plan.start)
     record = f"{change.kind.value.replace('_', '-')}"
     problems = [InputProblem("command line", record, f, m) for f, m in check_change(sc, parent, change)]
@@ -228,7 +224,7 @@ def add_order(community, offering, attendees, priority, months, order_id, reason
         parent = store.plan(head.id)
         pending = [c for _, c in store.pending(line.id)]
     except StoreError as err:
-        _fail(store_message(err, lang))
+        fail(store_message(err, lang))
     taken = {o.id for o in parent.scenario.snapshot.orders} | {c.new_order.id for c in pending if c.new_order}
     order = Order(
         id=order_id or _next_order_id(taken),
@@ -285,12 +281,12 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     try:
         line, head = store.line(version)
         if base is not None and base != head.id:
-            _fail(t("h.base_moved", lang, base=base, head=head.id), EXIT_CHANGED)
+            fail(t("h.base_moved", lang, parent=base, head=head.id), EXIT_CHANGED)
         revision = line.revision
         parent = store.plan(head.id)
         pending = store.pending(line.id)
     except StoreError as err:
-        _fail(store_message(err, lang))
+        fail(store_message(err, lang))
     if not pending:
         click.echo(t("h.nothing", lang, version=head.id))
         return
@@ -300,7 +296,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     except ReplanError as err:
         fail_input(InputError([InputProblem(f"store {store.safe_url}", r, f, m) for r, f, m in err.problems]), wrote=False)
     except PlanInvalid as err:
-        _fail(f"internal error: {err}", 3)
+        fail(f"internal error: {err}", 3)
     for w in out.warnings:
         click.echo(f"{t('warning', lang)}: {w}", err=True)
     if out.plan is None:
@@ -309,9 +305,9 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     try:
         vid = store.record_replan(out.plan, line.id, head.id, revision, [cid for cid, _ in pending])
     except PlanChanged as err:
-        _fail(store_message(err, lang), EXIT_CHANGED)
+        fail(store_message(err, lang), EXIT_CHANGED)
     except StoreError as err:
-        _fail(store_message(err, lang))
+        fail(store_message(err, lang))
     path = write_plan(out.plan, out_dir)
     s = out.plan.solver
     values = dict(zip(s.levels, s.objective))
@@ -365,7 +361,7 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
             )
         old, new = store.plan(old_id), store.plan(new_id)
     except StoreError as err:
-        _fail(store_message(err, lang))
+        fail(store_message(err, lang))
     click.echo(t("h.diff", lang, old=old_id, new=new_id))
     _print_diff(old, new, lang, notices)
 
@@ -395,7 +391,7 @@ def db_upgrade(db: str | None) -> None:
         store = Store(db, upgrade=False)
         before, after = store.upgrade()
     except StoreError as err:
-        _fail(store_message(err))
+        fail(store_message(err))
     click.echo(f"{store.safe_url}: schema {before or 'empty'} -> {after}")
 
 

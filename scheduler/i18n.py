@@ -77,11 +77,6 @@ TEXT = {
         "no plan in the store {store} yet: run `schedule solve SCENARIO` first",
     ),
     "s.no_version": ("方案库 {store} 中没有第{version}版", "no plan version {version} in the store {store}"),
-    "s.changed": (
-        "方案已被他人修改：您基于第{parent}版，当前已是第{head}版。请先查看（`schedule diff {parent} {head}`），再重新执行命令。",
-        "plan changed since you loaded it: you started from version {parent}, but the current version is now {head}. "
-        "Look at it (`schedule diff {parent} {head}`), then run the command again.",
-    ),
     "s.applied": (
         "本次重排要应用的变更已被另一次重排应用，请重新执行命令。",
         "a change this re-plan applies was applied by another re-plan meanwhile; run the command again.",
@@ -156,9 +151,9 @@ TEXT = {
     ),
     "h.nothing": ("没有待处理的变更：第{version}版仍是当前方案。", "No pending changes: version {version} stays current."),
     "h.base_moved": (
-        "方案在您查看之后已被修改：您基于第{base}版，当前为第{head}版。请先查看（schedule diff {base} {head}）再重试。",
-        "plan changed since you loaded it: you looked at version {base}, the current one is {head}. "
-        "See schedule diff {base} {head}, then try again.",
+        "方案在您查看之后已被修改：您基于第{parent}版，当前为第{head}版。请先查看（schedule diff {parent} {head}）再重试。",
+        "plan changed since you loaded it: you looked at version {parent}, the current one is {head}. "
+        "See schedule diff {parent} {head}, then try again.",
     ),
     "h.resolved": (
         "已生成第{version}版（由第{parent}版调整）：{status}，调整代价 {changes}，用时 {seconds:.1f}s",

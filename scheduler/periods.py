@@ -55,7 +55,7 @@ class PeriodModel(Model):
     """The CP-SAT model of a problem without days (see the module docstring)."""
 
     def __init__(self, problem: Problem):
-        if problem.keeps or problem.replanning:
+        if problem.is_replan:
             raise ValueError("the period model does not re-plan")
         self.starts_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> units it may start at
         self.units_in: dict[tuple[str, int], frozenset[int]] = {}  # (event, period) -> units (see _units)

@@ -142,6 +142,12 @@ class Problem:
     # re-planning rules leave them no event (e.g. a cancelled session with no day left)
     in_scope: set[str] = field(default_factory=set)
 
+    @property
+    def is_replan(self) -> bool:
+        """Re-planning: the stability levels apply (an earlier plan with no session has
+        no keeps, but is still repaired, not planned afresh)."""
+        return bool(self.keeps) or self.replanning
+
     def event(self, event_id: str) -> Event:
         return self._by_id()[event_id]
 

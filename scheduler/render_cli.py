@@ -6,12 +6,11 @@ Exit codes: 0 written; 2 bad input (the file is named, nothing is written).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from scheduler.cli_common import db_option, fail_input, lang_option, load_plan, open_store, store_message
+from scheduler.cli_common import db_option, fail, fail_input, lang_option, load_plan, open_store, store_message
 from scheduler.export import FORMATS, export
 from scheduler.loader import InputError
 from scheduler.models import Plan
@@ -38,8 +37,7 @@ def _load(*paths: Path | None) -> list[Plan | None]:
 def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str) -> Plan:
     """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise)."""
     if (plan_file is None) == (version is None):
-        click.echo("error: give a plan.json or --version N (one of them)", err=True)
-        sys.exit(2)
+        fail("give a plan.json or --version N (one of them)")
     if plan_file is not None:
         return _load(plan_file)[0]
     from scheduler.store import StoreError
@@ -47,8 +45,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
     try:
         return open_store(db, lang).plan(version)
     except StoreError as err:
-        click.echo(f"error: {store_message(err, lang)}", err=True)
-        sys.exit(2)
+        fail(store_message(err, lang))
 
 
 @click.command()

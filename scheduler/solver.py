@@ -307,7 +307,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     """
     opts = opts or SolveOptions()
     clock = _Clock(opts)
-    if not (problem.keeps or problem.replanning):
+    if not problem.is_replan:
         demand_bound = None
         if opts.periods and relaxations_apply(problem):
             sol, demand_bound = _solve_by_periods(problem, opts, clock)
@@ -334,12 +334,18 @@ def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
     time limit. None if it finds nothing."""
     if not relaxations_apply(problem):
         return None
-    clock = _Clock(opts)
-    loose = flattened(replace(problem, keeps=[], demand_bound=None, replanning=False))
+    fresh = replace(problem, keeps=[], demand_bound=None, replanning=False)
+    _, run = _order_model(fresh, opts, _Clock(opts), opts.time_limit * BOUND_SHARE)
+    return run.bound[0] if run.bound else None
+
+
+def _order_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit: float) -> tuple[PeriodModel, _Run]:
+    """The order model (``periods.flattened``) from a greedy start, its first stage
+    (demand and fairness) solved within ``limit``."""
+    loose = flattened(problem)
     orders = PeriodModel(loose)
     _greedy_hint(orders, loose)
-    run = _run_stages(orders, [PERIOD_STAGES[0]], opts, clock, opts.time_limit * BOUND_SHARE, "orders")
-    return run.bound[0] if run.bound else None
+    return orders, _run_stages(orders, [PERIOD_STAGES[0]], opts, clock, limit, "orders")
 
 
 def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
@@ -350,12 +356,13 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
     model = PeriodModel(problem)
     exprs = model.levels()
     first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
-    loose = flattened(problem)
-    orders = PeriodModel(loose)
-    _greedy_hint(orders, loose)
-    head = _run_stages(orders, [first], opts, clock, limit * ORDER_SHARE, "orders")
-    if head.status == "INFEASIBLE":  # a relaxation: the problem has no plan either
+    orders, head = _order_model(problem, opts, clock, limit * ORDER_SHARE)
+
+    def no_plan() -> tuple[Solution, None]:  # a relaxation has none: neither has the problem
         return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
+
+    if head.status == "INFEASIBLE":
+        return no_plan()
     run = lifted = None
     if head.solver is not None and orders.x.keys() == model.x.keys() and orders.y.keys() == model.y.keys():
         # the same sessions and attendance, given periods: if that fits, the period
@@ -374,7 +381,7 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
         _greedy_hint(model, problem)
     run = _run_stages(model, PERIOD_STAGES, opts, clock, limit, "periods", polish=True, run=run)
     if run.status == "INFEASIBLE":
-        return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
+        return no_plan()
     if run.solver is None:
         return None, head.bound[0] if head.bound else None
     if head.bound and run.bound[0] > head.bound[0]:
@@ -401,7 +408,7 @@ def _solve_days(
         model.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in hint])
     else:
         _greedy_hint(model, problem)
-    stages = REPLAN_STAGES if problem.keeps or problem.replanning else STAGES
+    stages = REPLAN_STAGES if problem.is_replan else STAGES
     if demand_bound is not None:
         model.cap_level("demand", demand_bound)
     run = _run_stages(model, stages, opts, clock, limit, "days")

@@ -301,7 +301,7 @@ class Store:
             f"plan changed since you loaded it: you started from version {parent}, "
             f"but the current version is now {line.head}. Look at it (`schedule diff {parent} {line.head}`), "
             "then run the command again.",
-            "s.changed",
+            "h.base_moved",
             parent=parent,
             head=line.head,
         )
