@@ -14,6 +14,7 @@ import click
 from scheduler import __version__
 from scheduler.checks import check_scenario
 from scheduler.cli_common import (
+    PlannerGroup,
     build_options,
     db_option,
     explain_failure,
@@ -28,7 +29,7 @@ from scheduler.cli_common import (
     store_message,
 )
 from scheduler.engine import PlanInvalid, run
-from scheduler.i18n import t
+from scheduler.i18n import say, t
 from scheduler.loader import InputError, InputProblem, load_scenario
 from scheduler.planfile import write_plan
 from scheduler.report import summary_lines
@@ -36,7 +37,7 @@ from scheduler.store import StoreError
 from scheduler.validate import validate
 
 
-@click.group()
+@click.group(cls=PlannerGroup)
 @click.version_option(__version__, prog_name="schedule")
 def main() -> None:
     """Plan a street office's year of cadre training (社区点单-部门送餐).
@@ -83,7 +84,7 @@ def solve(
         click.echo(f"internal error: {err}", err=True)
         sys.exit(3)
     for w in outcome.warnings:
-        click.echo(f"{t('warning', lang)}: {w}", err=True)
+        click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
     if outcome.plan is None:
         explain_failure(outcome, lang)
         sys.exit(1)

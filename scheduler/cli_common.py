@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def solver_options(time_limit: float):
                     help="Solver threads; use the number of cores.",
                 ),
                 click.option(
-                    "--deterministic", is_flag=True, help="Same input and seed give the same plan, byte for byte (slower)."
+                    "--deterministic",
+                    is_flag=True,
+                    help="Same input, seed and --workers give the same plan, byte for byte (slower); "
+                    "another --workers may give another plan of the same quality.",
                 ),
                 click.option("--quiet", is_flag=True, help="No progress lines."),
             ]
@@ -86,13 +90,24 @@ def build_options(time_limit: float, seed: int, workers: int, deterministic: boo
     return SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, progress=progress)
 
 
-def fail_input(err: InputError, wrote: bool = True) -> None:
-    """Print every input problem and exit 2 (no traceback)."""
+def fail_input(err: InputError, wrote: bool = True, lang: str = "en") -> None:
+    """Print every input problem and exit 2 (no traceback).
+
+    ``lang``: the language of the lines around the problems. English by default: the
+    problems of scenario and plan files are written in English only; the history
+    commands write theirs in the planner's language and pass it."""
     for p in err.problems:
-        click.echo(f"error: {p}", err=True)
-    tail = "; nothing was written." if wrote else "."
-    click.echo(f"{len(err.problems)} problem(s) in the input{tail}", err=True)
+        click.echo(f"error: {problem_line(p, lang)}", err=True)
+    click.echo(t("e.count_nothing_written" if wrote else "e.count", lang, n=len(err.problems)), err=True)
     sys.exit(2)
+
+
+def problem_line(p: InputProblem, lang: str) -> str:
+    """Where and what, e.g. ``命令行 withdraw --order：点单 O-404 不存在``."""
+    if lang != "zh":
+        return str(p)
+    where = " ".join(x for x in (p.file, p.record, p.field) if x)
+    return f"{where}：{p.message}"
 
 
 def load_plan(path: Path) -> Plan:
@@ -135,3 +150,198 @@ def explain_failure(outcome, lang: str) -> None:
     click.echo(t("infeasible", lang) + ":", err=True)
     for line in exp.sentences(outcome.compiled.problem, lang):
         click.echo("  " + line, err=True)
+
+
+# --------------------------------------------------------------------------- click's own usage errors
+# click reports a bad option value, a missing option or an unknown option in English. A
+# ``PlannerCommand`` (or ``PlannerGroup``) says it again in the planner's language, exit 2,
+# no traceback. ``--lang`` may not be parsed yet when parsing fails: it is read from the
+# raw arguments.
+
+LANG_META = "scheduler.lang"
+
+
+def lang_in_args(args) -> str:
+    """The language given with ``--lang`` in raw arguments (the last one wins); zh without one."""
+    lang = "zh"
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return lang if lang in LANGS else "zh"
+
+
+class PlannerUsageError(click.UsageError):
+    """A usage error already written in the planner's language."""
+
+    def __init__(self, message: str, ctx: click.Context | None, lang: str) -> None:
+        super().__init__(message, ctx)
+        self.lang = lang
+
+    def show(self, file=None) -> None:
+        ctx = self.ctx
+        if ctx is not None:
+            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+            click.echo(t("u.usage", self.lang, command=ctx.command_path, pieces=pieces), file=file, err=file is None)
+            click.echo(t("u.help", self.lang, command=ctx.command_path), file=file, err=file is None)
+        click.echo(f"error: {self.message}", file=file, err=file is None)
+
+
+_KEEP_AS_IS = (PlannerUsageError, getattr(click.exceptions, "NoArgsIsHelpError", PlannerUsageError))
+
+
+def planner_usage_error(err: click.UsageError, lang: str, args=(), ctx: click.Context | None = None) -> click.UsageError:
+    """``err`` said again in ``lang``; ``args`` are the raw arguments (to quote a bad value)."""
+    if isinstance(err, _KEEP_AS_IS):
+        return err  # already in the planner's language, or a request for help
+    ctx = err.ctx or ctx
+    return PlannerUsageError(_usage_text(err, lang, list(args), ctx), ctx, lang)
+
+
+def _usage_text(err: click.UsageError, lang: str, args: list[str], ctx: click.Context | None) -> str:
+    if isinstance(err, click.MissingParameter):
+        param = err.param
+        key = "u.missing_argument" if param is not None and param.param_type_name == "argument" else "u.missing_option"
+        return t(key, lang, param=_param_name(err))
+    if isinstance(err, click.BadParameter):
+        return _bad_value_text(err, lang, args, ctx)
+    if isinstance(err, click.NoSuchOption):
+        return t("u.no_option", lang, option=err.option_name) + _did_you_mean(err.possibilities, lang)
+    no_such_command = getattr(click.exceptions, "NoSuchCommand", None)
+    if no_such_command is not None and isinstance(err, no_such_command):
+        return t("u.no_command", lang, name=err.command_name) + _did_you_mean(err.possibilities, lang)
+    if isinstance(err, click.BadOptionUsage) and ctx is not None:
+        param = next((p for p in ctx.command.params if err.option_name in (*p.opts, *p.secondary_opts)), None)
+        if param is not None:
+            flag = isinstance(param, click.Option) and param.is_flag
+            return t("u.no_value" if flag else "u.needs_value", lang, option=err.option_name)
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", err.message)
+    if extra:
+        return t("u.extra", lang, args=extra.group(1))
+    return t("u.other", lang, message=err.format_message())
+
+
+def _did_you_mean(names, lang: str) -> str:
+    return t("u.did_you_mean", lang, names=t("u.or", lang).join(sorted(names))) if names else ""
+
+
+def _param_name(err: click.BadParameter) -> str:
+    """The option as typed (``--on``) or the argument's name (``SESSION``)."""
+    param = err.param
+    if param is None:
+        hint = err.param_hint
+        return hint if isinstance(hint, str) or hint is None else "/".join(hint)
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def _typed_values(param: click.Parameter, args: list[str]) -> list[str]:
+    """What the planner typed after this option (``--on X`` or ``--on=X``), in order."""
+    names = set(getattr(param, "opts", ()))
+    values = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if arg in names and i + 1 < len(args):
+            values.append(args[i + 1])
+        elif eq and name in names:
+            values.append(value)
+    return values
+
+
+def _bad_value(err: click.BadParameter, args: list[str], ctx: click.Context | None) -> str | None:
+    """The first value typed for the parameter that its type refuses."""
+    param = err.param
+    if param is None or not isinstance(param, click.Option):
+        return None
+    for value in _typed_values(param, args):
+        try:
+            param.type.convert(value, param, ctx)
+        except click.BadParameter:
+            return value
+    return None
+
+
+def _bad_value_text(err: click.BadParameter, lang: str, args: list[str], ctx: click.Context | None) -> str:
+    name = _param_name(err)
+    value = _bad_value(err, args, ctx)
+    if value is None:
+        return t("u.invalid_hint", lang, param=name, message=err.message)
+    kind = err.param.type
+    if isinstance(kind, click.DateTime):
+        forms = " / ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD") for f in kind.formats)
+        return t("u.date", lang, param=name, value=value, form=forms)
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        number = int if isinstance(kind, click.types.IntParamType) else float
+        try:
+            number(value)
+        except ValueError:
+            return t("u.int" if number is int else "u.number", lang, param=name, value=value)
+        if isinstance(kind, (click.IntRange, click.FloatRange)):
+            return t("u.range", lang, param=name, value=value, bounds=_bounds(kind, lang))
+    if isinstance(kind, click.Choice):
+        return t("u.choice", lang, param=name, value=value, choices=t("r.sep", lang).join(map(str, kind.choices)))
+    if isinstance(kind, click.Path):
+        path = Path(value)
+        if not kind.file_okay and path.is_file():
+            return t("u.is_file", lang, param=name, value=value)
+        if not kind.dir_okay and path.is_dir():
+            return t("u.is_dir", lang, param=name, value=value)
+        if kind.exists and not path.exists():
+            return t("u.no_path", lang, param=name, value=value)
+    return t("u.invalid", lang, param=name, value=value, message=err.message)
+
+
+def _bounds(kind, lang: str) -> str:
+    """What a number range allows, e.g. "在 1 到 5 之间" / "at least 1"."""
+    lo, hi = kind.min, kind.max
+    if lo is not None and hi is not None and not kind.min_open and not kind.max_open:
+        return t("u.range.between", lang, lo=lo, hi=hi)
+    parts = []
+    if lo is not None:
+        parts.append(t("u.range.gt" if kind.min_open else "u.range.ge", lang, lo=lo))
+    if hi is not None:
+        parts.append(t("u.range.lt" if kind.max_open else "u.range.le", lang, hi=hi))
+    return t("u.and", lang).join(parts)
+
+
+class _PlannerParsing:
+    """Usage errors of parsing in the planner's language (a mixin for click's classes)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        raw = list(args)  # click's parser consumes ``args``
+        ctx.meta[LANG_META] = lang_in_args(raw)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            raise planner_usage_error(err, ctx.meta[LANG_META], raw, ctx) from None
+
+
+class PlannerCommand(_PlannerParsing, click.Command):
+    """A ``schedule`` command whose usage errors speak the planner's language."""
+
+
+class PlannerGroup(_PlannerParsing, click.Group):
+    """A group of such commands; an unknown sub-command is reported in the planner's language too."""
+
+    command_class = PlannerCommand
+    group_class = type  # sub-groups are PlannerGroups too
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        raw = list(args)
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as err:
+            raise planner_usage_error(err, lang_in_args(raw), raw, ctx) from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as err:  # e.g. "missing command", or one a sub-command's code raised
+            raise planner_usage_error(err, ctx.meta.get(LANG_META, "zh"), (), ctx) from None

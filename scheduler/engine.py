@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scheduler.compile import Compiled, compile_scenario
 from scheduler.explain import Explanation, explain_infeasible
+from scheduler.i18n import Message
 from scheduler.loader import load_scenario, scenario_hash
 from scheduler.models import Change, Plan, Scenario
 from scheduler.planfile import build_plan, level_gap
@@ -30,7 +31,7 @@ class Outcome:
     plan: Plan | None = None
     status: str = ""
     explanation: Explanation | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
 
 def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:

@@ -15,9 +15,12 @@ import sys
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from scheduler.checks import check_scenario
 from scheduler.cli_common import (
+    PlannerCommand,
+    PlannerGroup,
     build_options,
     db_option,
     explain_failure,
@@ -31,11 +34,11 @@ from scheduler.cli_common import (
 )
 from scheduler.diff import diff_lines, diff_plans, notice_lines, notices
 from scheduler.engine import PlanInvalid, replan
-from scheduler.i18n import t
+from scheduler.i18n import Message, say, t
 from scheduler.loader import InputError, InputProblem
-from scheduler.models import Change, ChangeKind, Order, Plan, ResourceKind
+from scheduler.models import HEADS, Change, ChangeKind, Order, Plan, ResourceKind, Scenario
 from scheduler.planfile import write_plan
-from scheduler.replan import ReplanError, apply_changes, check_change
+from scheduler.replan import ReplanError, apply_changes, check_change, check_order_is_new
 from scheduler.store import PlanChanged, Store, StoreError
 
 EXIT_CHANGED = 4
@@ -44,7 +47,7 @@ EXIT_CHANGED = 4
 # --------------------------------------------------------------------------- plans
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show this many versions.")
 @lang_option
@@ -106,26 +109,58 @@ def _record(db: str | None, version: int | None, change: Change, lang: str) -> N
     except StoreError as err:
         fail(store_message(err, lang))
     sc, _ = apply_changes(parent.scenario.snapshot, parent, pending, parent.scenario.snapshot.plan.start)
-    record = f"{change.kind.value.replace('_', '-')}"
-    problems = [InputProblem("command line", record, f, m) for f, m in check_change(sc, parent, change)]
+    found = check_change(sc, parent, change)
     if change.kind == ChangeKind.cancel and any(c.kind == ChangeKind.cancel and c.session == change.session for c in pending):
-        problems.append(InputProblem("command line", record, "session", f"{change.session} is already cancelled (pending)"))
-    if change.kind == ChangeKind.add_order and not problems:
-        with_order = sc.model_copy(update={"orders": [*sc.orders, change.new_order]})
-        already = set(check_scenario(sc))  # report what the new order adds, wherever it shows
-        new = [x for x in check_scenario(with_order) if x not in already]
-        problems += [InputProblem("command line", record, f, m) for _, f, m in new]
-    if problems:
-        fail_input(InputError(problems))
+        found.append(("session", Message("c.cancelled", session=change.session)))
+    if change.kind == ChangeKind.add_order and not found:
+        found = check_order_is_new(sc, change) or _scenario_problems(sc, change)
+    if found:
+        record = change.kind.value.replace("_", "-")
+        fail_input(InputError([_cli_problem(record, _option(f, change), m, lang) for f, m in found]), lang=lang)
     cid = store.add_change(line.id, head.id, change)
     click.echo(t("h.recorded", lang, id=cid, change=describe(change), version=head.id))
+
+
+def _scenario_problems(sc: Scenario, change: Change) -> list[tuple[str, Message]]:
+    """What the scenario checks find once the new order is in, and not before (a safety net:
+    the change checks above name what a new order can get wrong)."""
+    with_order = sc.model_copy(update={"orders": [*sc.orders, change.new_order]})
+    already = set(check_scenario(sc))
+    return [(f, Message("c.scenario", message=m)) for r, f, m in check_scenario(with_order) if (r, f, m) not in already]
+
+
+def _cli_problem(record: str, option: str, message: Message, lang: str) -> InputProblem:
+    """A problem with what was typed: the command, the option, and what is wrong, in ``lang``."""
+    return InputProblem(t("e.cli", lang), record, option, message.text(lang))
+
+
+# The option the planner typed for each field a change check names (the session is the argument).
+OPTION_OF_FIELD = {
+    "session": "",
+    "resource": "--department/--instructor/--venue/--community",
+    "department": "--department",
+    "instructor": "--instructor",
+    "venue": "--venue",
+    "community": "--community",
+    "start": "--from",
+    "end": "--to",
+    "order": "--order",
+    "id": "--id",
+    "offering": "--offering",
+}
+
+
+def _option(field: str, change: Change) -> str:
+    if field == "start" and change.start is not None and change.start == change.end:
+        return "--on"
+    return OPTION_OF_FIELD.get(field, field)
 
 
 def _version_option(f):
     return click.option("--version", "version", type=int, help="The plan line of this version (default: the latest).")(f)
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @click.argument("session")
 @click.option("--reason", default="", help='Why, in the planners\' words, e.g. "台风红色预警".')
 @_version_option
@@ -134,12 +169,12 @@ def _version_option(f):
 def cancel(session: str, reason: str, version: int | None, db: str | None, lang: str) -> None:
     """Record that SESSION (e.g. S-2026-031) is called off; `schedule resolve` re-places it.
 
-    Example: schedule cancel S-2026-031 --reason "台风红色预警"
+    Example: schedule cancel S-2026-050 --reason "台风红色预警"
     """
     _record(db, version, Change(kind=ChangeKind.cancel, session=session, reason=reason), lang)
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @click.option("--department", help="A department id: it and its instructors are away.")
 @click.option("--instructor", help="An instructor id.")
 @click.option("--venue", help="A venue id.")
@@ -155,7 +190,7 @@ def unavailable(department, instructor, venue, community, on, start, end, reason
     """Record that a department, instructor, venue or community is away on some days.
 
     Examples: schedule unavailable --department minzheng --from 2026-06-01 --to 2026-06-14 --reason 外出学习;
-    schedule unavailable --venue hall-1 --on 2026-06-05 --reason 应急会议
+    schedule unavailable --venue v-hall --on 2026-06-05 --reason 应急会议
     """
     given = [
         (k, v)
@@ -163,19 +198,13 @@ def unavailable(department, instructor, venue, community, on, start, end, reason
         if v
     ]
     if len(given) != 1:
-        fail_input(
-            InputError(
-                [InputProblem("command line", "unavailable", "--department/--instructor/--venue/--community", "give exactly one")]
-            )
-        )
+        _refuse("--department/--instructor/--venue/--community", "c.exactly_one", lang)
     if on and (start or end):
-        fail_input(InputError([InputProblem("command line", "unavailable", "--on", "give --on or --from/--to, not both")]))
+        _refuse("--on", "c.on_or_range", lang)
     if on:
         start = end = on
     if not (start and end):
-        fail_input(
-            InputError([InputProblem("command line", "unavailable", "--from/--to", "give --on DAY, or both --from and --to")])
-        )
+        _refuse("--from/--to", "c.need_days", lang)
     kind, rid = given[0]
     change = Change(
         kind=ChangeKind.unavailable,
@@ -188,7 +217,12 @@ def unavailable(department, instructor, venue, community, on, start, end, reason
     _record(db, version, change, lang)
 
 
-@click.command()
+def _refuse(option: str, key: str, lang: str) -> None:
+    """Exit 2: the options of ``schedule unavailable`` do not fit together."""
+    fail_input(InputError([_cli_problem("unavailable", option, Message(key), lang)]), lang=lang)
+
+
+@click.command(cls=PlannerCommand)
 @click.option("--order", required=True, help="The order id, e.g. O-117.")
 @click.option("--reason", default="", help="Why (shown in notices).")
 @_version_option
@@ -197,15 +231,15 @@ def unavailable(department, instructor, venue, community, on, start, end, reason
 def withdraw(order: str, reason: str, version: int | None, db: str | None, lang: str) -> None:
     """Record that a community takes back an order.
 
-    Example: schedule withdraw --order O-117
+    Example: schedule withdraw --order O-038
     """
     _record(db, version, Change(kind=ChangeKind.withdraw, order=order, reason=reason), lang)
 
 
-@click.command("add-order")
+@click.command("add-order", cls=PlannerCommand)
 @click.option("--community", required=True, help="Community id.")
 @click.option("--offering", required=True, help="Offering id.")
-@click.option("--attendees", required=True, type=click.IntRange(min=1), help="How many people attend.")
+@click.option("--attendees", required=True, type=click.IntRange(1, HEADS), help="How many people attend.")
 @click.option("--priority", type=click.IntRange(1, 5), default=3, show_default=True, help="5 = most wanted.")
 @click.option("--preferred-month", "months", type=click.IntRange(1, 12), multiple=True, help="Repeat for several.")
 @click.option("--id", "order_id", help="Order id (default: the next free O-<n>).")
@@ -216,7 +250,7 @@ def withdraw(order: str, reason: str, version: int | None, db: str | None, lang:
 def add_order(community, offering, attendees, priority, months, order_id, reason, version, db, lang) -> None:
     """Record a new order from a community.
 
-    Example: schedule add-order --community shanxia --offering fire-safety --attendees 20 --priority 4
+    Example: schedule add-order --community shanxia --offering p-anti-fraud --attendees 20 --priority 4
     """
     store = open_store(db, lang)
     try:
@@ -226,15 +260,23 @@ def add_order(community, offering, attendees, priority, months, order_id, reason
     except StoreError as err:
         fail(store_message(err, lang))
     taken = {o.id for o in parent.scenario.snapshot.orders} | {c.new_order.id for c in pending if c.new_order}
-    order = Order(
-        id=order_id or _next_order_id(taken),
-        community=community,
-        offering=offering,
-        attendees=attendees,
-        priority=priority,
-        preferred_months=list(months),
-    )
+    fields = dict(community=community, offering=offering, attendees=attendees, priority=priority, preferred_months=list(months))
+    order = _new_order(order_id or _next_order_id(taken), fields, lang)
     _record(db, version, Change(kind=ChangeKind.add_order, new_order=order, reason=reason), lang)
+
+
+def _new_order(order_id: str, fields: dict, lang: str) -> Order:
+    """The order, or exit 2 naming what does not fit the model (in practice: an id like "a b")."""
+    try:
+        return Order(id=order_id, **fields)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            field = ".".join(map(str, e["loc"]))
+            message = Message("c.bad_id", id=order_id) if field == "id" else Message("c.bad_value", message=e["msg"])
+            option = {"preferred_months": "--preferred-month"}.get(field, "--" + field)
+            problems.append(_cli_problem("add-order", option, message, lang))
+        fail_input(InputError(problems), lang=lang)
 
 
 def _next_order_id(taken: set[str]) -> str:
@@ -248,7 +290,7 @@ def _next_order_id(taken: set[str]) -> str:
 # --------------------------------------------------------------------------- re-planning
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @click.option("--today", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Sessions before this day never move.")
 @click.option(
     "--freeze-days",
@@ -294,11 +336,13 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     try:
         out = replan(parent, head.id, [c for _, c in pending], today.date(), freeze_days, opts, lang)
     except ReplanError as err:
-        fail_input(InputError([InputProblem(f"store {store.safe_url}", r, f, m) for r, f, m in err.problems]), wrote=False)
+        where = t("e.store", lang, store=store.safe_url)
+        problems = [InputProblem(where, say(r, lang), f, say(m, lang)) for r, f, m in err.problems]
+        fail_input(InputError(problems), wrote=False, lang=lang)
     except PlanInvalid as err:
-        fail(f"internal error: {err}", 3)
+        fail(t("e.internal", lang, why=err), 3)
     for w in out.warnings:
-        click.echo(f"{t('warning', lang)}: {w}", err=True)
+        click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
     if out.plan is None:
         explain_failure(out, lang)
         sys.exit(1)
@@ -330,7 +374,7 @@ def _print_diff(old: Plan, new: Plan, lang: str, with_notices: bool = True) -> N
                 click.echo(line)
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @click.argument("versions", nargs=-1)
 @click.option("--notices/--no-notices", default=True, show_default=True, help="Print a notice for everyone concerned.")
 @db_option
@@ -340,7 +384,7 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
 
     VERSIONS: two version numbers (old new), one (against its parent), or `latest`
     (the newest version against its parent; also the default).
-    Example: schedule diff 3 4
+    Example: schedule diff 1 2
     """
     store = open_store(db, lang)
     try:
@@ -375,14 +419,15 @@ def _version_number(text: str) -> int:
 # --------------------------------------------------------------------------- schema
 
 
-@click.group()
+@click.group(cls=PlannerGroup)
 def db() -> None:
     """The plan store (SQLite file schedule.db by default; --db URL or SCHEDULE_DB for another)."""
 
 
 @db.command("upgrade")
 @db_option
-def db_upgrade(db: str | None) -> None:
+@lang_option
+def db_upgrade(db: str | None, lang: str) -> None:
     """Create or upgrade the store's tables (also done on first use).
 
     Example: schedule db upgrade --db postgresql+psycopg://planner@localhost/schedule
@@ -391,8 +436,8 @@ def db_upgrade(db: str | None) -> None:
         store = Store(db, upgrade=False)
         before, after = store.upgrade()
     except StoreError as err:
-        fail(store_message(err))
-    click.echo(f"{store.safe_url}: schema {before or 'empty'} -> {after}")
+        fail(store_message(err, lang))
+    click.echo(t("h.upgraded", lang, store=store.safe_url, before=before or t("h.schema_empty", lang), after=after))
 
 
 COMMANDS = [plans, cancel, unavailable, withdraw, add_order, resolve, diff, db]

@@ -325,3 +325,154 @@ def month_title(year: int, month: int, lang: str) -> str:
 
 def slot_name(key: str, lang: str) -> str:
     return SLOT_NAMES["zh" if lang == "zh" else "en"][key]
+
+
+# --------------------------------------------------------------------------- input errors
+# What the history commands say about a change they refuse ("c."), the lines around every
+# input problem ("e.") and click's own usage errors, rendered again ("u."). Ids, option
+# names, dates and paths stay as they are inside the Chinese text.
+
+TEXT.update(
+    {
+        "c.which_session": ("请给出场次编号，如 S-2026-031", "which session? give its id, e.g. S-2026-031"),
+        "c.no_session": ("场次 {session} 不存在", "no session '{session}' in this plan"),
+        "c.cancelled": ("场次 {session} 已在待处理的变更中取消", "{session} is already cancelled (pending)"),
+        "c.no_resource": (
+            "请说明谁不可用：部门、教员、场地或社区",
+            "say who is away: a department, instructor, venue or community",
+        ),
+        "c.unknown.department": ("部门 {id} 不存在", "unknown department '{id}'"),
+        "c.unknown.instructor": ("教员 {id} 不存在", "unknown instructor '{id}'"),
+        "c.unknown.venue": ("场地 {id} 不存在", "unknown venue '{id}'"),
+        "c.unknown.community": ("社区 {id} 不存在", "unknown community '{id}'"),
+        "c.unknown.offering": ("课程 {id} 不存在", "unknown offering '{id}'"),
+        "c.no_days": ("请给出日期：--on 日期，或 --from 日期 --to 日期", "give the days: --on DAY, or --from DAY --to DAY"),
+        "c.end_before": ("结束日期 {end} 早于开始日期 {start}", "{end} is before {start}"),
+        "c.outside": (
+            "{start}..{end} 不在计划期 {first}..{last} 之内",
+            "{start}..{end} is outside the plan's {first}..{last}",
+        ),
+        "c.no_order": ("点单 {order} 不存在", "no order '{order}' in this plan's scenario"),
+        "c.order_missing": ("缺少新点单", "the new order is missing"),
+        "c.id_taken": ("点单编号 {id} 已被占用", "order id '{id}' is taken"),
+        "c.twice": (
+            "社区 {community} 已点过课程 {offering}（点单 {order}），请合并为一个点单",
+            "community '{community}' would order '{offering}' more than once (see {order}); merge the orders",
+        ),
+        "c.department_offering": (
+            "{offering} 是“部门带部门”课程，社区不能点单",
+            "'{offering}' is a department-pair offering; communities cannot order it",
+        ),
+        "c.exactly_one": ("请给出其中一项，且只给一项", "give exactly one"),
+        "c.on_or_range": ("--on 与 --from/--to 只能二选一", "give --on or --from/--to, not both"),
+        "c.need_days": ("请给出 --on 日期，或同时给出 --from 和 --to", "give --on DAY, or both --from and --to"),
+        "c.bad_id": (
+            "点单编号“{id}”无效：只能由字母、数字和 _ . - 组成，以字母或数字开头，最长64个字符",
+            "order id '{id}' is not valid: letters, digits, _ . - only, starting with a letter or digit, at most 64",
+        ),
+        "c.bad_value": ("取值无效（{message}）", "{message}"),
+        "c.scenario": ("加入新点单后场景检查不通过：{message}", "{message}"),
+        "c.record": ("第{n}项变更（{kind}）", "change {n} ({kind})"),
+        "e.cli": ("命令行", "command line"),
+        "e.store": ("方案库 {store}", "store {store}"),
+        "e.count": ("共 {n} 处问题。", "{n} problem(s) in the input."),
+        "e.count_nothing_written": ("共 {n} 处问题，未写入任何内容。", "{n} problem(s) in the input; nothing was written."),
+        "e.internal": ("内部错误（程序缺陷，请报告）：{why}", "internal error: {why}"),
+        "h.upgraded": ("{store}：数据表版本 {before} → {after}", "{store}: schema {before} -> {after}"),
+        "h.schema_empty": ("（无）", "empty"),
+        # click's usage errors
+        "u.usage": ("用法：{command} {pieces}", "Usage: {command} {pieces}"),
+        "u.help": ("运行 {command} --help 查看说明。", "Try '{command} --help' for help."),
+        "u.date": ("{param} 的值“{value}”不是日期，应写作 {form}", "{param}: '{value}' is not a date in the form {form}"),
+        "u.int": ("{param} 的值“{value}”不是整数", "{param}: '{value}' is not a whole number"),
+        "u.number": ("{param} 的值“{value}”不是数字", "{param}: '{value}' is not a number"),
+        "u.range": ("{param} 的值 {value} 超出范围：应{bounds}", "{param}: {value} is out of range: it must be {bounds}"),
+        "u.range.between": ("在 {lo} 到 {hi} 之间", "from {lo} to {hi}"),
+        "u.range.ge": ("不小于 {lo}", "at least {lo}"),
+        "u.range.gt": ("大于 {lo}", "more than {lo}"),
+        "u.range.le": ("不大于 {hi}", "at most {hi}"),
+        "u.range.lt": ("小于 {hi}", "less than {hi}"),
+        "u.and": ("且", " and "),
+        "u.or": (" 或 ", " or "),
+        "u.choice": ("{param} 的值“{value}”无效，可选：{choices}", "{param}: '{value}' is not one of {choices}"),
+        "u.is_file": ("{param} 应为文件夹，但 {value} 是文件", "{param}: {value} is a file, not a folder"),
+        "u.is_dir": ("{param} 应为文件，但 {value} 是文件夹", "{param}: {value} is a folder, not a file"),
+        "u.no_path": ("{param}：{value} 不存在", "{param}: {value} does not exist"),
+        "u.invalid": ("{param} 的值“{value}”无效", "invalid value for {param} ('{value}'): {message}"),
+        "u.invalid_hint": ("{param} 的值无效", "invalid value for {param}: {message}"),
+        "u.missing_option": ("缺少必填选项 {param}", "missing option {param}"),
+        "u.missing_argument": ("缺少参数 {param}", "missing argument {param}"),
+        "u.no_option": ("没有选项 {option}", "no such option {option}"),
+        "u.no_command": ("没有命令 {name}", "no such command '{name}'"),
+        "u.did_you_mean": ("（是否想输入 {names}？）", " (did you mean {names}?)"),
+        "u.needs_value": ("选项 {option} 需要一个值", "option {option} needs a value"),
+        "u.no_value": ("选项 {option} 不带值", "option {option} does not take a value"),
+        "u.extra": ("多余的参数：{args}", "unexpected extra arguments: {args}"),
+        "u.other": ("命令行用法有误（{message}）", "{message}"),
+    }
+)
+
+# Warnings about the input: printed by solve and resolve, kept in plan.json, shown on the index page.
+TEXT.update(
+    {
+        "w.year_not_covered": (
+            "节假日库未收录{year}年：按周一至周五排期，另加plan.holidays中写明的{off}个休息日和{on}个调休上班日；"
+            "请对照国务院办公厅的放假通知核对",
+            "the holiday library does not cover {year}: using Monday-Friday plus the {off} days off and {on} make-up "
+            "days stated in plan.holidays; check them against the State Council's announcement",
+        ),
+        "w.absence_past": (
+            "{kind} {id} 的 {start}至{end} 在今天（{today}）之前，已忽略",
+            "{kind} {id}: {start}..{end} is before {today}, ignored",
+        ),
+        "w.withdraw_served": (
+            "点单 {order} 已于{date}在 {session} 完成（早于{today}），撤回已忽略",
+            "order {order} was served on {date} ({session}) before {today}: withdrawal ignored",
+        ),
+    }
+)
+
+
+class Message:
+    """A message by its key in ``TEXT`` and its parameters (ids, dates), for either language.
+
+    Code that finds a problem returns one; what prints it picks the language. ``str()``
+    is the English text (logs, exceptions)."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params) -> None:
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, **{self.params!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+    __hash__ = None
+
+
+def every_language(message: Message) -> dict[str, str]:
+    """The message in each language, for plan.json (which is read without the code)."""
+    return {lang: message.text(lang) for lang in ("zh", "en")}
+
+
+def plan_warnings(plan, lang: str) -> list[str]:
+    """A plan's warnings in ``lang``; plans written before warnings had every language
+    keep their English text."""
+    if len(plan.warning_messages) == len(plan.warnings):
+        return [m.get(lang, w) for m, w in zip(plan.warning_messages, plan.warnings)]
+    return list(plan.warnings)
+
+
+def say(text, lang: str) -> str:
+    """A ``Message`` in ``lang``; anything else (text already written in one language) as it is."""
+    return text.text(lang) if isinstance(text, Message) else str(text)

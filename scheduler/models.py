@@ -349,6 +349,9 @@ class Plan(BaseModel):
     solver: SolverInfo
     sessions: list[PlannedSession]
     unmet: list[UnmetOrder]
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="warnings about the input, in English")
+    warning_messages: list[dict[str, str]] = Field(
+        default_factory=list, description="the same warnings in every language, by code (zh, en)"
+    )
     cancelled: list[CancelledSession] = Field(default_factory=list, description="sessions dropped by re-plans")
     replan: ReplanInfo | None = None

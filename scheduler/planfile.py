@@ -14,7 +14,7 @@ import ortools
 
 from scheduler import __version__
 from scheduler.compile import UNITS_PER_DAY, Compiled, slots_for
-from scheduler.i18n import LANGS, unmet_message
+from scheduler.i18n import LANGS, every_language, unmet_message
 from scheduler.models import (
     SLOT_ORDER,
     Attendance,
@@ -172,7 +172,8 @@ def build_plan(
         solver=info,
         sessions=sessions,
         unmet=unmet,
-        warnings=list(comp.calendar.warnings),
+        warnings=[str(w) for w in comp.calendar.warnings],
+        warning_messages=[every_language(w) for w in comp.calendar.warnings],
     )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import jinja2
 from chinese_calendar.constants import Holiday
 
-from scheduler.i18n import TEXT, TYPE_MARKS, month_title, slot_name, t, type_name, weekday_name
+from scheduler.i18n import TEXT, TYPE_MARKS, month_title, plan_warnings, slot_name, t, type_name, weekday_name
 from scheduler.models import Plan, SessionType
 from scheduler.views import SLOT_TIMES, Named, OrderOutcome, PlanView, SessionView, clock_span, plan_view, time_key
 from scheduler.workdays import WorkCalendar
@@ -572,7 +572,7 @@ def _index_page(view: PlanView, site: Site) -> IndexPage:
         seconds=s.time_seconds,
         seed=s.seed,
         levels=levels,
-        warnings=list(plan.warnings),
+        warnings=plan_warnings(plan, lang),
         example_id=view.sessions[0].id if view.sessions else f"S-{site.year}-001",
     )
 

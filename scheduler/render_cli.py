@@ -10,7 +10,16 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli_common import db_option, fail, fail_input, lang_option, load_plan, open_store, store_message
+from scheduler.cli_common import (
+    PlannerCommand,
+    db_option,
+    fail,
+    fail_input,
+    lang_option,
+    load_plan,
+    open_store,
+    store_message,
+)
 from scheduler.export import FORMATS, export
 from scheduler.loader import InputError
 from scheduler.models import Plan
@@ -48,7 +57,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
         fail(store_message(err, lang))
 
 
-@click.command()
+@click.command(cls=PlannerCommand)
 @plan_source
 @version_option
 @db_option
@@ -66,14 +75,14 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     communities, departments, venues.
 
     Open OUT/index.html in a browser; print the month pages on A4 landscape.
-    Example: schedule render out/plan.json --out site/   or   schedule render --version 3
+    Example: schedule render out/plan.json --out site/   or   schedule render --version 2 --out site-v2/
     """
     plan = _the_plan(plan_file, version, db, lang)
     written = render_site(plan, out_dir, lang)
     click.echo(f"{len(written)} files written to {out_dir}; open {out_dir / 'index.html'}")
 
 
-@click.command("export")
+@click.command("export", cls=PlannerCommand)
 @plan_source
 @version_option
 @db_option

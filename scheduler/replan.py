@@ -27,6 +27,7 @@ from scheduler.checks import check_scenario
 from scheduler.compile import PART, UNITS_PER_DAY, Compiled, compile_scenario, instructor_rid, venue_rid
 from scheduler.diff import placement
 from scheduler.greedy import _State, fits_as_before
+from scheduler.i18n import Message, every_language
 from scheduler.models import (
     NEW_SESSION_COST,
     CancelledSession,
@@ -38,6 +39,7 @@ from scheduler.models import (
     ReplanInfo,
     ResourceKind,
     Scenario,
+    SessionType,
     change_cost,
 )
 from scheduler.problem import Keep
@@ -48,9 +50,10 @@ REASON_DROPPED = {"zh": "调整后无可用时段，本场取消", "en": "no slo
 class ReplanError(ValueError):
     """A change that cannot be applied to this plan (unknown id, impossible dates, ...).
 
-    ``problems`` are (record, field, message) triples, as in the input checks."""
+    ``problems`` are (record, field, message) triples, as in the input checks; a record
+    or message may be an ``i18n.Message`` (``str()`` is its English text)."""
 
-    def __init__(self, problems: list[tuple[str, str, str]]):
+    def __init__(self, problems: list[tuple[str | Message, str, str | Message]]):
         super().__init__("; ".join(f"{r} {f}: {m}" for r, f, m in problems))
         self.problems = problems
 
@@ -58,66 +61,102 @@ class ReplanError(ValueError):
 # --------------------------------------------------------------------------- changes
 
 
-def check_change(sc: Scenario, parent: Plan, ch: Change) -> list[tuple[str, str]]:
+def check_change(sc: Scenario, parent: Plan, ch: Change) -> list[tuple[str, Message]]:
     """Problems with one change against the plan it applies to, as (field, message)."""
-    out: list[tuple[str, str]] = []
     if ch.kind == ChangeKind.cancel:
         if not ch.session:
-            out.append(("session", "which session? give its id, e.g. S-2026-031"))
-        elif ch.session not in {s.id for s in parent.sessions}:
-            out.append(("session", f"no session '{ch.session}' in this plan"))
-    elif ch.kind == ChangeKind.unavailable:
-        ids = {
-            ResourceKind.department: {d.id for d in sc.departments},
-            ResourceKind.instructor: {i for i in sc.instructors()},
-            ResourceKind.venue: {v.id for v in sc.venues},
-            ResourceKind.community: {c.id for c in sc.communities},
-        }
-        if ch.resource is None or not ch.resource_id:
-            out.append(("resource", "say who is away: a department, instructor, venue or community"))
-        elif ch.resource_id not in ids[ch.resource]:
-            out.append((ch.resource.value, f"unknown {ch.resource.value} '{ch.resource_id}'"))
-        if ch.start is None or ch.end is None:
-            out.append(("start", "give the days: --on DAY, or --from DAY --to DAY"))
-        elif ch.start > ch.end:
-            out.append(("end", f"{ch.end} is before {ch.start}"))
-        elif ch.end < sc.plan.start or ch.start > sc.plan.end:
-            out.append(("start", f"{ch.start}..{ch.end} is outside the plan's {sc.plan.start}..{sc.plan.end}"))
-    elif ch.kind == ChangeKind.withdraw:
+            return [("session", Message("c.which_session"))]
+        if ch.session not in {s.id for s in parent.sessions}:
+            return [("session", Message("c.no_session", session=ch.session))]
+        return []
+    if ch.kind == ChangeKind.unavailable:
+        return _check_absence(sc, ch)
+    if ch.kind == ChangeKind.withdraw:
         if ch.order not in {o.id for o in sc.orders}:
-            out.append(("order", f"no order '{ch.order}' in this plan's scenario"))
-    elif ch.kind == ChangeKind.add_order:
-        o = ch.new_order
-        if o is None:
-            out.append(("order", "the new order is missing"))
-        else:
-            if o.id in {x.id for x in sc.orders}:
-                out.append(("id", f"order id '{o.id}' is taken"))
-            if o.community not in {c.id for c in sc.communities}:
-                out.append(("community", f"unknown community '{o.community}'"))
-            if o.offering not in {x.id for x in sc.offerings}:
-                out.append(("offering", f"unknown offering '{o.offering}'"))
+            return [("order", Message("c.no_order", order=ch.order))]
+        return []
+    return _check_new_order(sc, ch)
+
+
+def _check_absence(sc: Scenario, ch: Change) -> list[tuple[str, Message]]:
+    out: list[tuple[str, Message]] = []
+    ids = {
+        ResourceKind.department: {d.id for d in sc.departments},
+        ResourceKind.instructor: {i for i in sc.instructors()},
+        ResourceKind.venue: {v.id for v in sc.venues},
+        ResourceKind.community: {c.id for c in sc.communities},
+    }
+    if ch.resource is None or not ch.resource_id:
+        out.append(("resource", Message("c.no_resource")))
+    elif ch.resource_id not in ids[ch.resource]:
+        out.append((ch.resource.value, Message(f"c.unknown.{ch.resource.value}", id=ch.resource_id)))
+    if ch.start is None or ch.end is None:
+        out.append(("start", Message("c.no_days")))
+    elif ch.start > ch.end:
+        out.append(("end", Message("c.end_before", start=ch.start, end=ch.end)))
+    elif ch.end < sc.plan.start or ch.start > sc.plan.end:
+        out.append(("start", Message("c.outside", start=ch.start, end=ch.end, first=sc.plan.start, last=sc.plan.end)))
     return out
 
 
-def apply_changes(sc: Scenario, parent: Plan, changes: list[Change], today: dt.date) -> tuple[Scenario, list[str]]:
+def _check_new_order(sc: Scenario, ch: Change) -> list[tuple[str, Message]]:
+    """A new order: a free id, a known community and an offering communities may order."""
+    o = ch.new_order
+    if o is None:
+        return [("order", Message("c.order_missing"))]
+    out: list[tuple[str, Message]] = []
+    if o.id in {x.id for x in sc.orders}:
+        out.append(("id", Message("c.id_taken", id=o.id)))
+    if o.community not in {c.id for c in sc.communities}:
+        out.append(("community", Message("c.unknown.community", id=o.community)))
+    offering = next((x for x in sc.offerings if x.id == o.offering), None)
+    if offering is None:
+        out.append(("offering", Message("c.unknown.offering", id=o.offering)))
+    elif offering.type == SessionType.department:
+        out.append(("offering", Message("c.department_offering", offering=o.offering)))
+    return out
+
+
+def check_order_is_new(sc: Scenario, ch: Change) -> list[tuple[str, Message]]:
+    """A new order whose community already orders its offering in ``sc``: the scenario
+    with every change before this one applied (a withdrawal may have made room)."""
+    o = ch.new_order
+    same = next((x for x in sc.orders if (x.community, x.offering) == (o.community, o.offering)), None)
+    if same is None:
+        return []
+    return [("offering", Message("c.twice", community=o.community, offering=o.offering, order=same.id))]
+
+
+def _check_changes(sc: Scenario, parent: Plan, changes: list[Change]) -> None:
+    """Raise ``ReplanError`` naming each change (by its number) that cannot apply."""
+    problems = [
+        (Message("c.record", n=i + 1, kind=c.kind.value), f, m)
+        for i, c in enumerate(changes)
+        for f, m in check_change(sc, parent, c)
+    ]
+    if problems:
+        raise ReplanError(problems)
+
+
+def apply_changes(sc: Scenario, parent: Plan, changes: list[Change], today: dt.date) -> tuple[Scenario, list[Message]]:
     """The scenario after the changes, and warnings about changes that had no effect."""
     new = sc.model_copy(deep=True)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     served_before = {oid: s for s in parent.sessions if s.date < today for a in s.attendance for oid in a.orders}
     cancelled = {c.session for c in changes if c.kind == ChangeKind.cancel}
     for ch in changes:
         if ch.kind == ChangeKind.unavailable:
             start = max(ch.start, today)
             if start > ch.end:
-                warnings.append(f"{ch.resource.value} {ch.resource_id}: {ch.start}..{ch.end} is before {today}, ignored")
+                kind, rid = ch.resource.value, ch.resource_id
+                warnings.append(Message("w.absence_past", kind=kind, id=rid, start=ch.start, end=ch.end, today=today))
                 continue
             span = DateSpan(start=start, end=ch.end, reason=ch.reason)
             _unavailable_list(new, ch.resource, ch.resource_id).append(span)
         elif ch.kind == ChangeKind.withdraw:
             s = served_before.get(ch.order)
             if s is not None and s.id not in cancelled:
-                warnings.append(f"order {ch.order} was served on {s.date} ({s.id}) before {today}: withdrawal ignored")
+                warnings.append(Message("w.withdraw_served", order=ch.order, date=s.date, session=s.id, today=today))
                 continue
             new.orders = [o for o in new.orders if o.id != ch.order]
         elif ch.kind == ChangeKind.add_order:
@@ -151,7 +190,7 @@ class Repair:
     session_of_event: dict[str, PlannedSession] = field(default_factory=dict)
     released: list[str] = field(default_factory=list)
     unplaced: list[PlannedSession] = field(default_factory=list)  # parent sessions with no run left
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def cutoff(self) -> dt.date:
@@ -160,11 +199,7 @@ class Repair:
 
 def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: int = 0) -> Repair:
     base = parent.scenario.snapshot
-    problems = [
-        (f"change {i + 1} ({c.kind.value})", f, m) for i, c in enumerate(changes) for f, m in check_change(base, parent, c)
-    ]
-    if problems:
-        raise ReplanError(problems)
+    _check_changes(base, parent, changes)
     sc, warnings = apply_changes(base, parent, changes, today)
     found = check_scenario(sc)  # e.g. a new order for an offering communities cannot order
     if found:
@@ -237,6 +272,8 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
                     weight=change_cost(s.date, today),
                 )
             )
+    frozen = {k.event for k in keeps if k.frozen}
+    _clear_cancelled_days(p, parent, cancelled, runs, events, day_index, frozen)
     for eid, e in list(events.items()):
         if eid not in rep.session_of_event or rep.session_of_event[eid].date >= rep.cutoff:
             events[eid] = dataclasses.replace(e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut])
@@ -247,6 +284,20 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
     p.new_event_weight = NEW_SESSION_COST
     p.demand_bound = demand_bound(parent, changes)
     return rep
+
+
+def _clear_cancelled_days(p, parent: Plan, cancelled, runs, events, day_index, frozen: set[str]) -> None:
+    """A cancelled session's day is lost to its offering: no run of it is re-placed or
+    added on that day (what cancelled the morning, a typhoon say, closes the afternoon
+    too). Runs held exactly as before keep their place. ``validate_replan`` restates it."""
+    for s in parent.sessions:
+        if s.id not in cancelled or s.date not in day_index:
+            continue
+        rule = p.add_rule(f"cancelled:{s.id}", f"{s.id}已在{s.date}取消", f"{s.id} was cancelled on {s.date}")
+        for e in runs.get(s.offering, []):
+            if e.id not in frozen:
+                cur = events[e.id]
+                events[e.id] = dataclasses.replace(cur, excluded={**cur.excluded, rule: frozenset({day_index[s.date]})})
 
 
 def demand_bound(parent: Plan, changes: list[Change]) -> int | None:
@@ -293,7 +344,8 @@ def finish(rep: Repair, plan: Plan, parent_version: int, lang: str = "zh") -> Pl
         released=sorted(rep.released),
         demand_bound=rep.compiled.problem.demand_bound,
     )
-    plan.warnings = list(plan.warnings) + rep.warnings
+    plan.warnings = list(plan.warnings) + [str(w) for w in rep.warnings]
+    plan.warning_messages = list(plan.warning_messages) + [every_language(w) for w in rep.warnings]
     return plan
 
 

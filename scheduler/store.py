@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,13 @@ ENV_URL = "SCHEDULE_DB"
 # Testing hook: when set to a file path, a write pauses just before its commit after
 # creating that file, so a test can kill the process mid-write (tests/test_store.py).
 ENV_PAUSE = "SCHEDULE_PAUSE_BEFORE_COMMIT"
+# Testing hook: when set to ``FOLDER:N``, the N processes that open a new store at once
+# meet twice while migrating it, so that whether they race does not depend on timing
+# (tests/test_store.py): just before the migration lock is taken, and again after the
+# current revision is read, just before the first change to the store. Without the lock
+# all N read "no tables yet" before any creates them, every time; with it the others
+# wait at the lock, and the second meeting ends as soon as they are seen shut out.
+ENV_BARRIER = "SCHEDULE_TEST_BARRIER"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -131,12 +139,14 @@ class Store:
         """Apply every migration not applied yet; returns (before, after)."""
         before = self.revision()
         with self.engine.begin() as conn:
+            _test_barrier("lock")
             # two processes opening a new store at once: the second waits for the first
             # to commit, then finds nothing left to apply
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             elif conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading the revision
+            _test_barrier_before_first_change(conn)
             command.upgrade(self._alembic(conn), "head")
         return before, self.revision()
 
@@ -393,6 +403,72 @@ def _pause_before_commit() -> None:
     if marker:
         Path(marker).write_text("writing\n", encoding="utf-8")
         time.sleep(120)
+
+
+def _test_barrier(stage: str, shut_out=None) -> None:
+    """The ``SCHEDULE_TEST_BARRIER`` meeting point ``stage``: a process leaves a file
+    there, then waits for the other processes' files, or until ``shut_out()`` says they
+    wait for a lock this one holds. Does nothing when the variable is unset."""
+    spec = os.environ.get(ENV_BARRIER)
+    if not spec:
+        return
+    folder, n = spec.rsplit(":", 1)
+    (Path(folder) / f"{stage}-{os.getpid()}").touch()
+    end = time.monotonic() + 60
+    while len(list(Path(folder).glob(f"{stage}-*"))) < int(n) and not (shut_out and shut_out()):
+        if time.monotonic() > end:
+            raise RuntimeError(f"test barrier {stage!r}: fewer than {n} processes came in 60 s")
+        time.sleep(0.01)  # polling only: the wait ends on the files, not on time
+
+
+def _test_barrier_before_first_change(conn) -> None:
+    """The second meeting point: before the migration's first statement that changes the
+    store, when alembic has read the current revision (on ``SCHEDULE_TEST_BARRIER``)."""
+    if not os.environ.get(ENV_BARRIER):
+        return
+    shut_out = _shut_out_probe(conn)
+    met = []
+
+    def before_execute(_conn, _cursor, statement: str, *_args) -> None:
+        if not met and statement.lstrip().upper().startswith(("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE")):
+            met.append(True)
+            _test_barrier("change", shut_out)
+
+    event.listen(conn, "before_cursor_execute", before_execute)
+
+
+def _shut_out_probe(conn):
+    """For the test barrier: a function saying whether other processes cannot come on
+    because this connection holds a lock. It asks the database (a session waits for us;
+    the file is write-locked), so a missing or weaker lock is never taken on trust."""
+    if conn.dialect.name == "postgresql":
+        me = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted AND :me = ANY(pg_blocking_pids(pid))")
+
+        def blocked_by_me() -> bool:
+            with conn.engine.connect() as other:
+                return other.execute(waiting, {"me": me}).scalar() > 0
+
+        return blocked_by_me
+    if conn.dialect.name == "sqlite":
+        own, path = conn.connection.dbapi_connection, conn.engine.url.database
+
+        def write_locked() -> bool:
+            # no transaction, no write lock (and no probe: two at once would see each other's)
+            if not own.in_transaction:
+                return False
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                return False
+            except sqlite3.OperationalError:  # "database is locked"
+                return True
+            finally:
+                other.close()
+
+        return write_locked
+    return lambda: False
 
 
 def _first_line(err: BaseException) -> str:

@@ -471,7 +471,8 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
     """The re-planning rules, restated from the two plans alone: what happened before
     ``today`` and what is due inside the freeze window stays exactly as it was (unless
     a change means it can no longer be held so), nothing new or moved starts before
-    the end of the freeze window, and a cancelled session is not held on its day."""
+    the end of the freeze window, and no run of a cancelled session's offering is held
+    on the day it was cancelled (except one held there exactly as before)."""
     info = plan.replan
     if info is None:
         return [Violation("replan", "", "the plan does not say which plan it repairs")]
@@ -482,11 +483,16 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
     orders = {o.id for o in sc.orders}
     new = {s.id: s for s in plan.sessions}
     old = {s.id: s for s in parent.sessions}
+    lost_days = {(s.offering, s.date): s.id for s in parent.sessions if s.id in cancelled}
+    for n in plan.sessions:
+        was = old.get(n.id)
+        held_as_before = was is not None and n.id not in cancelled and _where(was) == _where(n)
+        if (n.offering, n.date) in lost_days and not held_as_before:
+            sid = lost_days[n.offering, n.date]
+            out.append(Violation("replan_cancelled", n.id, f"{n.offering} runs on {n.date}, the day {sid} was cancelled"))
     for s in parent.sessions:
         n = new.get(s.id)
         if s.id in cancelled:
-            if n is not None and n.date == s.date:
-                out.append(Violation("replan_cancelled", s.id, f"cancelled, yet still held on {s.date}"))
             continue
         if s.date >= cutoff:
             continue

@@ -14,24 +14,21 @@ from dataclasses import dataclass, field
 
 import chinese_calendar
 
+from scheduler.i18n import Message
 from scheduler.models import PlanSettings
 
 
 @dataclass
 class WorkCalendar:
     plan: PlanSettings
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._off = {d for span in self.plan.holidays.days_off for d in span.days()}
         self._on = set(self.plan.holidays.working_days)
         self.covered = _library_covers(self.plan.year)
         if not self.covered:
-            self.warnings.append(
-                f"the holiday library does not cover {self.plan.year}: using Monday-Friday "
-                f"plus the {len(self._off)} days off and {len(self._on)} make-up days stated in "
-                "plan.holidays; check them against the State Council's announcement"
-            )
+            self.warnings.append(Message("w.year_not_covered", year=self.plan.year, off=len(self._off), on=len(self._on)))
 
     def days(self) -> list[dt.date]:
         """Every calendar day from the plan's first to its last day."""

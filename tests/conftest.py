@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from treeguard import changes, snapshot
 
 from scheduler.engine import Outcome, run_scenario
 from scheduler.models import Scenario
@@ -66,6 +74,80 @@ def solve_dict(data: dict, time_limit: float = 10.0, **kw) -> Outcome:
 @pytest.fixture
 def base() -> dict:
     return scenario_dict()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# No example database and no .hypothesis/ in the working directory (Hypothesis caches
+# there by default); the property tests are derandomized.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="scheduler-hypothesis-")
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+settings.register_profile("scheduler", database=None)
+settings.load_profile("scheduler")
+
+
+def pytest_sessionstart(session):
+    """Snapshot the checkout before anything runs (see tests/treeguard.py)."""
+    session.config.stash[_TREE] = snapshot(ROOT)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when a test wrote into the checkout: a planner's out/, schedule.db
+    or site/ must be exactly as they were, and so must everything else."""
+    before = session.config.stash.get(_TREE, None)
+    if before is None:
+        return
+    found = changes(before, snapshot(ROOT))
+    session.config.stash[_TREE_REPORT] = (len(before), found)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    report = config.stash.get(_TREE_REPORT, None)
+    if report is None:
+        return
+    checked, found = report
+    if not found:
+        terminalreporter.write_line(f"tree guard: {checked} paths of the checkout unchanged by the test run")
+        return
+    terminalreporter.section("the test run changed the checkout", sep="!", red=True, bold=True)
+    for line in found:
+        terminalreporter.write_line(f"  {line}")
+    terminalreporter.write_line("A test must write only in its own temporary folder (tmp_path). Failing the run.")
+    terminalreporter.write_line("(If you edited these files yourself while the tests ran, run them again.)")
+
+
+_TREE = pytest.StashKey[dict]()
+_TREE_REPORT = pytest.StashKey[tuple]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _away_from_the_checkout(tmp_path_factory):
+    """The whole run works in a scratch folder with its own store: a test that forgets
+    --out or --db writes there, never into the planner's working directory."""
+    scratch = tmp_path_factory.mktemp("cwd")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(scratch)
+        mp.setenv("SCHEDULE_DB", f"sqlite:///{scratch / 'session-store.db'}")
+        # A subprocess (python -c, the installed `schedule`) runs the checkout's code too.
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        mp.setenv("PYTHONDONTWRITEBYTECODE", "1")
+        yield scratch
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where tests leave pictures and PDFs for a person to look at: $SCHEDULE_TEST_ARTIFACTS,
+    else artifacts/ in pytest's temporary folder. Never inside the checkout."""
+    named = os.environ.get("SCHEDULE_TEST_ARTIFACTS")
+    folder = Path(named).resolve() if named else tmp_path_factory.getbasetemp() / "artifacts"
+    if folder.is_relative_to(ROOT):
+        pytest.fail(f"SCHEDULE_TEST_ARTIFACTS must be outside the checkout: {folder}", pytrace=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\ntest artifacts: {folder}")
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,9 @@ Checks that each month prints on one landscape A4 page, the year on one page, th
 all-months page on one page per month, and that on the busiest month no session chip
 spills out of its day cell or onto another chip: in the printed layout (the print CSS
 applied to a 281 mm wide page, measured with getBoundingClientRect) and on screen.
-Leaves test-artifacts/month.png (screen) and test-artifacts/month-print.pdf for a
-person to look at.
+Leaves month.png (screen) and month-print.pdf for a person to look at, in the
+folder ``$SCHEDULE_TEST_ARTIFACTS`` names, else in ``artifacts/`` of pytest's
+temporary folder (never in the checkout; the run prints where).
 
 Needs Debian's ``chromium`` and a CJK font (``.ci/run`` installs both). Without
 Chromium the tests skip, except under CI, where they fail.
@@ -24,13 +25,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from calendar_data import ROOT, crowded_plan
+from calendar_data import crowded_plan
 from pypdf import PdfReader
 
 from scheduler.render import render_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "test-artifacts"
 MM_PER_PT = 25.4 / 72
 
 if CHROMIUM is None:
@@ -98,7 +98,7 @@ def landscape_a4(reader: PdfReader) -> bool:
 # --------------------------------------------------------------------------- printing
 
 
-def test_each_month_prints_on_one_landscape_a4_page(site, profile, tmp_path):
+def test_each_month_prints_on_one_landscape_a4_page(site, profile, tmp_path, artifacts):
     months = sorted((site / "months").glob("*.html"))
     assert len(months) == 2
     for page in months:
@@ -106,8 +106,7 @@ def test_each_month_prints_on_one_landscape_a4_page(site, profile, tmp_path):
         assert len(reader.pages) == 1, page.name
         assert landscape_a4(reader), page.name
         assert "图例" in pdf_text(reader)  # the legend made it onto the page
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copy(tmp_path / f"{busiest_month()}.pdf", ARTIFACTS / "month-print.pdf")
+    shutil.copy(tmp_path / f"{busiest_month()}.pdf", artifacts / "month-print.pdf")
 
 
 def test_all_months_print_one_page_per_month(site, profile, tmp_path):
@@ -195,9 +194,8 @@ def test_no_chip_leaves_its_day_cell_on_the_busiest_month(site, profile, tmp_pat
         assert abs(result["width_mm"] - 281) < 2
 
 
-def test_screenshot_of_the_busiest_month_for_a_person(site, profile):
-    ARTIFACTS.mkdir(exist_ok=True)
-    png = ARTIFACTS / "month.png"
+def test_screenshot_of_the_busiest_month_for_a_person(site, profile, artifacts):
+    png = artifacts / "month.png"
     png.unlink(missing_ok=True)
     page = site / "months" / f"{busiest_month()}.html"
     chromium(profile, "--window-size=1600,1200", f"--screenshot={png}", page.as_uri())

@@ -309,3 +309,23 @@ def test_validate_plan_with_broken_snapshot_is_bad_input(solved, tmp_path):
     assert result.exit_code == 2, result.output
     assert str(bad) in result.stderr
     assert "nodept" in result.stderr and "offerings[0]" in result.stderr
+
+
+def test_warnings_speak_the_planners_language_on_screen_in_plan_json_and_on_the_index_page(tmp_path):
+    """A year the holiday library does not know: the warning is Chinese by default,
+    English with --lang en, and plan.json keeps it in both for the pages."""
+    data = scenario_dict()
+    data["plan"].update(year=2031, start="2031-03-03", end="2031-03-07")
+    scenario = write_scenario(tmp_path, data)
+    zh = solve(scenario, tmp_path / "zh")
+    assert zh.exit_code == 0, zh.output
+    assert "警告: 节假日库未收录2031年" in zh.output
+    en = solve(scenario, tmp_path / "en", "--lang", "en")
+    assert "Warning: the holiday library does not cover 2031" in en.output
+    plan = json.loads((tmp_path / "zh" / "plan.json").read_text(encoding="utf-8"))
+    assert len(plan["warnings"]) == len(plan["warning_messages"]) == 1
+    assert set(plan["warning_messages"][0]) == {"zh", "en"}
+    site = tmp_path / "site"
+    assert invoke("render", tmp_path / "zh" / "plan.json", "--out", site).exit_code == 0
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "节假日库未收录2031年" in index and "does not cover" not in index

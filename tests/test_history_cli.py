@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ from click.testing import CliRunner
 from test_cli import TINY, no_crash
 
 from scheduler.cli import main
+from scheduler.cli_common import lang_in_args
+from scheduler.i18n import TEXT
+from scheduler.models import Change, ChangeKind
 from scheduler.store import Store
 
 
@@ -69,36 +74,237 @@ def test_absences_withdrawals_and_new_orders_are_recorded_and_applied(db, tmp_pa
     assert sc_orders[0] not in served
 
 
-@pytest.mark.parametrize(
-    "args, field",
-    [
-        (["cancel", "S-2026-999"], "session"),
-        (["unavailable", "--department", "nobody", "--on", "2026-03-05"], "department"),
-        (["unavailable", "--venue", "v-school", "--from", "2026-03-09", "--to", "2026-03-05"], "end"),
-        (["unavailable", "--venue", "v-school", "--on", "2026-03-05", "--from", "2026-03-05"], "--on"),
-        (["unavailable", "--on", "2026-03-05"], "--department"),
-        (["unavailable", "--venue", "v-school", "--on", "2027-08-01"], "start"),
-        (["withdraw", "--order", "O-404"], "order"),
-        (["add-order", "--community", "nowhere", "--offering", "p-fire", "--attendees", "5"], "community"),
-        (["add-order", "--community", "shanxia", "--offering", "nothing", "--attendees", "5"], "offering"),
-        (["add-order", "--community", "shanxia", "--offering", "p-fire", "--attendees", "5"], "more than once"),
-        (["add-order", "--community", "shanxia", "--offering", "d-disaster-relief", "--attendees", "5"], "cannot order"),
-    ],
-)
-def test_bad_changes_are_refused_with_exit_2_and_nothing_recorded(db, tmp_path, args, field):
-    solved(db, tmp_path)
+# (what was typed, the Chinese problem, the English problem): one per check of a change
+BAD_CHANGES = [
+    (
+        ["cancel", "S-2026-999"],
+        "命令行 cancel：场次 S-2026-999 不存在",
+        "command line: cancel: no session 'S-2026-999' in this plan",
+    ),
+    (
+        ["unavailable", "--department", "nobody", "--on", "2026-03-05"],
+        "命令行 unavailable --department：部门 nobody 不存在",
+        "command line: unavailable: --department: unknown department 'nobody'",
+    ),
+    (
+        ["unavailable", "--instructor", "nobody", "--on", "2026-03-05"],
+        "--instructor：教员 nobody 不存在",
+        "--instructor: unknown instructor 'nobody'",
+    ),
+    (["unavailable", "--venue", "nowhere", "--on", "2026-03-05"], "--venue：场地 nowhere 不存在", "unknown venue 'nowhere'"),
+    (["unavailable", "--community", "nowhere", "--on", "2026-03-05"], "--community：社区 nowhere 不存在", "unknown community"),
+    (
+        ["unavailable", "--venue", "v-school", "--from", "2026-03-09", "--to", "2026-03-05"],
+        "命令行 unavailable --to：结束日期 2026-03-05 早于开始日期 2026-03-09",
+        "command line: unavailable: --to: 2026-03-05 is before 2026-03-09",
+    ),
+    (
+        ["unavailable", "--venue", "v-school", "--on", "2026-03-05", "--from", "2026-03-05"],
+        "命令行 unavailable --on：--on 与 --from/--to 只能二选一",
+        "--on: give --on or --from/--to, not both",
+    ),
+    (
+        ["unavailable", "--on", "2026-03-05"],
+        "--department/--instructor/--venue/--community：请给出其中一项，且只给一项",
+        "--department/--instructor/--venue/--community: give exactly one",
+    ),
+    (
+        ["unavailable", "--venue", "v-school"],
+        "--from/--to：请给出 --on 日期，或同时给出 --from 和 --to",
+        "--from/--to: give --on DAY, or both --from and --to",
+    ),
+    (
+        ["unavailable", "--venue", "v-school", "--on", "2027-08-01"],
+        "--on：2027-08-01..2027-08-01 不在计划期 2026-03-02..2026-03-31 之内",
+        "--on: 2027-08-01..2027-08-01 is outside the plan's 2026-03-02..2026-03-31",
+    ),
+    (["withdraw", "--order", "O-404"], "命令行 withdraw --order：点单 O-404 不存在", "no order 'O-404' in this plan's scenario"),
+    (
+        ["add-order", "--community", "nowhere", "--offering", "p-fire", "--attendees", "5"],
+        "命令行 add-order --community：社区 nowhere 不存在",
+        "command line: add-order: --community: unknown community 'nowhere'",
+    ),
+    (
+        ["add-order", "--community", "shanxia", "--offering", "nothing", "--attendees", "5"],
+        "--offering：课程 nothing 不存在",
+        "--offering: unknown offering 'nothing'",
+    ),
+    (
+        ["add-order", "--community", "shanxia", "--offering", "p-fire", "--attendees", "5"],
+        "--offering：社区 shanxia 已点过课程 p-fire（点单 O-001），请合并为一个点单",
+        "community 'shanxia' would order 'p-fire' more than once (see O-001)",
+    ),
+    (
+        ["add-order", "--community", "shanxia", "--offering", "d-disaster-relief", "--attendees", "5"],
+        "--offering：d-disaster-relief 是“部门带部门”课程，社区不能点单",
+        "'d-disaster-relief' is a department-pair offering; communities cannot order it",
+    ),
+    (
+        ["add-order", "--community", "xinmu", "--offering", "p-elderly-care", "--attendees", "5", "--id", "O-001"],
+        "--id：点单编号 O-001 已被占用",
+        "--id: order id 'O-001' is taken",
+    ),
+    (
+        ["add-order", "--community", "xinmu", "--offering", "p-elderly-care", "--attendees", "5", "--id", "a b"],
+        "--id：点单编号“a b”无效",
+        "--id: order id 'a b' is not valid",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def solved_store(tmp_path_factory) -> Path:
+    """The tiny scenario solved once into a store; tests that only read it or refuse changes copy it."""
+    tmp = tmp_path_factory.mktemp("solved-store")
+    solved(f"sqlite:///{tmp / 'history.db'}", tmp)
+    return tmp / "history.db"
+
+
+@pytest.fixture
+def copied(solved_store, tmp_path) -> str:
+    path = tmp_path / "history.db"
+    shutil.copyfile(solved_store, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize("args, zh, en", BAD_CHANGES, ids=[" ".join(c[0]) for c in BAD_CHANGES])
+def test_bad_changes_are_refused_in_chinese_by_default_and_in_english_with_lang_en(copied, args, zh, en):
+    r = run(copied, *args)
+    assert r.exit_code == 2, r.output
+    assert zh in r.output, r.output
+    assert "共 1 处问题，未写入任何内容。" in r.output
+    assert en not in r.output and "command line" not in r.output and "problem(s)" not in r.output
+    r = run(copied, *args, "--lang", "en")
+    assert r.exit_code == 2, r.output
+    assert en in r.output and "command line" in r.output, r.output
+    assert "1 problem(s) in the input; nothing was written." in r.output
+    assert zh not in r.output and "命令行" not in r.output
+    assert Store(copied).pending(1) == []
+
+
+def test_several_problems_are_reported_together(copied):
+    args = ["add-order", "--community", "nowhere", "--offering", "nothing", "--attendees", "5", "--id", "O-001"]
+    r = run(copied, *args)
+    assert r.exit_code == 2
+    for text in (
+        "--id：点单编号 O-001 已被占用",
+        "--community：社区 nowhere 不存在",
+        "--offering：课程 nothing 不存在",
+        "共 3 处问题",
+    ):
+        assert text in r.output, r.output
+    assert "3 problem(s) in the input" in run(copied, *args, "--lang", "en").output
+
+
+def test_an_order_withdrawn_may_be_placed_again(copied, tmp_path):
+    """Only the pending changes before it decide whether a new order is one too many."""
+    assert run(copied, "withdraw", "--order", "O-001").exit_code == 0
+    r = run(copied, "add-order", "--community", "shanxia", "--offering", "p-fire", "--attendees", "10")
+    assert r.exit_code == 0, r.output
+    r = run(copied, "resolve", "--today", "2026-03-02", "--out", tmp_path / "v2", "--quiet", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    orders = {(o.community, o.offering): o.id for o in Store(copied).plan(2).scenario.snapshot.orders}
+    assert orders[("shanxia", "p-fire")] == "O-009"
+
+
+def test_cancelling_twice_is_refused(copied):
+    sid = Store(copied).plan(1).sessions[0].id
+    assert run(copied, "cancel", sid).exit_code == 0
+    r = run(copied, "cancel", sid)
+    assert r.exit_code == 2 and f"命令行 cancel：场次 {sid} 已在待处理的变更中取消" in r.output, r.output
+    r = run(copied, "cancel", sid, "--lang", "en")
+    assert r.exit_code == 2 and f"{sid} is already cancelled (pending)" in r.output, r.output
+    assert len(Store(copied).pending(1)) == 1
+
+
+def test_a_change_that_no_longer_applies_is_named_when_resolving(copied, tmp_path):
+    """A change recorded without the command's checks (another tool, an older version) is
+    refused by resolve, in the planner's language, and nothing is written."""
+    store = Store(copied)
+    line, head = store.line()
+    store.add_change(line.id, head.id, Change(kind=ChangeKind.cancel, session="S-2026-999"))
+    r = run(copied, "resolve", "--today", "2026-03-02", "--out", tmp_path / "v2", "--quiet", "--workers", "1")
+    assert r.exit_code == 2, r.output
+    assert "方案库 sqlite:///" in r.output and "第1项变更（cancel） session：场次 S-2026-999 不存在" in r.output
+    assert "共 1 处问题。" in r.output
+    r = run(copied, "resolve", "--today", "2026-03-02", "--out", tmp_path / "v2", "--quiet", "--lang", "en")
+    assert r.exit_code == 2, r.output
+    assert "store sqlite:///" in r.output and "change 1 (cancel): session: no session 'S-2026-999' in this plan" in r.output
+    assert not (tmp_path / "v2").exists() and len(store.versions()) == 1
+
+
+NEW_ORDER = ["--community", "xinmu", "--offering", "p-fire", "--attendees", "5"]
+# (what was typed, the Chinese error, the English error): click's own parsing, for every history command
+BAD_COMMAND_LINES = [
+    (["plans", "--limit", "0"], "--limit 的值 0 超出范围：应不小于 1", "--limit: 0 is out of range: it must be at least 1"),
+    (["cancel"], "缺少参数 SESSION", "missing argument SESSION"),
+    (["cancel", "S-2026-001", "--version", "x"], "--version 的值“x”不是整数", "--version: 'x' is not a whole number"),
+    (
+        ["unavailable", "--venue", "v-school", "--on", "2026-13-45"],
+        "--on 的值“2026-13-45”不是日期，应写作 YYYY-MM-DD",
+        "--on: '2026-13-45' is not a date in the form YYYY-MM-DD",
+    ),
+    (["withdraw"], "缺少必填选项 --order", "missing option --order"),
+    (
+        ["withdraw", "--ordr", "O-001"],
+        "没有选项 --ordr（是否想输入 --db 或 --order？）",
+        "no such option --ordr (did you mean --db or --order?)",
+    ),
+    (["withdraw", "--order", "O-001", "O-002"], "多余的参数：O-002", "unexpected extra arguments: O-002"),
+    (["add-order", "--offering", "p-fire", "--attendees", "5"], "缺少必填选项 --community", "missing option --community"),
+    (
+        ["add-order", *NEW_ORDER[:-1], "abc"],
+        "--attendees 的值“abc”不是整数",
+        "--attendees: 'abc' is not a whole number",
+    ),
+    (
+        ["add-order", *NEW_ORDER, "--priority", "9"],
+        "--priority 的值 9 超出范围：应在 1 到 5 之间",
+        "--priority: 9 is out of range: it must be from 1 to 5",
+    ),
+    (
+        ["add-order", *NEW_ORDER, "--preferred-month", "3", "--preferred-month", "13"],
+        "--preferred-month 的值 13 超出范围：应在 1 到 12 之间",
+        "--preferred-month: 13 is out of range",
+    ),
+    (["resolve"], "缺少必填选项 --today", "missing option --today"),
+    (["resolve", "--today", "2026-02-30"], "--today 的值“2026-02-30”不是日期", "--today: '2026-02-30' is not a date"),
+    (
+        ["resolve", "--today", "2026-03-02", "--freeze-days", "-1"],
+        "--freeze-days 的值 -1 超出范围：应不小于 0",
+        "--freeze-days: -1 is out of range: it must be at least 0",
+    ),
+    (["resolve", "--today", "2026-03-02", "--time-limit", "0"], "应不小于 0.1", "it must be at least 0.1"),
+    (["diff", "--notices=yes"], "选项 --notices 不带值", "option --notices does not take a value"),
+    (["db", "upgrade", "--bad"], "没有选项 --bad", "no such option --bad"),
+    (["db", "upgrad"], "没有命令 upgrad（是否想输入 upgrade？）", "no such command 'upgrad' (did you mean upgrade?)"),
+]
+
+
+@pytest.mark.parametrize("args, zh, en", BAD_COMMAND_LINES, ids=[" ".join(c[0]) for c in BAD_COMMAND_LINES])
+def test_usage_errors_are_in_chinese_by_default_and_in_english_with_lang_en(db, tmp_path, args, zh, en):
+    if args[0] == "resolve":
+        args = [*args, "--out", tmp_path / "out"]
     r = run(db, *args)
     assert r.exit_code == 2, r.output
-    assert field in r.output and "command line" in r.output
-    assert Store(db).pending(1) == []
+    assert "error: " in r.output and zh in r.output, r.output
+    assert "用法：" in r.output and "--help 查看说明。" in r.output
+    assert "Usage:" not in r.output and "Error:" not in r.output and en not in r.output
+    r = run(db, *args, "--lang", "en")
+    assert r.exit_code == 2, r.output
+    assert en in r.output and "Usage:" in r.output, r.output
+    assert zh not in r.output and "用法" not in r.output
+    assert sorted(tmp_path.iterdir()) == []  # refused before the store was opened
 
 
-def test_cancelling_twice_is_refused(db, tmp_path):
-    plan = solved(db, tmp_path)
-    sid = plan["sessions"][0]["id"]
-    assert run(db, "cancel", sid).exit_code == 0
-    r = run(db, "cancel", sid)
-    assert r.exit_code == 2 and "already cancelled" in r.output
+def test_usage_errors_read_lang_before_click_does(db, tmp_path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    args = ["resolve", "--today", "2026-03-02", "--out", tmp_path / "a-file"]
+    assert "--out 应为文件夹，但" in run(db, *args).output
+    r = run(db, *args, "--lang=en")
+    assert r.exit_code == 2 and f"--out: {tmp_path / 'a-file'} is a file, not a folder" in r.output, r.output
+    r = run(db, "plans", "--lang", "fr")  # not a language: the default, Chinese
+    assert r.exit_code == 2 and "--lang 的值“fr”无效，可选：zh、en" in r.output, r.output
 
 
 def test_resolve_from_a_version_that_is_no_longer_current_is_refused(db, tmp_path):
@@ -122,22 +328,24 @@ def test_resolve_without_changes_keeps_the_version(db, tmp_path):
 
 def test_commands_on_an_empty_store_say_what_to_do(db):
     r = run(db, "cancel", "S-2026-001")
-    assert r.exit_code == 2 and "schedule solve" in r.output
+    assert r.exit_code == 2 and "中还没有方案" in r.output and "schedule solve" in r.output
+    r = run(db, "cancel", "S-2026-001", "--lang", "en")
+    assert r.exit_code == 2 and "no plan in the store" in r.output
     assert "schedule solve" in run(db, "plans").output
 
 
 def test_db_upgrade_is_idempotent(db):
     r = run(db, "db", "upgrade")
-    assert r.exit_code == 0 and "empty -> 0001" in r.output
-    r = run(db, "db", "upgrade")
-    assert r.exit_code == 0 and "0001 -> 0001" in r.output
+    assert r.exit_code == 0 and "数据表版本 （无） → 0001" in r.output, r.output
+    r = run(db, "db", "upgrade", "--lang", "en")
+    assert r.exit_code == 0 and "schema 0001 -> 0001" in r.output, r.output
 
 
 def test_render_and_export_a_version_straight_from_the_store(db, tmp_path):
     plan = solved(db, tmp_path)
     sid = plan["sessions"][1]["id"]
     run(db, "cancel", sid, "--reason", "台风红色预警")
-    r = run(db, "resolve", "--today", plan["sessions"][0]["date"], "--quiet", "--workers", "1")
+    r = run(db, "resolve", "--today", plan["sessions"][0]["date"], "--quiet", "--workers", "1", "--out", tmp_path / "v2")
     assert r.exit_code == 0, r.output
     r = run(db, "render", "--version", 2, "--out", tmp_path / "site")
     assert r.exit_code == 0, r.output
@@ -160,3 +368,32 @@ def test_store_errors_speak_the_planners_language(db, tmp_path):
     r = run(db, "diff", "1", "--lang", "en")
     assert r.exit_code == 2 and "fresh solve" in r.output
     assert "重新求解" in run(db, "diff", "1").output
+
+
+# --------------------------------------------------------------------------- the messages themselves
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("key", sorted(k for k in TEXT if k.split(".")[0] in ("c", "e", "u")))
+def test_every_input_error_message_has_chinese_and_english_text(key):
+    zh, en = TEXT[key]
+    assert CJK.search(zh), zh
+    assert not CJK.search(en), en
+    assert set(re.findall(r"{(\w+)", zh)) <= set(re.findall(r"{(\w+)", en))  # the ids, dates and values
+
+
+@pytest.mark.parametrize(
+    "args, lang",
+    [
+        ([], "zh"),
+        (["--lang", "en"], "en"),
+        (["--lang=en"], "en"),
+        (["--lang", "en", "--lang", "zh"], "zh"),
+        (["--lang", "fr"], "zh"),
+        (["--lang"], "zh"),
+        (["--", "--lang", "en"], "zh"),
+    ],
+)
+def test_the_language_is_read_from_the_raw_arguments(args, lang):
+    assert lang_in_args(["cancel", "S-2026-001", *args]) == lang

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import build, scenario_dict, solve_dict
@@ -17,6 +18,9 @@ from scheduler.cpmodel import Model
 from scheduler.greedy import greedy_plan, verdict
 from scheduler.loader import load_scenario
 from scheduler.periods import PeriodModel, Pick, spaced
+
+# found from this file, not the working directory: pytest may be started from any folder
+PINGHU = Path(__file__).resolve().parent.parent / "examples" / "pinghu-2026" / "scenario.yaml"
 
 
 def _two_offerings_across_month_end(gap: int) -> dict:
@@ -65,7 +69,7 @@ def test_months_first_reaches_the_day_models_optimum(seed):
 def test_greedy_start_is_a_complete_feasible_hint(model_class):
     """The greedy plan is hinted with every variable set, objective helpers included, so
     CP-SAT starts from a solution instead of repairing one."""
-    problem = compile_scenario(load_scenario("examples/pinghu-2026/scenario.yaml")).problem
+    problem = compile_scenario(load_scenario(PINGHU)).problem
     placements: list = []
     assert verdict(problem, greedy_plan(problem, placements=placements))[0]
     model = model_class(problem)

@@ -13,11 +13,21 @@ import itertools
 import pytest
 from conftest import build, scenario_dict, solve_dict
 from test_export import events
-from test_optimality import SEEDS, candidate_sessions, tiny
+from test_optimality import POOL, candidate_sessions, tiny
 
 from scheduler.engine import replan
 from scheduler.export import event_uid, write_ics
-from scheduler.models import Change, ChangeKind, Order, Plan, ReplanInfo, ScenarioRef, UnmetOrder, change_cost
+from scheduler.models import (
+    Change,
+    ChangeKind,
+    Order,
+    Plan,
+    PlannedSession,
+    ReplanInfo,
+    ScenarioRef,
+    UnmetOrder,
+    change_cost,
+)
 from scheduler.replan import apply_changes
 from scheduler.solver import SolveOptions
 from scheduler.validate import objective, stability, validate, validate_replan
@@ -118,7 +128,8 @@ def test_withdrawing_an_order_already_served_is_ignored_with_a_warning():
     oid = done.attendance[0].orders[0]
     withdrawal = Change(kind=ChangeKind.withdraw, order=oid)
     sc, warnings = apply_changes(plan.scenario.snapshot, plan, [withdrawal], done.date + dt.timedelta(1))
-    assert oid in {o.id for o in sc.orders} and oid in warnings[0]
+    assert oid in {o.id for o in sc.orders} and oid in str(warnings[0])
+    assert f"点单 {oid} 已于" in warnings[0].text("zh") and "withdrawal ignored" in warnings[0].text("en")
 
 
 def test_feeds_of_the_new_version_update_the_same_events(tmp_path):
@@ -178,24 +189,66 @@ def brute_force(parent: Plan, changes: list[Change], today: dt.date, freeze: int
     return best
 
 
-CASES = [(seed, k) for seed in SEEDS[:12] for k in (0, 1)]
+def cancel_case(parent: Plan, start: dt.date, which: str) -> tuple[PlannedSession, dt.date]:
+    """The session a case cancels and the re-plan's today: "first" cancels the first
+    session, re-planned on the plan's first day; "last" cancels the last session,
+    re-planned a day later (but not after the session's own day)."""
+    if which == "first":
+        return parent.sessions[0], start
+    hit = parent.sessions[-1]
+    return hit, min(start + dt.timedelta(days=1), hit.date)
 
 
-@pytest.mark.parametrize("seed,variant", CASES)
-def test_no_plan_keeps_the_demand_with_fewer_moves(seed, variant):
+def cancel_cases(want: int) -> list[tuple[int, str]]:
+    """The first ``want`` distinct cancellation cases, in seed order: only seeds whose first
+    plan has a session to cancel, and "last" only where it cancels another session or on
+    another day than "first" (with one session on the first day, both are the same case).
+    Each tiny scenario solves in milliseconds, deterministically (one worker, fixed seed)."""
+    cases: list[tuple[int, str]] = []
+    for seed in POOL:
+        data = tiny(seed)
+        parent = solve_dict(data).plan
+        if parent is None or not parent.sessions:
+            continue
+        start = build(data).plan.start
+        seen = set()
+        for which in ("first", "last"):
+            hit, today = cancel_case(parent, start, which)
+            if (hit.id, today) not in seen:
+                seen.add((hit.id, today))
+                cases.append((seed, which))
+        if len(cases) >= want:
+            break
+    return cases[:want]
+
+
+CASES = cancel_cases(24)
+
+
+def test_the_brute_force_replans_24_distinct_cancellation_cases():
+    """Guards the case list: 24 cases, each with a session to cancel, no two alike."""
+    assert len(CASES) == 24
+    distinct = set()
+    for seed, which in CASES:
+        data = tiny(seed)
+        parent = solve_dict(data).plan
+        assert parent is not None and parent.sessions, f"seed {seed}: nothing planned to cancel"
+        hit, today = cancel_case(parent, build(data).plan.start, which)
+        distinct.add((seed, hit.id, today))
+    assert len(distinct) == len(CASES)
+
+
+@pytest.mark.parametrize("seed,which", CASES, ids=[f"seed{s}-{w}" for s, w in CASES])
+def test_no_plan_keeps_the_demand_with_fewer_moves(seed, which):
     data = tiny(seed)
     parent = solve_dict(data).plan
-    if not parent.sessions:
-        pytest.skip("nothing planned to cancel")
-    hit = parent.sessions[-1] if variant else parent.sessions[0]
-    start = build(data).plan.start
-    today = start if variant == 0 else min(start + dt.timedelta(days=1), hit.date)
+    assert parent.sessions, "CASES holds only seeds with a session to cancel"
+    hit, today = cancel_case(parent, build(data).plan.start, which)
     changes = [cancel(hit.id)]
     out = replan(parent, 1, changes, today, 0, OPTS)
     best = brute_force(parent, changes, today, 0)
-    if out.plan is None:
-        assert best is None
-        return
+    # the parent without the cancelled session is always a valid re-plan: both find one
+    assert out.plan is not None and best is not None
     assert out.plan.solver.status == "OPTIMAL"
     assert tuple(out.plan.solver.objective[:3]) == best
 
@@ -213,10 +266,14 @@ def new_order_for(data: dict) -> tuple[str, str] | None:
     return wanted[0] if wanted else None
 
 
-NEW_ORDER_SEEDS = [s for s in SEEDS if new_order_for(tiny(s))][:10]
+NEW_ORDER_SEEDS = [s for s in POOL if new_order_for(tiny(s))][:10]
 
 
-@pytest.mark.parametrize("seed", NEW_ORDER_SEEDS)
+def test_the_brute_force_replans_10_new_orders():
+    assert len(NEW_ORDER_SEEDS) == 10
+
+
+@pytest.mark.parametrize("seed", NEW_ORDER_SEEDS, ids=[f"seed{s}" for s in NEW_ORDER_SEEDS])
 def test_a_new_order_is_planned_optimally_under_a_fresh_demand_bound(seed):
     """A new order breaks the first solve's demand bound; the re-plan bounds the
     changed scenario afresh, records that bound for later re-plans, and is optimal."""
@@ -232,9 +289,8 @@ def test_a_new_order_is_planned_optimally_under_a_fresh_demand_bound(seed):
     ]
     out = replan(parent, 1, changes, sc.plan.start, 0, OPTS)
     best = brute_force(parent, changes, sc.plan.start, 0)
-    if out.plan is None:
-        assert best is None
-        return
+    # the parent plan, the new order unmet, is always a valid re-plan: both find one
+    assert out.plan is not None and best is not None
     assert out.plan.solver.status == "OPTIMAL"
     assert tuple(out.plan.solver.objective[:3]) == best
     assert out.plan.replan.demand_bound is not None and out.plan.replan.demand_bound >= best[0]

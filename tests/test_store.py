@@ -26,7 +26,7 @@ from scheduler.engine import replan
 from scheduler.models import Change, ChangeKind
 from scheduler.planfile import plan_json
 from scheduler.solver import SolveOptions
-from scheduler.store import ENV_PAUSE, PlanChanged, Store, StoreError
+from scheduler.store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError
 from scheduler.tables import AttendanceRow, ChangeRow, PlanVersion, SessionRow, SQLModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,16 +60,23 @@ def test_migrations_create_exactly_the_tables_the_code_uses(url):
     assert drift == []
 
 
-def test_two_planners_opening_a_new_store_at_once_both_get_it(url):
-    """Each process migrates a new store on first use; the second must wait for the
-    first instead of failing on tables it is creating."""
+def test_two_planners_opening_a_new_store_at_once_both_get_it(url, tmp_path):
+    """Each process migrates a new store on first use; the others must wait for the
+    first instead of failing on tables it is creating. The test barrier (ENV_BARRIER)
+    makes the race certain: all three have found the store empty before any takes the
+    lock, and without the lock all three read the revision before any creates a table."""
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    env = {**os.environ, ENV_BARRIER: f"{barrier}:3"}
     code = "import sys; from scheduler.store import Store; s = Store(sys.argv[1]); print(s.revision())"
     argv = [sys.executable, "-c", code, url]
-    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
     head = Store(url).head_revision()
     assert [out.strip() for out, _ in results] == [head] * 3
+    assert len(list(barrier.glob("lock-*"))) == 3  # each came to the lock with an empty store
+    assert len(list(barrier.glob("change-*"))) == 1  # and one alone changed it
 
 
 def test_a_solved_plan_round_trips_byte_for_byte(url):

@@ -41,7 +41,8 @@ def test_uncovered_year_warns_and_uses_weekdays_plus_overrides():
     d = scenario_dict()
     d["plan"].update(year=2031, start="2031-01-06", end="2031-01-31", holidays={"days_off": ["2031-01-06"]})
     cal = WorkCalendar(build(d).plan)
-    assert cal.warnings and "2031" in cal.warnings[0]
+    assert cal.warnings and "2031" in str(cal.warnings[0])
+    assert "节假日库未收录2031年" in cal.warnings[0].text("zh")
     assert not cal.is_working(dt.date(2031, 1, 6))  # stated by hand
     assert cal.is_working(dt.date(2031, 1, 7)) and not cal.is_working(dt.date(2031, 1, 11))
 
