@@ -53,8 +53,8 @@ def solver_options(time_limit: float):
                 click.option(
                     "--deterministic",
                     is_flag=True,
-                    help="Same input, seed and --workers give the same plan, byte for byte (slower); "
-                    "another --workers may give another plan of the same quality.",
+                    help="Same input and seed give the same plan, byte for byte, for any --workers (slower; "
+                    "it runs at least two solver threads).",
                 ),
                 click.option("--quiet", is_flag=True, help="No progress lines."),
             ]

@@ -308,7 +308,7 @@ class SolverInfo(BaseModel):
     bound: list[int] = Field(description="best bound the solver proved for each level")
     gap: float = Field(description="relative gap of the first level not proven optimal; 0 when optimal")
     seed: int
-    workers: int
+    workers: int = Field(description="solver threads that ran (at least 2 in deterministic mode)")
     deterministic: bool
     time_limit: float
     ortools: str

@@ -27,7 +27,7 @@ from scheduler.models import (
     UnmetOrder,
 )
 from scheduler.problem import Solution
-from scheduler.solver import SolveOptions, relative_gap
+from scheduler.solver import SolveOptions, relative_gap, solver_threads
 
 
 def _sessions(
@@ -159,7 +159,7 @@ def build_plan(
         bound=sol.bound,
         gap=level_gap(sol.objective, sol.bound),
         seed=opts.seed,
-        workers=opts.workers,
+        workers=solver_threads(opts),
         deterministic=opts.deterministic,
         time_limit=opts.time_limit,
         ortools=ortools.__version__,

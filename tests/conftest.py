@@ -104,7 +104,34 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "proof(name): count this test's cases in the run's summary under name")
+
+
+def pytest_runtest_logreport(report):
+    """Count the cases of each ``proof`` (a brute-force check, say) by outcome, so the
+    summary shows how many ran and that none skipped."""
+    name = _PROOFS_BY_TEST.get(report.nodeid)
+    if name is not None and (report.when == "call" or report.outcome == "skipped"):
+        _PROOF_COUNTS.setdefault(name, {}).setdefault(report.outcome, 0)
+        _PROOF_COUNTS[name][report.outcome] += 1
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        mark = item.get_closest_marker("proof")
+        if mark is not None:
+            _PROOFS_BY_TEST[item.nodeid] = mark.args[0]
+
+
+_PROOFS_BY_TEST: dict[str, str] = {}
+_PROOF_COUNTS: dict[str, dict[str, int]] = {}
+
+
 def pytest_terminal_summary(terminalreporter, config):
+    for name, counts in sorted(_PROOF_COUNTS.items()):
+        ran = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        terminalreporter.write_line(f"{name}: {sum(counts.values())} cases ran ({ran})")
     report = config.stash.get(_TREE_REPORT, None)
     if report is None:
         return

@@ -112,6 +112,7 @@ POOL = [s for s in range(200) if len(tiny(s)["orders"]) >= 2]
 SEEDS = POOL[:20]
 
 
+@pytest.mark.proof("brute-force optimality of first solves")
 @pytest.mark.parametrize("seed", SEEDS, ids=[f"seed{s}" for s in SEEDS])
 def test_solver_optimum_matches_brute_force(seed):
     data = tiny(seed)

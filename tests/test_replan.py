@@ -238,6 +238,7 @@ def test_the_brute_force_replans_24_distinct_cancellation_cases():
     assert len(distinct) == len(CASES)
 
 
+@pytest.mark.proof("brute-force re-plans after a cancellation")
 @pytest.mark.parametrize("seed,which", CASES, ids=[f"seed{s}-{w}" for s, w in CASES])
 def test_no_plan_keeps_the_demand_with_fewer_moves(seed, which):
     data = tiny(seed)
@@ -273,6 +274,7 @@ def test_the_brute_force_replans_10_new_orders():
     assert len(NEW_ORDER_SEEDS) == 10
 
 
+@pytest.mark.proof("brute-force re-plans with a new order")
 @pytest.mark.parametrize("seed", NEW_ORDER_SEEDS, ids=[f"seed{s}" for s in NEW_ORDER_SEEDS])
 def test_a_new_order_is_planned_optimally_under_a_fresh_demand_bound(seed):
     """A new order breaks the first solve's demand bound; the re-plan bounds the
