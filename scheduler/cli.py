@@ -1,7 +1,8 @@
 """The ``schedule`` command. Each command parses, calls the library, and prints.
 
 Exit codes: 0 done; 1 no plan exists (or none found in time); 2 bad input;
-3 internal error (the engine's own plan failed validation: a bug).
+3 internal error (a bug: the engine's own plan failed validation, or an unexpected
+exception, whose traceback goes to a crash file; ``schedule --debug`` shows it instead).
 """
 
 from __future__ import annotations
@@ -22,24 +23,26 @@ from scheduler.cli_common import (
     fail_input,
     lang_option,
     load_plan,
-    open_store,
     plan_argument,
     progress_printer,
     solver_options,
-    store_message,
 )
-from scheduler.engine import PlanInvalid, run
+from scheduler.engine import PlanInvalid, run_scenario
 from scheduler.i18n import say, t
-from scheduler.loader import InputError, InputProblem, load_scenario
-from scheduler.planfile import write_plan
+from scheduler.loader import InputError, InputProblem, load_scenario, scenario_hash
+from scheduler.publish_plan import open_surroundings, publish
 from scheduler.report import summary_lines
-from scheduler.store import StoreError
 from scheduler.validate import validate
 
 
 @click.group(cls=PlannerGroup)
 @click.version_option(__version__, prog_name="schedule")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Let an internal error show its traceback (by default it is written to a schedule-crash-*.txt file).",
+)
+def main(debug: bool) -> None:
     """Plan a street office's year of cadre training (社区点单-部门送餐).
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
@@ -47,7 +50,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(path_type=Path))  # a folder: the loader says so, in --lang
 @click.option(
     "--out",
     "out_dir",
@@ -74,15 +77,17 @@ def solve(
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
-    store = open_store(db, lang)  # a store that cannot be opened fails before the solve, not after
+    try:  # bad input is refused before the store or the output folder is touched
+        sc = load_scenario(scenario)
+        sha256 = scenario_hash(scenario)
+    except InputError as err:
+        fail_input(err, lang=lang)
+    store = open_surroundings(db, out_dir, lang)  # a folder or store that cannot be used fails before the solve
     opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
     try:
-        outcome = run(scenario, opts, lang)
-    except InputError as err:
-        fail_input(err)
+        outcome = run_scenario(sc, opts, str(scenario), sha256, lang)
     except PlanInvalid as err:
-        click.echo(f"internal error: {err}", err=True)
-        sys.exit(3)
+        fail(t("e.internal", lang, why=err.text(lang)), 3)
     for w in outcome.warnings:
         click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
     if outcome.plan is None:
@@ -90,11 +95,7 @@ def solve(
         sys.exit(1)
     for line in summary_lines(outcome.plan, lang):
         click.echo(line)
-    try:
-        version = store.record_solve(outcome.plan, str(scenario))
-    except StoreError as err:
-        fail(store_message(err, lang))
-    path = write_plan(outcome.plan, out_dir)
+    version, path = publish(outcome.plan, out_dir, lang, lambda staged: store.record_solve(outcome.plan, str(scenario), staged))
     click.echo(t("written", lang, path=path))
     click.echo(t("h.stored", lang, version=version, url=store.safe_url))
 
@@ -123,14 +124,14 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
             if found:
                 raise InputError([InputProblem(str(plan_file), f"scenario.snapshot: {r}", f, m) for r, f, m in found])
     except InputError as err:
-        fail_input(err, wrote=False)
+        fail_input(err, wrote=False, lang=lang)
     violations = validate(sc, plan)
     if not violations:
         click.echo(t("valid", lang))
         return
     click.echo(t("invalid", lang, n=len(violations)))
     for v in violations:
-        click.echo(f"  {v}")
+        click.echo(f"  {v.text(lang)}")
     sys.exit(1)
 
 

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import math
+import os
+import platform
 import re
+import shlex
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from scheduler.i18n import LANGS, t
-from scheduler.loader import InputError, InputProblem, read_data
-from scheduler.models import Plan
+from scheduler import __version__
+from scheduler.i18n import LANGS, say, t
+from scheduler.loader import InputError, InputProblem
+from scheduler.models import Id, Plan, PlanSettings
 from scheduler.planfile import read_plan
 from scheduler.solver import Progress, SolveOptions
 
-plan_argument = click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+plan_argument = click.argument("plan_file", type=click.Path(path_type=Path))  # a folder: the loader says so, in --lang
 lang_option = click.option(
     "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of what planners read."
 )
@@ -29,6 +39,95 @@ db_option = click.option(
 )
 
 
+# --------------------------------------------------------------------------- what a typed value may be
+# Every value typed on the command line is checked by click before any work starts, so no
+# value out of range reaches the store (32-bit ids), date arithmetic (datetime ends in year
+# 9999) or the solver (a 32-bit seed). A refused value is a usage error in the planner's
+# language (see ``_bad_value_text``).
+
+MAX_VERSION = 2**31 - 1  # version ids are INTEGER columns (32 bits in PostgreSQL)
+VERSION = click.IntRange(1, MAX_VERSION)
+MAX_FREEZE_DAYS = 366
+MAX_TIME_LIMIT = 86_400  # seconds: a day
+MAX_WORKERS = 64
+MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+
+
+class BadValue(click.BadParameter):
+    """A value a parameter type refuses, kept as typed: click's own errors do not keep it,
+    and an argument's value cannot be found again in the raw arguments."""
+
+    def __init__(self, message: str, value, kind: click.ParamType, ctx=None, param=None) -> None:
+        super().__init__(message, ctx, param)
+        self.value = value
+        self.kind = kind  # the type whose rule the value breaks: the planner's message depends on it
+
+
+class IdType(click.ParamType):
+    """An id by the scenario's own rule (``models.Id``): letters, digits, ``_ . -``, at most 64."""
+
+    name = "id"
+    _rule = TypeAdapter(Id)
+
+    def convert(self, value, param, ctx):
+        try:
+            return self._rule.validate_python(value)
+        except ValidationError:
+            raise BadValue(f"{value!r} is not a valid id", value, self, ctx, param) from None
+
+
+class VersionOrLatest(click.ParamType):
+    """A plan version number (``VERSION``), or the word ``latest``."""
+
+    name = "version"
+
+    def convert(self, value, param, ctx):
+        if value == "latest":
+            return value
+        try:
+            return VERSION.convert(value, param, ctx)
+        except click.BadParameter:
+            raise BadValue(f"{value!r} is not a version number", value, self, ctx, param) from None
+
+
+def _plan_years() -> tuple[int, int]:
+    """The years a plan may have: the bounds of ``PlanSettings.year``."""
+    meta = PlanSettings.model_fields["year"].metadata
+    return next(m.ge for m in meta if hasattr(m, "ge")), next(m.le for m in meta if hasattr(m, "le"))
+
+
+class Day(click.DateTime):
+    """A day written YYYY-MM-DD, within the years a plan may have."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+        first, last = _plan_years()
+        self.first, self.last = dt.date(first, 1, 1), dt.date(last, 12, 31)
+
+    def get_metavar(self, *args, **kwargs) -> str:  # click 8.2 added a ``ctx`` parameter
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        day = super().convert(value, param, ctx)
+        if not self.first <= day.date() <= self.last:
+            raise BadValue(f"{value} is not from {self.first} to {self.last}", value, self, ctx, param)
+        return day
+
+
+class FiniteRange(click.FloatRange):
+    """A ``FloatRange`` that refuses nan too (nan compares false with both bounds)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value} is not a number in the range", param, ctx)
+        return number
+
+
+DAY = Day()
+ID = IdType()
+
+
 def solver_options(time_limit: float):
     """--time-limit, --seed, --workers, --deterministic and --quiet, for commands that solve."""
 
@@ -37,15 +136,17 @@ def solver_options(time_limit: float):
             [
                 click.option(
                     "--time-limit",
-                    type=click.FloatRange(min=0.1),
+                    type=FiniteRange(min=0.1, max=MAX_TIME_LIMIT),
                     default=time_limit,
                     show_default=True,
                     help="Seconds in all (deterministic mode: deterministic time units).",
                 ),
-                click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver."),
+                click.option(
+                    "--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True, help="Random seed of the solver."
+                ),
                 click.option(
                     "--workers",
-                    type=click.IntRange(min=1),
+                    type=click.IntRange(1, MAX_WORKERS),
                     default=2,
                     show_default=True,
                     help="Solver threads; use the number of cores.",
@@ -90,12 +191,8 @@ def build_options(time_limit: float, seed: int, workers: int, deterministic: boo
     return SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, progress=progress)
 
 
-def fail_input(err: InputError, wrote: bool = True, lang: str = "en") -> None:
-    """Print every input problem and exit 2 (no traceback).
-
-    ``lang``: the language of the lines around the problems. English by default: the
-    problems of scenario and plan files are written in English only; the history
-    commands write theirs in the planner's language and pass it."""
+def fail_input(err: InputError, wrote: bool = True, lang: str = "zh") -> None:
+    """Print every input problem in ``lang`` and exit 2 (no traceback)."""
     for p in err.problems:
         click.echo(f"error: {problem_line(p, lang)}", err=True)
     click.echo(t("e.count_nothing_written" if wrote else "e.count", lang, n=len(err.problems)), err=True)
@@ -103,20 +200,18 @@ def fail_input(err: InputError, wrote: bool = True, lang: str = "en") -> None:
 
 
 def problem_line(p: InputProblem, lang: str) -> str:
-    """Where and what, e.g. ``命令行 withdraw --order：点单 O-404 不存在``."""
-    if lang != "zh":
-        return str(p)
-    where = " ".join(x for x in (p.file, p.record, p.field) if x)
-    return f"{where}：{p.message}"
+    """Where and what, e.g. ``命令行 withdraw --order：点单 O-404 不存在`` or
+    ``a.yaml 第3行第5列：YAML格式有误（…）``."""
+    return p.text(lang)
 
 
 def load_plan(path: Path) -> Plan:
-    """Read plan.json; every problem becomes an ``InputError`` naming the file and field."""
-    read_data(path)  # file missing, not UTF-8, malformed JSON: with line and column
+    """Read plan.json (with or without a BOM); every problem becomes an ``InputError`` naming
+    the file and the line and column, or the field."""
     try:
-        return read_plan(path)
+        return read_plan(path)  # file missing, not UTF-8, malformed JSON: with line and column
     except ValidationError as err:
-        problems = [InputProblem(str(path), ".".join(map(str, e["loc"])), "", e["msg"]) for e in err.errors()]
+        problems = [InputProblem(str(path), ".".join(map(str, e["loc"])) or "(top level)", "", e["msg"]) for e in err.errors()]
         raise InputError(problems) from None
 
 
@@ -131,14 +226,27 @@ def store_message(err, lang: str = "zh") -> str:
     return t(err.key, lang, **err.params) if err.key else str(err)
 
 
-def open_store(db: str | None, lang: str = "zh"):
-    """The plan store, or exit 2 with the reason (before any work is done)."""
+def open_store(db: str | None, lang: str = "zh", writing: bool = False, create: bool = True):
+    """The plan store, or exit 2 with the reason (before any work is done).
+
+    ``writing``: the command will write to it, so a store it cannot write (a read-only
+    file or folder, a read-only database user) is refused now, not after the work.
+    ``create``: a SQLite file that is not there yet is made (else: no plan yet)."""
     from scheduler.store import Store, StoreError
 
     try:
-        return Store(db)
+        store = Store(db, create=create)
+        if writing:
+            store.check_writable()
+        return store
     except StoreError as err:
         fail(store_message(err, lang))
+
+
+def print_warnings(warnings, lang: str) -> None:
+    """Each warning (a ``Message`` or a text) on stderr, in ``lang``."""
+    for w in warnings:
+        click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
 
 
 def explain_failure(outcome, lang: str) -> None:
@@ -270,10 +378,19 @@ def _bad_value(err: click.BadParameter, args: list[str], ctx: click.Context | No
 
 def _bad_value_text(err: click.BadParameter, lang: str, args: list[str], ctx: click.Context | None) -> str:
     name = _param_name(err)
-    value = _bad_value(err, args, ctx)
+    if isinstance(err, BadValue):
+        value, kind = err.value, err.kind
+    else:
+        value, kind = _bad_value(err, args, ctx), getattr(err.param, "type", None)
     if value is None:
         return t("u.invalid_hint", lang, param=name, message=err.message)
-    kind = err.param.type
+    value = _shown(value)
+    if isinstance(kind, IdType):
+        return t("u.id", lang, param=name, value=value)
+    if isinstance(kind, VersionOrLatest):
+        return t("u.version", lang, param=name, value=value, max=MAX_VERSION)
+    if isinstance(kind, Day) and isinstance(err, BadValue):  # a date, but out of range
+        return t("u.range", lang, param=name, value=value, bounds=t("u.range.between", lang, lo=kind.first, hi=kind.last))
     if isinstance(kind, click.DateTime):
         forms = " / ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD") for f in kind.formats)
         return t("u.date", lang, param=name, value=value, form=forms)
@@ -296,6 +413,12 @@ def _bad_value_text(err: click.BadParameter, lang: str, args: list[str], ctx: cl
         if kind.exists and not path.exists():
             return t("u.no_path", lang, param=name, value=value)
     return t("u.invalid", lang, param=name, value=value, message=err.message)
+
+
+def _shown(value, most: int = 80) -> str:
+    """A typed value as quoted in a message: a very long one is cut short."""
+    text = str(value)
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _bounds(kind, lang: str) -> str:
@@ -328,7 +451,11 @@ class PlannerCommand(_PlannerParsing, click.Command):
 
 
 class PlannerGroup(_PlannerParsing, click.Group):
-    """A group of such commands; an unknown sub-command is reported in the planner's language too."""
+    """A group of such commands; an unknown sub-command is reported in the planner's language too.
+
+    As the top group (``main``) it never lets a traceback reach the terminal: an unexpected
+    exception is written to a crash file and the planner reads a short message (exit 3),
+    unless ``--debug`` comes before the command. Ctrl+C exits 130 with a short message."""
 
     command_class = PlannerCommand
     group_class = type  # sub-groups are PlannerGroups too
@@ -345,3 +472,63 @@ class PlannerGroup(_PlannerParsing, click.Group):
             return super().invoke(ctx)
         except click.UsageError as err:  # e.g. "missing command", or one a sub-command's code raised
             raise planner_usage_error(err, ctx.meta.get(LANG_META, "zh"), (), ctx) from None
+        except KeyboardInterrupt:
+            # caught here, inside click's ``main``, which would print "Aborted!" and exit 1
+            if ctx.parent is not None:
+                raise  # the top group says it, once
+            click.echo(t("e.interrupted", ctx.meta.get(LANG_META, "zh")), err=True)
+            sys.exit(130)
+
+    def main(self, args=None, prog_name: str | None = None, **options):
+        """click's ``main``, with the last word on every exception it lets out: in parsing, in
+        a command, or in printing an error. (A broken pipe click ends quietly by itself.)"""
+        raw = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        try:
+            return super().main(args, prog_name, **options)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own ways out, let through when not in standalone mode
+        except Exception as err:
+            if "--debug" in itertools.takewhile(lambda a: a.startswith("-"), raw):  # the top group's options
+                raise
+            internal_error(err, lang_in_args(raw), [prog_name or "schedule", *raw])
+
+
+# --------------------------------------------------------------------------- internal errors
+
+
+def internal_error(err: BaseException, lang: str, command: list[str]) -> None:
+    """Exit 3 with a short message in ``lang``; the traceback of ``err`` goes to a file."""
+    first = str(err).strip().splitlines()[:1]
+    error = _shown(": ".join([type(err).__name__, *first]), 200)
+    try:
+        path = write_crash_report(err, command)
+    except OSError as why:
+        fail(t("e.crash_unsaved", lang, error=error, why=why.strerror or why), 3)
+    fail(t("e.crash", lang, error=error, path=path), 3)
+
+
+def write_crash_report(err: BaseException, command: list[str]) -> Path:
+    """Write the traceback to ``schedule-crash-YYYYmmdd-HHMMSS-PID.txt`` in the temporary
+    folder ($TMPDIR, else the platform's), readable by its owner only; return its path."""
+    text = "".join(
+        [
+            f"schedule {__version__}, Python {platform.python_version()}, {platform.platform()}\n",
+            f"command: {shlex.join(map(_masked, command))}\n\n",
+            *traceback.format_exception(err),
+        ]
+    )
+    stem = Path(tempfile.gettempdir()) / f"schedule-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    for n in itertools.count(1):
+        path = stem.with_name(stem.name + (f"-{n}" if n > 1 else "") + ".txt")  # two crashes in a second
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+
+def _masked(word: str) -> str:
+    """A command-line word with the password of any URL in it hidden (``--db``)."""
+    return re.sub(r"(://[^:/@\s]*):[^@/\s]*@", r"\1:***@", word)

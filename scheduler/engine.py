@@ -11,17 +11,27 @@ from pathlib import Path
 
 from scheduler.compile import Compiled, compile_scenario
 from scheduler.explain import Explanation, explain_infeasible
-from scheduler.i18n import Message
+from scheduler.i18n import Message, t
 from scheduler.loader import load_scenario, scenario_hash
 from scheduler.models import Change, Plan, Scenario
 from scheduler.planfile import build_plan, level_gap
 from scheduler.replan import Repair, event_ids, finish, last_number, prepare
 from scheduler.solver import SolveOptions, demand_bound, solve
-from scheduler.validate import objective, stability, validate, validate_replan
+from scheduler.validate import Violation, objective, stability, validate, validate_replan
 
 
 class PlanInvalid(RuntimeError):
-    """The solver produced a plan the independent validator rejects: a bug, never output."""
+    """The solver produced a plan the independent validator rejects: a bug, never output.
+
+    ``problems`` are the validator's violations and objective mismatches; ``text(lang)``
+    says them in the planner's language, ``str()`` in English (logs)."""
+
+    def __init__(self, problems: list[Violation | Message]):
+        self.problems = problems
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return "\n".join([t("v.engine_invalid", lang), *(p.text(lang) for p in self.problems)])
 
 
 @dataclass
@@ -40,17 +50,17 @@ def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:
     objective. The solver's own level values can only be lower (helper variables of an
     unproven level are pushed up by maximisation alone), and must be equal for a
     proven plan."""
-    problems = [str(v) for v in validate(sc, plan)]
+    problems: list[Violation | Message] = list(validate(sc, plan))
     recomputed = objective(sc, plan)
     if parent is not None:
-        problems += [str(v) for v in validate_replan(parent, plan)]
+        problems += validate_replan(parent, plan)
         recomputed |= stability(parent, plan)
     info = plan.solver
     for level, value in zip(info.levels, info.objective):
         if recomputed[level] < value or (info.status == "OPTIMAL" and recomputed[level] != value):
-            problems.append(f"objective level {level}: solver says {value}, validator computes {recomputed[level]}")
+            problems.append(Message("v.objective", level=level, solver=value, validator=recomputed[level]))
     if problems:
-        raise PlanInvalid("the engine produced an invalid plan:\n" + "\n".join(problems))
+        raise PlanInvalid(problems)
     info.objective = [recomputed[level] for level in info.levels]
     info.gap = level_gap(info.objective, info.bound)
 

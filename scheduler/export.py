@@ -8,8 +8,14 @@ Every VEVENT's UID is made of the session id and the plan (``S-2026-031@2026-<ha
 never of its date, so a re-plan updates the event on a phone instead of adding a second one.
 SEQUENCE says how often the event changed: see ``sequences``.
 
-Spreadsheet cells that begin with ``= + - @`` (or a tab or carriage return) get a leading
-apostrophe, so a course title or community name can never run as a formula.
+Every text is written as its format escapes it: iCalendar TEXT values are escaped by
+``icalendar.vText`` (backslash, semicolon, comma, newline) and folded at 75 octets; CSV
+cells are quoted by the csv module; pages are autoescaped by jinja2. Control characters no
+format can carry are dropped first (``views.clean_text``), before the formula check.
+
+A text cell that begins with ``= + - @`` (or a tab, carriage return or newline) cannot run
+as a formula: in CSV it gets a leading apostrophe; in xlsx it stays a text cell, shown as
+written, with Excel's quote prefix (the hidden apostrophe that also keeps it text when edited).
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from scheduler import __version__
 from scheduler.diff import visible
 from scheduler.i18n import t
 from scheduler.models import Plan
-from scheduler.views import TIMEZONE, PlanView, SessionView, plan_view
+from scheduler.views import TIMEZONE, PlanView, SessionView, clean_text, plan_view
 
 FORMATS = ("ics", "xlsx", "csv")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, and the newline a carriage return becomes in clean_text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -73,6 +80,13 @@ def sequences(plan: Plan, previous: Plan | None = None) -> dict[str, int]:
     return out
 
 
+def ics_text(text: str) -> icalendar.vText:
+    """A TEXT value: icalendar escapes it only when it knows the property is TEXT, and it
+    does not know X- properties (a newline in X-WR-CALNAME broke the whole feed), so every
+    text goes in as vText, without the control characters RFC 5545 forbids in TEXT."""
+    return icalendar.vText(clean_text(text))
+
+
 def _description(s: SessionView, view: PlanView) -> str:
     lang = view.lang
     lines = [
@@ -106,7 +120,7 @@ def ics_feed(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", ics_text(title))
     cal.add("x-wr-timezone", TIMEZONE)
     first = dt.date(sc.plan.start.year, 1, 1)
     last = dt.date(sc.plan.end.year + 2, 1, 1)
@@ -119,10 +133,10 @@ def ics_feed(
         ev.add("sequence", seqs.get(s.id, 0))
         ev.add("dtstart", s.starts_at)
         ev.add("dtend", s.ends_at)
-        ev.add("summary", s.title)
-        ev.add("location", s.venue.name)
-        ev.add("description", _description(s, view))
-        ev.add("categories", [s.type_name])
+        ev.add("summary", ics_text(s.title))
+        ev.add("location", ics_text(s.venue.name))
+        ev.add("description", ics_text(_description(s, view)))
+        ev.add("categories", [ics_text(s.type_name)])
         ev.add("status", "CANCELLED" if s.id in dropped else "CONFIRMED")
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
@@ -160,11 +174,19 @@ def write_ics(
 # --------------------------------------------------------------------------- tables
 
 
+def formula_like(value) -> bool:
+    """Text a spreadsheet would read as a formula when typed or imported."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def neutralise(value):
     """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "'" + value if formula_like(value) else value
+
+
+def cell_value(value):
+    """A cell's value without the characters no spreadsheet can hold (openpyxl refuses them)."""
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def session_table(view: PlanView) -> tuple[list[str], list[list]]:
@@ -253,7 +275,7 @@ def order_table(view: PlanView) -> tuple[list[str], list[list]]:
 def _csv_cell(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(neutralise(value))
+    return str(neutralise(cell_value(value)))  # cleaned first: "\x01=1+1" must not reach a cell as "=1+1"
 
 
 def write_csv(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
@@ -272,15 +294,17 @@ def write_csv(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
 
 def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
     ws = wb.create_sheet(title)
-    ws.append([neutralise(h) for h in header])
+    for row in [header, *rows]:
+        ws.append([cell_value(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([neutralise(v) for v in row])
-    for r in ws.iter_rows(min_row=2):
+    for r in ws.iter_rows():
         for cell in r:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with
+                # openpyxl took "=..." for a formula: make it a text cell, and mark it with
+                # the quote prefix so that editing it in Excel keeps it text too.
+                cell.data_type = "s"
+                cell.quotePrefix = formula_like(cell.value)
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     for i, h in enumerate(header, 1):

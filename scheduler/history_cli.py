@@ -10,6 +10,7 @@ store; 3 internal error; 4 the plan changed since it was loaded (run it again).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -19,8 +20,14 @@ from pydantic import ValidationError
 
 from scheduler.checks import check_scenario
 from scheduler.cli_common import (
+    DAY,
+    ID,
+    MAX_FREEZE_DAYS,
+    MAX_VERSION,
+    VERSION,
     PlannerCommand,
     PlannerGroup,
+    VersionOrLatest,
     build_options,
     db_option,
     explain_failure,
@@ -28,6 +35,7 @@ from scheduler.cli_common import (
     fail_input,
     lang_option,
     open_store,
+    print_warnings,
     progress_printer,
     solver_options,
     store_message,
@@ -37,8 +45,8 @@ from scheduler.engine import PlanInvalid, replan
 from scheduler.i18n import Message, say, t
 from scheduler.loader import InputError, InputProblem
 from scheduler.models import HEADS, Change, ChangeKind, Order, Plan, ResourceKind, Scenario
-from scheduler.planfile import write_plan
-from scheduler.replan import ReplanError, apply_changes, check_change, check_order_is_new
+from scheduler.publish_plan import open_surroundings, publish
+from scheduler.replan import ReplanError, apply_changes, check_change, check_order_is_new, past_cancels, today_warnings
 from scheduler.store import PlanChanged, Store, StoreError
 
 EXIT_CHANGED = 4
@@ -49,7 +57,7 @@ EXIT_CHANGED = 4
 
 @click.command(cls=PlannerCommand)
 @db_option
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show this many versions.")
+@click.option("--limit", type=click.IntRange(1, MAX_VERSION), default=20, show_default=True, help="Show this many versions.")
 @lang_option
 def plans(db: str | None, limit: int, lang: str) -> None:
     """List plan versions, newest first (* = the current version of its plan), and pending changes.
@@ -101,7 +109,7 @@ def describe(ch: Change) -> str:
 
 def _record(db: str | None, version: int | None, change: Change, lang: str) -> None:
     """Check a change against the current plan (with the changes already pending) and store it."""
-    store = open_store(db, lang)
+    store = open_store(db, lang, writing=True, create=False)  # a store it cannot write to is refused before the checks
     try:
         line, head = store.line(version)
         parent = store.plan(head.id)
@@ -157,11 +165,11 @@ def _option(field: str, change: Change) -> str:
 
 
 def _version_option(f):
-    return click.option("--version", "version", type=int, help="The plan line of this version (default: the latest).")(f)
+    return click.option("--version", "version", type=VERSION, help="The plan line of this version (default: the latest).")(f)
 
 
 @click.command(cls=PlannerCommand)
-@click.argument("session")
+@click.argument("session", type=ID)
 @click.option("--reason", default="", help='Why, in the planners\' words, e.g. "台风红色预警".')
 @_version_option
 @db_option
@@ -175,13 +183,13 @@ def cancel(session: str, reason: str, version: int | None, db: str | None, lang:
 
 
 @click.command(cls=PlannerCommand)
-@click.option("--department", help="A department id: it and its instructors are away.")
-@click.option("--instructor", help="An instructor id.")
-@click.option("--venue", help="A venue id.")
-@click.option("--community", help="A community id.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="A single day.")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (with --to).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day, inclusive.")
+@click.option("--department", type=ID, help="A department id: it and its instructors are away.")
+@click.option("--instructor", type=ID, help="An instructor id.")
+@click.option("--venue", type=ID, help="A venue id.")
+@click.option("--community", type=ID, help="A community id.")
+@click.option("--on", "on", type=DAY, help="A single day.")
+@click.option("--from", "start", type=DAY, help="First day (with --to).")
+@click.option("--to", "end", type=DAY, help="Last day, inclusive.")
 @click.option("--reason", default="", help="Why (shown in notices).")
 @_version_option
 @db_option
@@ -223,7 +231,7 @@ def _refuse(option: str, key: str, lang: str) -> None:
 
 
 @click.command(cls=PlannerCommand)
-@click.option("--order", required=True, help="The order id, e.g. O-117.")
+@click.option("--order", required=True, type=ID, help="The order id, e.g. O-117.")
 @click.option("--reason", default="", help="Why (shown in notices).")
 @_version_option
 @db_option
@@ -237,12 +245,12 @@ def withdraw(order: str, reason: str, version: int | None, db: str | None, lang:
 
 
 @click.command("add-order", cls=PlannerCommand)
-@click.option("--community", required=True, help="Community id.")
-@click.option("--offering", required=True, help="Offering id.")
+@click.option("--community", required=True, type=ID, help="Community id.")
+@click.option("--offering", required=True, type=ID, help="Offering id.")
 @click.option("--attendees", required=True, type=click.IntRange(1, HEADS), help="How many people attend.")
 @click.option("--priority", type=click.IntRange(1, 5), default=3, show_default=True, help="5 = most wanted.")
 @click.option("--preferred-month", "months", type=click.IntRange(1, 12), multiple=True, help="Repeat for several.")
-@click.option("--id", "order_id", help="Order id (default: the next free O-<n>).")
+@click.option("--id", "order_id", type=ID, help="Order id (default: the next free O-<n>).")
 @click.option("--reason", default="", help="A note for the record.")
 @_version_option
 @db_option
@@ -266,7 +274,8 @@ def add_order(community, offering, attendees, priority, months, order_id, reason
 
 
 def _new_order(order_id: str, fields: dict, lang: str) -> Order:
-    """The order, or exit 2 naming what does not fit the model (in practice: an id like "a b")."""
+    """The order, or exit 2 naming what does not fit the model (a safety net: click already
+    checks every option against the model's rules)."""
     try:
         return Order(id=order_id, **fields)
     except ValidationError as err:
@@ -291,15 +300,15 @@ def _next_order_id(taken: set[str]) -> str:
 
 
 @click.command(cls=PlannerCommand)
-@click.option("--today", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Sessions before this day never move.")
+@click.option("--today", required=True, type=DAY, help="Sessions before this day never move.")
 @click.option(
     "--freeze-days",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_FREEZE_DAYS),
     default=0,
     show_default=True,
     help="Nor do sessions within this many days from today; nothing new starts before then.",
 )
-@click.option("--base", type=int, help="Fail unless the current version is still this one (the one you looked at).")
+@click.option("--base", type=VERSION, help="Fail unless the current version is still this one (the one you looked at).")
 @click.option(
     "--out",
     "out_dir",
@@ -319,11 +328,10 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     every community, department and venue concerned.
     Example: schedule resolve --today 2026-06-02 --freeze-days 7
     """
-    store = open_store(db, lang)
+    store = open_surroundings(db, out_dir, lang, create=False)  # a folder or store that cannot be used fails now
     try:
         line, head = store.line(version)
-        if base is not None and base != head.id:
-            fail(t("h.base_moved", lang, parent=base, head=head.id), EXIT_CHANGED)
+        _check_base(store, line, head, base, lang)
         revision = line.revision
         parent = store.plan(head.id)
         pending = store.pending(line.id)
@@ -332,6 +340,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     if not pending:
         click.echo(t("h.nothing", lang, version=head.id))
         return
+    _refuse_past_cancels(store, parent, pending, today.date(), lang)
     opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
     try:
         out = replan(parent, head.id, [c for _, c in pending], today.date(), freeze_days, opts, lang)
@@ -340,19 +349,21 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
         problems = [InputProblem(where, say(r, lang), f, say(m, lang)) for r, f, m in err.problems]
         fail_input(InputError(problems), wrote=False, lang=lang)
     except PlanInvalid as err:
-        fail(t("e.internal", lang, why=err), 3)
+        fail(t("e.internal", lang, why=err.text(lang)), 3)
     for w in out.warnings:
         click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
     if out.plan is None:
         explain_failure(out, lang)
         sys.exit(1)
+    ids = [cid for cid, _ in pending]  # marked applied in the transaction that records the version
+
+    def record(staged) -> int:
+        return store.record_replan(out.plan, line.id, head.id, revision, ids, staged)
+
     try:
-        vid = store.record_replan(out.plan, line.id, head.id, revision, [cid for cid, _ in pending])
+        vid, path = publish(out.plan, out_dir, lang, record)
     except PlanChanged as err:
         fail(store_message(err, lang), EXIT_CHANGED)
-    except StoreError as err:
-        fail(store_message(err, lang))
-    path = write_plan(out.plan, out_dir)
     s = out.plan.solver
     values = dict(zip(s.levels, s.objective))
     click.echo(
@@ -360,6 +371,32 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     )
     _print_diff(parent, out.plan, lang)
     click.echo(t("written", lang, path=path))
+
+
+def _check_base(store: Store, line, head, base: int | None, lang: str) -> None:
+    """``--base N``: exit 2 when there is no version N or it is of another plan; exit 4 when
+    the plan has moved on from it. Raises ``StoreError`` for a version the store lacks."""
+    if base is None or base == head.id:
+        return
+    base_line, _ = store.line(base)
+    if base_line.id != line.id:
+        fail(t("c.base_other_plan", lang, base=base, name=base_line.name, head=head.id))
+    fail(t("h.base_moved", lang, parent=base, head=head.id), EXIT_CHANGED)
+
+
+def _refuse_past_cancels(store: Store, parent: Plan, pending: list[tuple[int, Change]], today: dt.date, lang: str) -> None:
+    """Exit 2 naming each pending cancellation of a session before ``today`` (nothing is
+    written, no change is used up); ``today``'s warnings first, they often say why."""
+    past = past_cancels(parent, [c for _, c in pending], today)
+    if not past:
+        return
+    print_warnings(today_warnings(parent.scenario.snapshot, today), lang)
+    where = t("e.store", lang, store=store.safe_url)
+    problems = []
+    for i, why in past:
+        cid, change = pending[i]
+        problems.append(InputProblem(where, t("c.change", lang, id=cid, change=describe(change)), "", why.text(lang)))
+    fail_input(InputError(problems), lang=lang)
 
 
 def _print_diff(old: Plan, new: Plan, lang: str, with_notices: bool = True) -> None:
@@ -375,7 +412,7 @@ def _print_diff(old: Plan, new: Plan, lang: str, with_notices: bool = True) -> N
 
 
 @click.command(cls=PlannerCommand)
-@click.argument("versions", nargs=-1)
+@click.argument("versions", nargs=-1, type=VersionOrLatest())
 @click.option("--notices/--no-notices", default=True, show_default=True, help="Print a notice for everyone concerned.")
 @db_option
 @lang_option
@@ -410,10 +447,11 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
     _print_diff(old, new, lang, notices)
 
 
-def _version_number(text: str) -> int:
-    if not text.isdigit():
-        raise StoreError(f"'{text}' is not a version number (see `schedule plans`)", "s.not_version", text=text)
-    return int(text)
+def _version_number(value: int | str) -> int:
+    """A version of two (click has checked each is a version number or ``latest``, which stands alone)."""
+    if value == "latest":
+        raise StoreError(f"'{value}' is not a version number (see `schedule plans`)", "s.not_version", text=value)
+    return value
 
 
 # --------------------------------------------------------------------------- schema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.models import Order, Scenario
+from scheduler.models import Order, Scenario, SessionType, Slot
 
 LANGS = ("zh", "en")
 
@@ -81,7 +81,6 @@ TEXT = {
         "本次重排要应用的变更已被另一次重排应用，请重新执行命令。",
         "a change this re-plan applies was applied by another re-plan meanwhile; run the command again.",
     ),
-    "s.write": ("方案库写入失败：{why}", "the store could not be written: {why}"),
     "s.diff_two": ("最多给出两个版本：旧版 新版", "give at most two versions: OLD NEW"),
     "s.diff_fresh": (
         "第{version}版是重新求解的方案，没有上一版；请给出两个版本",
@@ -433,6 +432,219 @@ TEXT.update(
 )
 
 
+# What the independent validator finds ("v."): one line per violation, its rule id kept
+# as it is ("[working_day] S-2026-001：2026-03-08 不是工作日"). Session types, slots and
+# lists given as parameters are named in the message's language (see ``Message``).
+TEXT.update(
+    {
+        "v.line": ("[{rule}] {session}：{message}", "[{rule}] {session}: {message}"),
+        "v.engine_invalid": ("引擎生成的方案未通过独立校验（程序缺陷）：", "the engine produced an invalid plan:"),
+        "v.objective": (
+            "目标层级 {level}：求解器给出 {solver}，校验器算得 {validator}",
+            "objective level {level}: solver says {solver}, validator computes {validator}",
+        ),
+        # what the offering fixes, and ids
+        "v.unknown_offering": ("课程 {offering} 不在场景中", "offering '{offering}' is not in the scenario"),
+        "v.title": (
+            "标题“{title}”与课程 {offering} 的标题“{expected}”不符",
+            "title '{title}' differs from the offering's title '{expected}'",
+        ),
+        "v.type": ("类型为“{type}”，与课程的类型“{expected}”不符", "type '{type}' differs from the offering's '{expected}'"),
+        "v.host": ("承办社区写为 {host}，应为课程的承办社区 {expected}", "host {host} is not the offering's host {expected}"),
+        "v.host.none": ("“{type}”类场次没有承办社区，却写了 {host}", "a '{type}' session has no host community, not {host}"),
+        "v.departments": (
+            "参与部门写为 {departments}，本场实际占用的部门为 {expected}",
+            "departments {departments} stated, the session occupies {expected}",
+        ),
+        "v.sequence": ("日历序号（SEQUENCE）{sequence} 不能为负数", "sequence {sequence} is negative"),
+        "v.session_ids": ("有两个场次共用编号 {id}", "two sessions share the id {id}"),
+        "v.session_ids.running": ("场次 {id} 既列为已取消，又照常举办", "{id} is both cancelled and running"),
+        "v.session_ids.cancelled_twice": ("场次 {id} 在已取消场次中出现两次", "{id} is listed as cancelled twice"),
+        # calendar
+        "v.plan_dates": ("{date} 不在计划期 {start}至{end} 之内", "{date} is outside {start}..{end}"),
+        "v.working_day": ("{date} 不是工作日", "{date} is not a working day"),
+        "v.allowed_months": ("课程 {offering} 不允许在{month}月举办", "month {month} is not allowed for {offering}"),
+        "v.blackout": ("{date} 处于停办期（{reason}）", "{date} is in a blackout ({reason})"),
+        "v.duration": ("时段 {slots} 与{duration}课程不符", "slots {slots} do not fit a {duration} session"),
+        "v.duration.half_day": ("半天", "half-day"),
+        "v.duration.full_day": ("全天", "full-day"),
+        "v.duration.evening": ("晚间", "evening"),
+        "v.slots": ("本计划不开放{slot}时段", "slot {slot} is not open in this plan"),
+        # venue
+        "v.venue.unknown": ("场地 {venue} 不在场景中", "unknown venue {venue}"),
+        "v.venue.not_allowed": ("场地 {venue} 不在该课程可用的场地之列", "venue {venue} is not among the offering's venues"),
+        "v.venue_format": ("场地 {venue} 不适合{format}课程", "venue {venue} does not suit a {format} session"),
+        "v.format.offline": ("线下", "offline"),
+        "v.format.online": ("线上", "online"),
+        "v.format.hybrid": ("线上线下结合", "hybrid"),
+        "v.host_venue": (
+            "“社区帮社区”场次须在承办社区自己的场地举办，不能在 {venue}",
+            "a community session must be at the host's own venue, not {venue}",
+        ),
+        "v.street_venue": (
+            "“{type}”类场次须在街道场地举办，不能在 {venue}",
+            "'{type}' sessions are held at a street venue, not {venue}",
+        ),
+        "v.community_venue": (
+            "场地 {venue} 属于 {owner}，而该社区不参加本场",
+            "venue {venue} belongs to {owner}, which does not attend",
+        ),
+        "v.venue_unavailable": ("场地 {venue} 在 {date} 不可用", "venue {venue} is unavailable on {date}"),
+        "v.venue_capacity": ("{n}人超过场地 {venue} 的容量{capacity}人", "{n} attendees exceed {venue}'s capacity {capacity}"),
+        # instructor
+        "v.instructor.community": (
+            "“社区帮社区”场次由承办社区授课，不应安排教员 {instructor}",
+            "a community session is taught by its host, not an instructor ({instructor})",
+        ),
+        "v.instructor.missing": ("没有安排授课教员", "no instructor is given"),
+        "v.instructor.unknown": ("教员 {instructor} 不在场景中", "unknown instructor {instructor}"),
+        "v.instructor.not_allowed": (
+            "{instructor} 不在该课程指定的教员之列",
+            "{instructor} is not among the offering's instructors",
+        ),
+        "v.instructor.department": (
+            "{instructor} 不属于送课部门 {department}",
+            "{instructor} is not from the delivering department {department}",
+        ),
+        "v.instructor.mentor": (
+            "{instructor} 不属于导师部门 {department}",
+            "{instructor} is not from the mentor department {department}",
+        ),
+        "v.secretary_teacher.none": ("{instructor} 不是书记，不能讲“书记教书记”", "{instructor} is not a secretary"),
+        "v.secretary_teacher.rank": (
+            "{instructor}（{tier}）的层级低于学员（{audience}）",
+            "{instructor} ({tier}) ranks below the audience ({audience})",
+        ),
+        "v.tier.street": ("街道党工委书记", "street secretary"),
+        "v.tier.community": ("社区书记", "community secretary"),
+        "v.tier.branch": ("支部书记", "branch secretary"),
+        "v.instructor_unavailable": ("{instructor} 在 {date} 不可用", "{instructor} is unavailable on {date}"),
+        # attendance
+        "v.attendance.department": ("“部门带部门”场次不接受社区点单", "department sessions take no community orders"),
+        "v.attendance.twice": ("社区 {community} 被列了两次", "community {community} is listed twice"),
+        "v.unknown_community": ("社区 {community} 不在场景中", "community {community} is not in the scenario"),
+        "v.attendance_empty.orders": ("社区 {community} 的参加记录中没有点单", "community {community} attends without an order"),
+        "v.attendance_empty.attendees": (
+            "社区 {community} 的参加人数为{n}人",
+            "community {community} attends with {n} attendees",
+        ),
+        "v.host_not_visitor": ("承办社区 {community} 不能同时作为来访社区", "host {community} cannot also be a visitor"),
+        "v.community_unavailable": ("社区 {community} 在 {date} 不可用", "community {community} is unavailable on {date}"),
+        "v.community_unavailable.host": ("承办社区 {community} 在 {date} 不可用", "host {community} is unavailable on {date}"),
+        "v.unknown_order": ("点单 {order} 不在场景中", "unknown order {order}"),
+        "v.attendance.order": (
+            "点单 {order} 不是 {community} 对课程 {offering} 的点单",
+            "order {order} is not {community}'s order of {offering}",
+        ),
+        "v.attendance.sum": (
+            "{community} 的参加人数写为{stated}人，其点单合计{total}人",
+            "{community}: {stated} attendees stated, orders add up to {total}",
+        ),
+        "v.headcount": (
+            "总人数写为{stated}人，参加人数合计{total}人",
+            "head-count {stated} stated, attendance adds up to {total}",
+        ),
+        "v.offering_capacity": ("{n}人超过课程容量{capacity}人", "{n} attendees exceed the offering's capacity {capacity}"),
+        "v.min_attendees": ("只有{n}人，课程至少需要{min}人才开班", "{n} attendees, the offering needs {min}"),
+        "v.department_unavailable": ("部门 {department} 在 {date} 不可用", "department {department} is unavailable on {date}"),
+        # across sessions
+        "v.double_booking": ("{who} 在 {date} {slot}还安排了 {other}", "{who} is also in {other} on {date} {slot}"),
+        "v.who.venue": ("场地 {id}", "venue {id}"),
+        "v.who.instructor": ("教员 {id}", "instructor {id}"),
+        "v.who.department": ("部门 {id}", "department {id}"),
+        "v.who.community": ("社区 {id}", "community {id}"),
+        "v.community_gap": (
+            "社区 {community} 在 {date} 还参加 {other}，两场间隔不足{gap}天",
+            "community {community} also attends {other} on {date}, less than {gap} days before",
+        ),
+        "v.community_monthly_cap": (
+            "社区 {community} 在{month}月有{n}场（上限{cap}场）",
+            "community {community} has {n} sessions in month {month} (cap {cap})",
+        ),
+        "v.department_monthly_cap": (
+            "部门 {department} 在{month}月有{n}场（上限{cap}场）",
+            "department {department} has {n} sessions in month {month} (cap {cap})",
+        ),
+        "v.type_quota": ("“{type}”类{n}场，应为{min}至{max}场", "{n} '{type}' sessions, allowed {min}..{max}"),
+        "v.total_quota": ("共{n}场，应为{min}至{max}场", "{n} sessions, allowed {min}..{max}"),
+        "v.max_runs": ("课程 {offering} 开了{n}场，最多{max}场", "offering {offering} runs {n} times, at most {max}"),
+        "v.order_once": ("点单 {order} 已在 {other} 中满足", "order {order} is also met by {other}"),
+        "v.order_once.same": ("点单 {order} 在本场中列了两次", "order {order} is listed twice in this session"),
+        "v.order_accounting.both": ("点单 {order} 既已满足，又列为未满足", "order {order} is both met and listed unmet"),
+        "v.order_accounting.neither": ("点单 {order} 既未满足，也未列为未满足", "order {order} is neither met nor listed unmet"),
+        # unmet orders and cancelled sessions
+        "v.unmet_once": ("点单 {order} 在未满足的点单中出现两次", "order {order} is listed unmet twice"),
+        "v.unmet_order": (
+            "未满足的点单 {order} 写为 {stated}（社区/课程），而该点单是 {actual}",
+            "unmet order {order} is given as {stated} (community/offering), the order is {actual}",
+        ),
+        "v.cancelled.fresh": ("方案不是重排所得，却列有已取消场次", "a plan that is not a re-plan lists a cancelled session"),
+        "v.cancelled.no_date": ("已取消场次没有写明取消日期", "the cancelled session has no dropped_on date"),
+        "v.cancelled.reason": ("已取消场次没有写明原因", "the cancelled session gives no reason"),
+        # re-planning rules
+        "v.replan": ("方案没有写明由哪一版调整而来", "the plan does not say which plan it repairs"),
+        "v.replan_cancelled": (
+            "课程 {offering} 安排在 {date}，而 {other} 已在这一天取消",
+            "{offering} runs on {date}, the day {other} was cancelled",
+        ),
+        "v.replan_frozen.before": ("已在 {date} 之前举办，不能改动", "held before {date}: it may not move"),
+        "v.replan_frozen.window": ("处于冻结期（至 {date}），不能改动", "inside the freeze window until {date}: it may not move"),
+        "v.replan_frozen.attendance": ("处于冻结期，参加单位却有变化", "its attendance changed, but it is frozen"),
+        "v.replan_cutoff": ("新增或调整到 {date}，早于 {cutoff}", "new or moved to {date}, before {cutoff}"),
+    }
+)
+
+
+# A store or an output folder that cannot be used (checked before any solve; "s." the
+# store, "o." the folder of plan.json). Paths and URLs stay as they are.
+TEXT.update(
+    {
+        "s.zero_bytes": (
+            "方案库文件 {path} 是空文件（0字节），不是方案库：请删除该文件，或用 --db 指定其他方案库",
+            "the store file {path} is empty (0 bytes), not a plan store: remove it or pick another store with --db",
+        ),
+        "s.corrupt": (
+            "方案库 {store} 已损坏（SQLite 完整性检查未通过：{why}）：请从备份恢复，或用 --db 指定其他方案库",
+            "the store {store} is damaged (SQLite integrity check: {why}): "
+            "restore it from a backup or pick another store with --db",
+        ),
+        "s.newer": (
+            "方案库 {store} 由更新版本的 schedule 写入（数据表版本 {revision}，本版本只认识到 {head}）："
+            "请升级 schedule，或用 --db 指定其他方案库",
+            "the store {store} was written by a newer version of schedule (schema {revision}; this version knows up to "
+            "{head}): upgrade schedule or pick another store with --db",
+        ),
+        "s.read_only": (
+            "方案库 {store} 无法写入（{why}）：请检查该文件及其所在文件夹的权限，或用 --db 指定其他方案库",
+            "the store {store} cannot be written ({why}): check the permissions of the file and its folder, "
+            "or pick another store with --db",
+        ),
+        "s.write_failed": (
+            "方案库 {store} 写入失败（{why}），未写入任何内容",
+            "the store {store} could not be written ({why}); nothing was written",
+        ),
+        "o.plan_is_folder": ("无法写入 {path}：已有同名的文件夹", "cannot write {path}: it is a folder"),
+        "o.not_folder": (
+            "无法创建输出文件夹 {path}：{file} 是文件，不是文件夹",
+            "the output folder {path} cannot be made: {file} is a file, not a folder",
+        ),
+        "o.unwritable": ("输出文件夹 {path} 无法写入（{why}）", "the output folder {path} cannot be written ({why})"),
+        "o.write_failed": (
+            "{path} 写入失败（{why}）；方案库和原有的方案文件均未改动",
+            "{path} could not be written ({why}); the store and the old plan file are unchanged",
+        ),
+        "o.not_restored": (
+            "未能恢复原来的 {path}（{why}）：原文件保存在 {backup}，请手动改回",
+            "the old {path} could not be put back ({why}): it is kept as {backup}; rename it back by hand",
+        ),
+        "o.not_removed": (
+            "未能删除新写入的 {path}（{why}）：该方案未记入方案库，请手动删除",
+            "the new {path} could not be removed ({why}): that plan is not in the store; delete it by hand",
+        ),
+    }
+)
+
+
 class Message:
     """A message by its key in ``TEXT`` and its parameters (ids, dates), for either language.
 
@@ -446,7 +658,7 @@ class Message:
         self.params = params
 
     def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **{k: _param(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.text("en")
@@ -458,6 +670,20 @@ class Message:
         return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
 
     __hash__ = None
+
+
+def _param(value, lang: str):
+    """A message parameter in ``lang``: a nested ``Message`` in the same language, a session
+    type or slot by its name, a list joined; anything else (ids, dates, numbers) as it is."""
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, SessionType):
+        return type_name(value.value, lang)
+    if isinstance(value, Slot):
+        return slot_name(value.value, lang)
+    if isinstance(value, (list, tuple)):
+        return t("r.sep", lang).join(str(_param(v, lang)) for v in value)
+    return value
 
 
 def every_language(message: Message) -> dict[str, str]:
@@ -476,3 +702,89 @@ def plan_warnings(plan, lang: str) -> list[str]:
 def say(text, lang: str) -> str:
     """A ``Message`` in ``lang``; anything else (text already written in one language) as it is."""
     return text.text(lang) if isinstance(text, Message) else str(text)
+
+
+# Command-line values out of range, --today, and internal errors (cli_common, history_cli, replan).
+TEXT.update(
+    {
+        "u.id": (
+            "{param} 的值“{value}”不是有效编号：只能由字母、数字和 _ . - 组成，以字母或数字开头，最长64个字符",
+            "{param}: '{value}' is not a valid id: letters, digits, _ . - only, starting with a letter or digit, at most 64",
+        ),
+        "u.version": (
+            "{param} 的值“{value}”不是版本号：应为 1 到 {max} 之间的整数，或 latest（见 schedule plans）",
+            "{param}: '{value}' is not a version number: a whole number from 1 to {max}, or latest (see schedule plans)",
+        ),
+        "c.change": ("变更 #{id}（{change}）", "change #{id} ({change})"),
+        "c.past_cancel": (
+            "场次 {session} 定于 {date}，早于 --today {today}：已过去的场次不能取消（确需取消时，请用不晚于 {date} 的 --today）",
+            "session {session} was on {date}, before --today {today}: a session in the past cannot be cancelled "
+            "(to cancel it all the same, give a --today no later than {date})",
+        ),
+        "c.base_other_plan": (
+            "第{base}版属于另一个计划（{name}），不是第{head}版所在的计划",
+            "version {base} belongs to another plan ({name}), not to the plan of version {head}",
+        ),
+        "w.today_before": (
+            "--today {today} 早于计划期首日 {first}：请确认日期",
+            "--today {today} is before the plan's first day {first}: check the date",
+        ),
+        "w.today_after": (
+            "--today {today} 晚于计划期末日 {last}：计划中的场次都已过去，不会再调整",
+            "--today {today} is after the plan's last day {last}: every session is in the past and none will move",
+        ),
+        "e.crash": (
+            "内部错误（程序缺陷，请报告）：{error}。详细信息已写入 {path}",
+            "internal error (a bug, please report it): {error}. The details are in {path}",
+        ),
+        "e.crash_unsaved": (
+            "内部错误（程序缺陷，请报告）：{error}。详细信息无法写入文件（{why}），加 --debug 重新运行可查看",
+            "internal error (a bug, please report it): {error}. The details could not be written to a file ({why}); "
+            "run again with --debug to see them",
+        ),
+        "e.interrupted": ("已中断。", "Interrupted."),
+    }
+)
+
+
+# Reading scenario and plan files (scheduler/loader.py, "l."): the file is named before the
+# message, with the line and column where there is one. What a parser says stays as it says it.
+TEXT.update(
+    {
+        "l.line": ("第{line}行", "line {line}"),
+        "l.line_column": ("第{line}行第{column}列", "line {line}, column {column}"),
+        "l.not_found": ("文件不存在", "file not found"),
+        "l.is_folder": ("这是文件夹，不是文件", "this is a folder, not a file"),
+        "l.not_regular": (
+            "不是普通文件（而是设备、管道或套接字），不能作为输入读取",
+            "not a regular file (a device, pipe or socket): it cannot be read as input",
+        ),
+        "l.too_large": ("文件超过{limit} MB，不像是场景或方案文件", "the file is larger than {limit} MB: not a scenario or plan"),
+        "l.no_permission": ("没有读取该文件的权限", "permission denied: the file cannot be read"),
+        "l.cannot_read": ("无法读取文件（{why}）", "cannot read the file: {why}"),
+        "l.not_utf8": (
+            "文件不是UTF-8编码，请另存为UTF-8（例如由GBK转换）",
+            "the file is not UTF-8; save it as UTF-8 (e.g. from GBK)",
+        ),
+        "l.control": ("此处不允许出现控制字符 {char}，请删除", "control character {char} is not allowed here; remove it"),
+        "l.yaml": ("YAML格式有误（{what}）", "malformed YAML: {what}"),
+        "l.json": ("JSON格式有误（{what}）", "malformed JSON: {what}"),
+        "l.duplicate": ("键“{name}”重复出现（第一次在第{first}行）", "key '{name}' appears twice (first on line {first})"),
+        "l.key_not_plain": ("键必须是文字或数字，不能是列表或映射", "a key must be text or a number, not a list or mapping"),
+        "l.bad_value": ("此值无法读取（{what}）", "this value cannot be read: {what}"),
+        "l.number_too_long": (
+            "数字过长（{chars}个字符，最多{limit}个）",
+            "the number is too long ({chars} characters, at most {limit})",
+        ),
+        "l.too_deep": ("嵌套超过{limit}层", "nested more than {limit} levels deep"),
+        "l.alias_loop": ("别名引用了包含它自身的内容（循环引用）", "an alias refers to the value that contains it (a loop)"),
+        "l.alias_budget": (
+            "此处锚定的内容经别名展开后超过{limit}个值，请直接写出内容或减少别名",
+            "the value anchored here expands through aliases to more than {limit} values; write it out or use fewer aliases",
+        ),
+        "l.not_mapping": (
+            "文件顶层应为映射，包含 plan、communities、departments 等部分",
+            "expected a mapping with plan, communities, departments, ...",
+        ),
+    }
+)

@@ -15,6 +15,7 @@ import ortools
 from scheduler import __version__
 from scheduler.compile import UNITS_PER_DAY, Compiled, slots_for
 from scheduler.i18n import LANGS, every_language, unmet_message
+from scheduler.loader import PLAN_MAX_BYTES, parse_text, read_text
 from scheduler.models import (
     SLOT_ORDER,
     Attendance,
@@ -183,14 +184,21 @@ def plan_json(plan: Plan) -> str:
 
 
 def write_plan(plan: Plan, out_dir: Path) -> Path:
-    """Write atomically: a half-written plan.json never replaces a good one."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "plan.json"
-    tmp = out_dir / ".plan.json.tmp"
-    tmp.write_text(plan_json(plan), encoding="utf-8")
-    tmp.replace(target)
-    return target
+    """Write OUT/plan.json atomically (a half-written plan.json never replaces a good one),
+    without a store; raises ``publish_plan.OutputError`` naming the file. ``solve`` and
+    ``resolve`` write it in one step with their new version (``scheduler.publish_plan``)."""
+    from scheduler.publish_plan import StagedPlan  # that module builds on this one
+
+    staged = StagedPlan(plan_json(plan), out_dir)
+    staged.put()
+    staged.done()
+    return staged.target
 
 
 def read_plan(path: Path) -> Plan:
-    return Plan.model_validate_json(path.read_text(encoding="utf-8"))
+    """plan.json, with or without a BOM. A file that cannot be read or parsed (or breaks the
+    loader's caps) raises ``InputError`` with line and column; a plan of the wrong shape raises
+    pydantic's ``ValidationError``."""
+    text = read_text(path, PLAN_MAX_BYTES)
+    parse_text(str(path), text, as_json=True)  # Python's parser, for the places pydantic's does not give
+    return Plan.model_validate_json(text)

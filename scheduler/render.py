@@ -1,6 +1,7 @@
 """Printed calendars: the plan as HTML pages a street office pins on the wall.
 
-One jinja2 Environment (autoescape on, filters registered in ``make_environment``),
+One jinja2 Environment (autoescape on, every ``{{ }}`` cleaned of control characters by
+``shown``, filters registered in ``make_environment``),
 templates from the package's ``templates`` folder, and one typed context per page,
 built from the ``Plan`` and its ``WorkCalendar``. ``render_site`` writes them all:
 
@@ -26,10 +27,21 @@ from pathlib import Path
 
 import jinja2
 from chinese_calendar.constants import Holiday
+from markupsafe import Markup
 
 from scheduler.i18n import TEXT, TYPE_MARKS, month_title, plan_warnings, slot_name, t, type_name, weekday_name
 from scheduler.models import Plan, SessionType
-from scheduler.views import SLOT_TIMES, Named, OrderOutcome, PlanView, SessionView, clock_span, plan_view, time_key
+from scheduler.views import (
+    SLOT_TIMES,
+    Named,
+    OrderOutcome,
+    PlanView,
+    SessionView,
+    clean_text,
+    clock_span,
+    plan_view,
+    time_key,
+)
 from scheduler.workdays import WorkCalendar
 
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -87,11 +99,21 @@ def _percent(x: float) -> str:
     return f"{x:.0%}"
 
 
+def shown(value):
+    """What a ``{{ }}`` prints, before autoescaping: text without the control characters
+    HTML cannot show (scenario names may hold them, also inside translated sentences).
+    A macro's output is Markup whose parts went through here already: left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean_text(value)
+    return value
+
+
 def make_environment(lang: str = "zh") -> jinja2.Environment:
     """The one Environment: autoescape on, every filter and global registered here."""
     env = jinja2.Environment(
         loader=template_loader(),
         autoescape=True,
+        finalize=shown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from scheduler.cli_common import (
+    VERSION,
     PlannerCommand,
     db_option,
     fail,
@@ -25,21 +26,21 @@ from scheduler.loader import InputError
 from scheduler.models import Plan
 from scheduler.render import render_site
 
-plan_source = click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+plan_source = click.argument("plan_file", required=False, type=click.Path(path_type=Path))  # a folder: see load_plan
 version_option = click.option(
     "--version",
     "version",
-    type=int,
+    type=VERSION,
     metavar="N",
     help="Take version N from the plan store (see `schedule plans`) instead of a plan.json.",
 )
 
 
-def _load(*paths: Path | None) -> list[Plan | None]:
+def _load(lang: str, *paths: Path | None) -> list[Plan | None]:
     try:
         return [load_plan(p) if p else None for p in paths]
     except InputError as err:
-        fail_input(err)
+        fail_input(err, lang=lang)
         raise  # not reached: fail_input exits
 
 
@@ -48,7 +49,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
     if (plan_file is None) == (version is None):
         fail("give a plan.json or --version N (one of them)")
     if plan_file is not None:
-        return _load(plan_file)[0]
+        return _load(lang, plan_file)[0]
     from scheduler.store import StoreError
 
     try:
@@ -122,7 +123,7 @@ def export_cmd(
     Example: schedule export out/plan.json --format ics --out exports/ --previous old/plan.json
     """
     plan = _the_plan(plan_file, version, db, lang)
-    (before,) = _load(previous)
+    (before,) = _load(lang, previous)
     written = export(plan, out_dir, formats or FORMATS, lang, before)
     feeds = [p for p in written if p.suffix == ".ics"]
     if feeds:

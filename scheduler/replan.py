@@ -138,6 +138,28 @@ def _check_changes(sc: Scenario, parent: Plan, changes: list[Change]) -> None:
         raise ReplanError(problems)
 
 
+def today_warnings(sc: Scenario, today: dt.date) -> list[Message]:
+    """A warning when ``today`` lies outside the plan's window (a mistyped year, say)."""
+    if today < sc.plan.start:
+        return [Message("w.today_before", today=today, first=sc.plan.start)]
+    if today > sc.plan.end:
+        return [Message("w.today_after", today=today, last=sc.plan.end)]
+    return []
+
+
+def past_cancels(parent: Plan, changes: list[Change], today: dt.date) -> list[tuple[int, Message]]:
+    """Cancellations of sessions dated before ``today``, as (index in ``changes``, why).
+
+    ``schedule resolve`` refuses them: the planner would send notices about the past. The
+    library itself still accepts one (a re-plan may record that a session did not happen)."""
+    dates = {s.id: s.date for s in parent.sessions}
+    return [
+        (i, Message("c.past_cancel", session=c.session, date=dates[c.session], today=today))
+        for i, c in enumerate(changes)
+        if c.kind == ChangeKind.cancel and c.session in dates and dates[c.session] < today
+    ]
+
+
 def apply_changes(sc: Scenario, parent: Plan, changes: list[Change], today: dt.date) -> tuple[Scenario, list[Message]]:
     """The scenario after the changes, and warnings about changes that had no effect."""
     new = sc.model_copy(deep=True)
@@ -205,7 +227,7 @@ def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: in
     if found:
         raise ReplanError([(f"scenario after the changes: {r}", f, m) for r, f, m in found])
     comp = compile_scenario(sc)
-    rep = Repair(parent, sc, comp, today, freeze_days, changes, warnings=warnings)
+    rep = Repair(parent, sc, comp, today, freeze_days, changes, warnings=today_warnings(base, today) + warnings)
     p = comp.problem
     days = comp.day_list
     day_index = {d: i for i, d in enumerate(days)}

@@ -8,8 +8,14 @@ The schema is created and upgraded by alembic migrations, on first use or with
 
 Writes are all-or-nothing: a version, its sessions and attendances, the changes it
 applies and the new head of its line go in one transaction, so a crash or a kill
-leaves the store as it was. Two planners re-planning the same line at once: the
-second to write gets ``PlanChanged`` (optimistic concurrency on ``scenario.revision``).
+leaves the store as it was. A write may carry a staged file (OUT/plan.json): it goes in
+place just before the commit and back out if the commit fails, so the store is never
+ahead of the files. Two planners re-planning the same line at once: the second to write
+gets ``PlanChanged`` (optimistic concurrency on ``scenario.revision``).
+
+A store that is no usable plan store is refused when opened, before any work: a 0-byte
+file, a SQLite file that fails ``PRAGMA quick_check``, a schema revision this code does
+not know (a newer ``schedule`` wrote it); ``check_writable`` refuses one it cannot write.
 """
 
 from __future__ import annotations
@@ -17,18 +23,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, text, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from alembic.util import CommandError
+from sqlalchemy import event, func, make_url, text, update
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, create_engine, select
 
 from scheduler.models import Change, Plan
@@ -60,10 +68,25 @@ class StoreError(Exception):
         super().__init__(message)
         self.key = key
         self.params = params
+        self.not_undone = None  # a write that failed and could not put plan.json back: a Message saying so
 
 
 class PlanChanged(StoreError):
     """The plan line moved on since it was loaded (another planner wrote a version)."""
+
+
+class StagedFile(Protocol):
+    """A file that goes in place just before a write commits, and back out if the commit
+    fails (``scheduler.publish_plan.StagedPlan``: OUT/plan.json)."""
+
+    def put(self) -> None:
+        """Put the new file in place, keeping the old one; raise if it cannot."""
+
+    def undo(self):
+        """Put the old file back; ``None``, or a ``Message`` saying what could not be undone."""
+
+    def done(self) -> None:
+        """The commit succeeded: drop what was kept of the old file."""
 
 
 def database_url(option: str | None = None) -> str:
@@ -73,6 +96,12 @@ def database_url(option: str | None = None) -> str:
     if "://" not in url:
         url = f"sqlite:///{url}"
     return url
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages (one without a password as it was given)."""
+    parsed = make_url(url)
+    return url if parsed.password is None else parsed.render_as_string(hide_password=True)
 
 
 def _now() -> dt.datetime:
@@ -100,26 +129,30 @@ MIGRATION_LOCK = 0x5C4ED  # PostgreSQL advisory lock key held while migrating
 
 
 class Store:
-    def __init__(self, url: str | None = None, upgrade: bool = True):
+    def __init__(self, url: str | None = None, upgrade: bool = True, create: bool = True):
+        """Open the store: refuse a file that is no plan store (0 bytes, damaged, or of a
+        schema this code does not know), and migrate it when ``upgrade``. ``create``: a
+        SQLite file that does not exist yet is made; else "no plan in the store yet"."""
         self.url = database_url(url)
         try:
+            path = _sqlite_file(self.url)
+            if path is not None:
+                self._prepare_file(path, create)
             if self.url.startswith("sqlite"):
                 self.engine = create_engine(self.url, connect_args={"timeout": 30})
                 event.listen(self.engine, "connect", _sqlite_pragmas)
+                self._check_integrity()
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
-            if upgrade and self.revision() != self.head_revision():
+            if self._known_revision() != self.head_revision() and upgrade:
                 self.upgrade()
-        except (SQLAlchemyError, ImportError) as err:
+        except (SQLAlchemyError, ImportError, CommandError) as err:
             why = _first_line(err)
             raise StoreError(f"cannot open the store {self.safe_url}: {why}", "s.open", store=self.safe_url, why=why) from None
 
     @property
     def safe_url(self) -> str:
-        """The URL without its password, for messages."""
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).render_as_string(hide_password=True)
+        return safe_url(self.url)
 
     # -- schema ---------------------------------------------------------------------
     def _alembic(self, connection) -> Config:
@@ -135,20 +168,118 @@ class Store:
     def head_revision(self) -> str | None:
         return ScriptDirectory.from_config(self._alembic(None)).get_current_head()
 
+    def _known_revision(self) -> str | None:
+        """The store's revision; ``StoreError`` when no migration of this code has that
+        id: a newer ``schedule`` wrote the store, and nothing here may touch it."""
+        current = self.revision()
+        known = {script.revision for script in ScriptDirectory.from_config(self._alembic(None)).walk_revisions()}
+        if current is not None and current not in known:
+            head = self.head_revision()
+            raise StoreError(
+                f"the store {self.safe_url} was written by a newer version of schedule "
+                f"(schema {current}; this version knows up to {head}): upgrade schedule or pick another store with --db",
+                "s.newer",
+                store=self.safe_url,
+                revision=current,
+                head=head,
+            )
+        return current
+
     def upgrade(self) -> tuple[str | None, str | None]:
         """Apply every migration not applied yet; returns (before, after)."""
         before = self.revision()
-        with self.engine.begin() as conn:
-            _test_barrier("lock")
-            # two processes opening a new store at once: the second waits for the first
-            # to commit, then finds nothing left to apply
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            elif conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading the revision
-            _test_barrier_before_first_change(conn)
-            command.upgrade(self._alembic(conn), "head")
+        try:
+            with self.engine.begin() as conn:
+                _test_barrier("lock")
+                # two processes opening a new store at once: the second waits for the first
+                # to commit, then finds nothing left to apply
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                elif conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading the revision
+                _test_barrier_before_first_change(conn)
+                command.upgrade(self._alembic(conn), "head")
+        except (SQLAlchemyError, CommandError) as err:  # e.g. a read-only store, a revision another version wrote meanwhile
+            raise self._write_failed(err) from None
         return before, self.revision()
+
+    def check_writable(self) -> None:
+        """``StoreError`` unless this process can write to the store (a read-only file or
+        folder, a read-only database user or transaction): a write is tried, then rolled
+        back, so the store stays exactly as it was."""
+        try:
+            with self.engine.connect() as conn:
+                if conn.dialect.name == "sqlite":
+                    # PRAGMA runs outside the driver's implicit transactions: begin one, so
+                    # that the write (of the value already there) is rolled back, not committed
+                    conn.exec_driver_sql("BEGIN")
+                    value = int(conn.exec_driver_sql("PRAGMA user_version").scalar())
+                    conn.exec_driver_sql(f"PRAGMA user_version = {value}")
+                else:
+                    conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                conn.rollback()
+        except SQLAlchemyError as err:
+            why = _first_line(err)
+            raise StoreError(
+                f"the store {self.safe_url} cannot be written ({why}): check the permissions of the file and its folder, "
+                "or pick another store with --db",
+                "s.read_only",
+                store=self.safe_url,
+                why=why,
+            ) from None
+
+    def _prepare_file(self, path: Path, create: bool) -> None:
+        """Refuse a 0-byte store file; make a missing one (when ``create``)."""
+        try:
+            size = path.stat().st_size if path.is_file() else None
+        except OSError:
+            size = None  # let SQLite say what is wrong with the path
+        if size == 0:
+            raise StoreError(
+                f"the store file {path} is empty (0 bytes), not a plan store: remove it or pick another store with --db",
+                "s.zero_bytes",
+                path=str(path),
+                store=self.safe_url,
+            )
+        if path.exists():
+            return
+        if not create:
+            raise StoreError(
+                f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first", "s.empty", store=self.safe_url
+            )
+        try:
+            _create_sqlite_file(path)
+        except OSError as err:
+            why = f"{err.strerror}: {path.parent}"
+            raise StoreError(f"cannot open the store {self.safe_url}: {why}", "s.open", store=self.safe_url, why=why) from None
+
+    def _check_integrity(self) -> None:
+        """SQLite's ``PRAGMA quick_check``: a damaged file is refused before it is read or written."""
+        try:
+            with self.engine.connect() as conn:
+                found = [str(r) for r in conn.exec_driver_sql("PRAGMA quick_check").scalars()]
+        except DatabaseError as err:
+            if "malformed" not in str(err):
+                raise  # e.g. "file is not a database": cannot open the store
+            found = [_first_line(err)]
+        if found != ["ok"]:
+            why = found[0].replace("*** in database main ***", "").strip().splitlines()[0]
+            raise StoreError(
+                f"the store {self.safe_url} is damaged (SQLite integrity check: {why}): "
+                "restore it from a backup or pick another store with --db",
+                "s.corrupt",
+                store=self.safe_url,
+                why=why,
+            )
+
+    def _write_failed(self, err: BaseException) -> StoreError:
+        why = _first_line(err)
+        return StoreError(
+            f"the store {self.safe_url} could not be written ({why}); nothing was written",
+            "s.write_failed",
+            store=self.safe_url,
+            why=why,
+        )
 
     # -- reading ----------------------------------------------------------------------
     def line(self, version: int | None = None) -> tuple[ScenarioRow, PlanVersion]:
@@ -253,12 +384,13 @@ class Store:
             _pause_before_commit()
             return row.id
 
-    def record_solve(self, plan: Plan, source: str = "") -> int:
-        """Write a freshly solved plan as a new version and make it its line's head."""
+    def record_solve(self, plan: Plan, source: str = "", staged: StagedFile | None = None) -> int:
+        """Write a freshly solved plan as a new version and make it its line's head;
+        ``staged`` (plan.json) goes in place in the same step (see ``_Transaction``)."""
         p = plan.scenario.snapshot.plan
         for attempt in range(2):
             try:
-                with self._write() as s:
+                with self._write(staged) as s:
                     line = s.exec(select(ScenarioRow).where(ScenarioRow.name == p.name, ScenarioRow.year == p.year)).first()
                     if line is None:
                         line = ScenarioRow(name=p.name, year=p.year, source=source, created_at=_now())
@@ -274,10 +406,13 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    def record_replan(self, plan: Plan, line_id: int, parent: int, revision: int, change_ids: list[int]) -> int:
-        """Write a re-plan of ``parent``; fails with ``PlanChanged`` if the line's
+    def record_replan(
+        self, plan: Plan, line_id: int, parent: int, revision: int, change_ids: list[int], staged: StagedFile | None = None
+    ) -> int:
+        """Write a re-plan of ``parent`` and mark ``change_ids`` applied by it, with
+        ``staged`` (plan.json) in the same step; fails with ``PlanChanged`` if the line's
         revision is no longer ``revision`` (someone wrote since it was loaded)."""
-        with self._write() as s:
+        with self._write(staged) as s:
             # the first statement writes, so SQLite takes its write lock at once
             moved = s.execute(
                 update(ScenarioRow)
@@ -365,15 +500,21 @@ class Store:
         s.flush()
         return row.id
 
-    def _write(self):
-        return _Transaction(self.engine)
+    def _write(self, staged: StagedFile | None = None):
+        return _Transaction(self, staged)
 
 
 class _Transaction:
-    """A session in one transaction: commit on success, roll back on any error."""
+    """A session in one transaction: commit on success, roll back on any error.
 
-    def __init__(self, engine: Engine):
-        self.session = Session(engine)
+    With a ``staged`` file (plan.json) the file goes in place first and the commit comes
+    after it, so the store is never ahead of the files: a file that cannot be written
+    rolls the transaction back, and a commit that fails puts the old file back."""
+
+    def __init__(self, store: Store, staged: StagedFile | None = None):
+        self.store = store
+        self.staged = staged
+        self.session = Session(store.engine)
 
     def __enter__(self) -> Session:
         self.session.begin()
@@ -382,14 +523,76 @@ class _Transaction:
     def __exit__(self, kind, value, tb) -> None:
         try:
             if kind is None:
-                self.session.commit()
+                self._finish()
             else:
                 self.session.rollback()
         finally:
             self.session.close()
         if isinstance(value, OperationalError):
-            why = _first_line(value)
-            raise StoreError(f"the store could not be written: {why}", "s.write", why=why) from None
+            raise self.store._write_failed(value) from None
+
+    def _finish(self) -> None:
+        staged = self.staged
+        if staged is not None:
+            try:
+                staged.put()
+            except BaseException:
+                self.session.rollback()
+                raise
+        try:
+            self.commit()
+        except BaseException as err:
+            undone = staged.undo() if staged is not None else None
+            if not isinstance(err, SQLAlchemyError):
+                raise
+            failed = self.store._write_failed(err)
+            failed.not_undone = undone  # what of the file could not be put back, for the planner
+            raise failed from None
+        if staged is not None:
+            staged.done()
+
+    def commit(self) -> None:
+        """The commit (its own method, so a test can make it fail)."""
+        self.session.commit()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (also ``sqlite:///file:PATH?mode=ro&uri=true``); ``None``
+    for another database or one in memory."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
+        return None
+    name = u.database
+    if u.query.get("uri") == "true" and name.startswith("file:"):
+        name = name.removeprefix("file:")
+    return Path(name)
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """Make a new SQLite store file that is never seen empty.
+
+    SQLite itself creates an empty (0-byte) file and writes its first page only at the
+    first commit, so a 0-byte file could be a store another process is creating just now
+    and could not be refused as the damaged or foreign file it otherwise is. Here the
+    file is made beside its place with its first page written, then hard-linked into
+    place (which fails if another process got there first: theirs is kept)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.new")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask applies, as for SQLite's own
+    try:
+        con = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            con.execute("PRAGMA user_version = 0")  # writes the header page (autocommit)
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            if not path.exists():  # no hard links here (some network drives): SQLite makes the file
+                return
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

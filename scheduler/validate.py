@@ -2,7 +2,9 @@
 
 It reads only the scenario and the plan, never the solver's model, and recomputes
 the objective. Every plan is checked here before it is written; tests use it as
-the oracle. Violations are plain sentences naming the session and the rule.
+the oracle. Each field of the plan is checked against the scenario: sessions (what
+runs, who teaches and attends, when and where), unmet orders and cancelled sessions.
+A violation names its rule by a stable id and says what is wrong in every language.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
+from scheduler.i18n import Message, t
 from scheduler.models import (
     NEW_SESSION_COST,
     TIER_RANK,
@@ -37,12 +40,20 @@ FAIRNESS_SCALE = 1000
 
 @dataclass
 class Violation:
+    """One broken rule: ``rule`` is a stable id (``working_day``), ``session`` the session
+    it concerns ("" for the plan as a whole), ``message`` what is wrong, in every language."""
+
     rule: str
     session: str
-    message: str
+    message: Message
+
+    def text(self, lang: str = "en") -> str:
+        """The line a planner reads, e.g. ``[working_day] S-2026-001：2026-03-08 不是工作日``."""
+        body = self.message.text(lang)
+        return t("v.line", lang, rule=self.rule, session=self.session, message=body) if self.session else f"[{self.rule}] {body}"
 
     def __str__(self) -> str:
-        return f"[{self.rule}] {self.session}: {self.message}" if self.session else f"[{self.rule}] {self.message}"
+        return self.text("en")
 
 
 def is_working_day(sc: Scenario, day: dt.date) -> bool:
@@ -70,12 +81,26 @@ def _blacked_out(sc: Scenario, off: Offering, day: dt.date) -> str | None:
 
 
 def _busy_departments(sc: Scenario, off: Offering) -> list[str]:
+    """The departments a session occupies, in the plan's order: a peer session its
+    delivering department, a department session its mentor and learner. A secretary
+    session occupies only its instructor (who is away when the department is), and a
+    community session its host community: neither lists a department."""
     if off.type == SessionType.peer:
         return [off.department]
     if off.type == SessionType.department:
         pair = next(p for p in sc.pairs if p.id == off.pair)
         return [pair.mentor, pair.learner]
     return []
+
+
+def _violation(rule: str, session: str, key: str, **params) -> Violation:
+    """A violation of ``rule`` whose message is the i18n key ``v.<key>`` (see ``scheduler.i18n``)."""
+    return Violation(rule, session, Message("v." + key, **params))
+
+
+def _listed(values: list) -> list | Message:
+    """A list as a message parameter: joined in the planner's language, or "none"."""
+    return list(values) if values else Message("none")
 
 
 class _Checker:
@@ -86,148 +111,179 @@ class _Checker:
         self.orders = {o.id: o for o in sc.orders}
         self.venues = {v.id: v for v in sc.venues}
         self.depts = {d.id: d for d in sc.departments}
+        self.comms = {c.id: c for c in sc.communities}
         self.ins = {i.id: (d, i) for d in sc.departments for i in d.instructors}
 
-    def bad(self, rule: str, session: str, message: str) -> None:
-        self.out.append(Violation(rule, session, message))
+    def bad(self, rule: str, session: str, key: str, **params) -> None:
+        self.out.append(_violation(rule, session, key, **params))
 
     def run(self) -> list[Violation]:
         for s in self.plan.sessions:
             off = self.off.get(s.offering)
             if off is None:
-                self.bad("unknown_offering", s.id, f"offering '{s.offering}' is not in the scenario")
+                self.bad("unknown_offering", s.id, "unknown_offering", offering=s.offering)
                 continue
+            self.identity_rules(s, off)
             self.session_rules(s, off)
         self.double_bookings()
         self.community_gap()
         self.monthly_caps()
         self.quotas()
         self.orders_once()
-        if len({s.id for s in self.plan.sessions}) != len(self.plan.sessions):
-            self.bad("session_ids", "", "two sessions share one id")
+        self.unmet_rules()
+        self.cancelled_rules()
+        self.session_ids()
         return self.out
 
     # -- one session at a time ------------------------------------------------------
+    def identity_rules(self, s: PlannedSession, off: Offering) -> None:
+        """What the offering fixes: title, type, host and the departments taken."""
+        if s.title != off.title:
+            self.bad("title", s.id, "title", title=s.title, offering=off.id, expected=off.title)
+        if s.type != off.type:
+            self.bad("type", s.id, "type", type=s.type, expected=off.type)
+        host = off.host if off.type == SessionType.community else None
+        if s.host != host:
+            if host is None:
+                self.bad("host", s.id, "host.none", type=off.type, host=s.host)
+            else:
+                self.bad("host", s.id, "host", host=_listed([s.host] if s.host else []), expected=host)
+        expected = _busy_departments(self.sc, off)
+        if list(s.departments) != expected:
+            self.bad("departments", s.id, "departments", departments=_listed(s.departments), expected=_listed(expected))
+        if s.sequence < 0:
+            self.bad("sequence", s.id, "sequence", sequence=s.sequence)
+
     def session_rules(self, s: PlannedSession, off: Offering) -> None:
         sc, day = self.sc, s.date
-        if s.type != off.type:
-            self.bad("type", s.id, f"type {s.type.value} differs from the offering's {off.type.value}")
         if not sc.plan.start <= day <= sc.plan.end:
-            self.bad("plan_dates", s.id, f"{day} is outside {sc.plan.start}..{sc.plan.end}")
+            self.bad("plan_dates", s.id, "plan_dates", date=day, start=sc.plan.start, end=sc.plan.end)
         if not is_working_day(sc, day):
-            self.bad("working_day", s.id, f"{day} is not a working day")
+            self.bad("working_day", s.id, "working_day", date=day)
         if off.months and day.month not in off.months:
-            self.bad("allowed_months", s.id, f"month {day.month} is not allowed for {off.id}")
+            self.bad("allowed_months", s.id, "allowed_months", month=day.month, offering=off.id)
         reason = _blacked_out(sc, off, day)
         if reason:
-            self.bad("blackout", s.id, f"{day} is in a blackout ({reason})")
+            self.bad("blackout", s.id, "blackout", date=day, reason=reason)
         if list(s.slots) not in [list(x) for x in DURATION_SLOTS[off.duration]]:
-            self.bad("duration", s.id, f"slots {[x.value for x in s.slots]} do not fit a {off.duration.value} session")
+            duration = Message(f"v.duration.{off.duration.value}")
+            self.bad("duration", s.id, "duration", slots=_listed(s.slots), duration=duration)
         for slot in s.slots:
             if slot not in sc.plan.slots:
-                self.bad("slots", s.id, f"slot {slot.value} is not open in this plan")
+                self.bad("slots", s.id, "slots", slot=slot)
         self.venue_rules(s, off)
         self.instructor_rules(s, off)
         self.attendance_rules(s, off)
         for d in _busy_departments(sc, off):
             if _off(self.depts[d].unavailable, day):
-                self.bad("department_unavailable", s.id, f"department {d} is unavailable on {day}")
-        if off.type == SessionType.community:
-            if s.host != off.host:
-                self.bad("host", s.id, f"host {s.host} is not the offering's host {off.host}")
-            host = next(c for c in sc.communities if c.id == off.host)
-            if _off(host.unavailable, day):
-                self.bad("community_unavailable", s.id, f"host {host.id} is unavailable on {day}")
+                self.bad("department_unavailable", s.id, "department_unavailable", department=d, date=day)
+        if off.type == SessionType.community and _off(self.comms[off.host].unavailable, day):
+            self.bad("community_unavailable", s.id, "community_unavailable.host", community=off.host, date=day)
 
     def venue_rules(self, s: PlannedSession, off: Offering) -> None:
         v = self.venues.get(s.venue)
         if v is None:
-            self.bad("venue", s.id, f"unknown venue {s.venue}")
+            self.bad("venue", s.id, "venue.unknown", venue=s.venue)
             return
         if off.venues and v.id not in off.venues:
-            self.bad("venue", s.id, f"venue {v.id} is not among the offering's venues")
+            self.bad("venue", s.id, "venue.not_allowed", venue=v.id)
         if (off.format == Format.online) != v.online:
-            self.bad("venue_format", s.id, f"venue {v.id} does not suit a {off.format.value} session")
+            self.bad("venue_format", s.id, "venue_format", venue=v.id, format=Message(f"v.format.{off.format.value}"))
         if off.type == SessionType.community and v.owner != off.host:
-            self.bad("host_venue", s.id, f"a community session must be at the host's own venue, not {v.id}")
+            self.bad("host_venue", s.id, "host_venue", venue=v.id)
         if off.type in (SessionType.secretary, SessionType.department) and v.owner != "street":
-            self.bad("street_venue", s.id, f"{off.type.value} sessions are held at a street venue, not {v.id}")
+            self.bad("street_venue", s.id, "street_venue", type=off.type, venue=v.id)
         if off.type == SessionType.peer and v.owner != "street":
             if v.owner not in {a.community for a in s.attendance}:
-                self.bad("community_venue", s.id, f"venue {v.id} belongs to {v.owner}, which does not attend")
+                self.bad("community_venue", s.id, "community_venue", venue=v.id, owner=v.owner)
         if _off(v.unavailable, s.date):
-            self.bad("venue_unavailable", s.id, f"venue {v.id} is unavailable on {s.date}")
+            self.bad("venue_unavailable", s.id, "venue_unavailable", venue=v.id, date=s.date)
         if s.headcount > v.capacity:
-            self.bad("venue_capacity", s.id, f"{s.headcount} attendees exceed {v.id}'s capacity {v.capacity}")
+            self.bad("venue_capacity", s.id, "venue_capacity", n=s.headcount, venue=v.id, capacity=v.capacity)
 
     def instructor_rules(self, s: PlannedSession, off: Offering) -> None:
         if off.type == SessionType.community:
             if s.instructor is not None:
-                self.bad("instructor", s.id, "a community session is taught by its host, not an instructor")
+                self.bad("instructor", s.id, "instructor.community", instructor=s.instructor)
             return
         if s.instructor not in self.ins:
-            self.bad("instructor", s.id, f"unknown instructor {s.instructor}")
+            key = "instructor.unknown" if s.instructor else "instructor.missing"
+            self.bad("instructor", s.id, key, instructor=s.instructor)
             return
         dept, ins = self.ins[s.instructor]
         if off.instructors and ins.id not in off.instructors:
-            self.bad("instructor", s.id, f"{ins.id} is not among the offering's instructors")
+            self.bad("instructor", s.id, "instructor.not_allowed", instructor=ins.id)
         if off.type == SessionType.peer and dept.id != off.department:
-            self.bad("instructor", s.id, f"{ins.id} is not from the delivering department {off.department}")
+            self.bad("instructor", s.id, "instructor.department", instructor=ins.id, department=off.department)
         if off.type == SessionType.department:
             mentor = next(p for p in self.sc.pairs if p.id == off.pair).mentor
             if dept.id != mentor:
-                self.bad("instructor", s.id, f"{ins.id} is not from the mentor department {mentor}")
+                self.bad("instructor", s.id, "instructor.mentor", instructor=ins.id, department=mentor)
         if off.type == SessionType.secretary:
             if ins.tier is None:
-                self.bad("secretary_teacher", s.id, f"{ins.id} is not a secretary")
+                self.bad("secretary_teacher", s.id, "secretary_teacher.none", instructor=ins.id)
             elif TIER_RANK[ins.tier] < TIER_RANK[off.audience_tier]:
-                self.bad("secretary_teacher", s.id, f"{ins.id} ({ins.tier.value}) ranks below the audience")
+                tier, audience = Message(f"v.tier.{ins.tier.value}"), Message(f"v.tier.{off.audience_tier.value}")
+                self.bad("secretary_teacher", s.id, "secretary_teacher.rank", instructor=ins.id, tier=tier, audience=audience)
         if _off(ins.unavailable, s.date) or _off(dept.unavailable, s.date):
-            self.bad("instructor_unavailable", s.id, f"{ins.id} is unavailable on {s.date}")
+            self.bad("instructor_unavailable", s.id, "instructor_unavailable", instructor=ins.id, date=s.date)
 
     def attendance_rules(self, s: PlannedSession, off: Offering) -> None:
         head = 0
         if off.type == SessionType.department:
             head += next(p for p in self.sc.pairs if p.id == off.pair).attendees
             if s.attendance:
-                self.bad("attendance", s.id, "department sessions take no community orders")
+                self.bad("attendance", s.id, "attendance.department")
         seen = set()
         for a in s.attendance:
             if a.community in seen:
-                self.bad("attendance", s.id, f"community {a.community} is listed twice")
+                self.bad("attendance", s.id, "attendance.twice", community=a.community)
             seen.add(a.community)
+            comm = self.comms.get(a.community)
+            if comm is None:
+                self.bad("unknown_community", s.id, "unknown_community", community=a.community)
+            elif _off(comm.unavailable, s.date):
+                self.bad("community_unavailable", s.id, "community_unavailable", community=a.community, date=s.date)
             if off.type == SessionType.community and a.community == off.host:
-                self.bad("host_not_visitor", s.id, f"host {a.community} cannot also be a visitor")
-            comm = next((c for c in self.sc.communities if c.id == a.community), None)
-            if comm and _off(comm.unavailable, s.date):
-                self.bad("community_unavailable", s.id, f"community {a.community} is unavailable on {s.date}")
-            total = 0
-            for oid in a.orders:
-                o = self.orders.get(oid)
-                if o is None:
-                    self.bad("attendance", s.id, f"unknown order {oid}")
-                    continue
-                if o.offering != off.id or o.community != a.community:
-                    self.bad("attendance", s.id, f"order {oid} is not {a.community}'s order of {off.id}")
-                total += o.attendees
-            if total != a.attendees:
-                self.bad("attendance", s.id, f"{a.community}: {a.attendees} attendees stated, orders add up to {total}")
-            head += total
+                self.bad("host_not_visitor", s.id, "host_not_visitor", community=a.community)
+            if not a.orders:
+                self.bad("attendance_empty", s.id, "attendance_empty.orders", community=a.community)
+            if a.attendees <= 0:
+                self.bad("attendance_empty", s.id, "attendance_empty.attendees", community=a.community, n=a.attendees)
+            head += self.order_rules(s, off, a)
         if s.headcount != head:
-            self.bad("headcount", s.id, f"head-count {s.headcount} stated, attendance adds up to {head}")
+            self.bad("headcount", s.id, "headcount", stated=s.headcount, total=head)
         if head > off.capacity:
-            self.bad("offering_capacity", s.id, f"{head} attendees exceed the offering's capacity {off.capacity}")
+            self.bad("offering_capacity", s.id, "offering_capacity", n=head, capacity=off.capacity)
         if head < off.min_attendees:
-            self.bad("min_attendees", s.id, f"{head} attendees, the offering needs {off.min_attendees}")
+            self.bad("min_attendees", s.id, "min_attendees", n=head, min=off.min_attendees)
+
+    def order_rules(self, s: PlannedSession, off: Offering, a) -> int:
+        """Each order of one attendance entry is that community's order of this offering,
+        and the entry's attendees are its orders' head-counts added up (what the engine
+        writes); returns that sum."""
+        total = 0
+        for oid in a.orders:
+            o = self.orders.get(oid)
+            if o is None:
+                self.bad("unknown_order", s.id, "unknown_order", order=oid)
+                continue
+            if o.offering != off.id or o.community != a.community:
+                self.bad("attendance", s.id, "attendance.order", order=oid, community=a.community, offering=off.id)
+            total += o.attendees
+        if total != a.attendees:
+            self.bad("attendance", s.id, "attendance.sum", community=a.community, stated=a.attendees, total=total)
+        return total
 
     # -- across sessions --------------------------------------------------------------
-    def _users(self, s: PlannedSession) -> list[str]:
+    def _users(self, s: PlannedSession) -> list[tuple[str, str]]:
+        """Everything a session occupies while it runs, as (kind, id)."""
         off = self.off[s.offering]
-        users = [f"venue {s.venue}"]
+        users = [("venue", s.venue)]
         if s.instructor:
-            users.append(f"instructor {s.instructor}")
-        users += [f"department {d}" for d in _busy_departments(self.sc, off)]
-        users += [f"community {c}" for c in self._communities(s)]
+            users.append(("instructor", s.instructor))
+        users += [("department", d) for d in _busy_departments(self.sc, off)]
+        users += [("community", c) for c in self._communities(s)]
         return users
 
     def _communities(self, s: PlannedSession) -> list[str]:
@@ -235,15 +291,16 @@ class _Checker:
         return ([off.host] if off.type == SessionType.community else []) + [a.community for a in s.attendance]
 
     def double_bookings(self) -> None:
-        busy: dict[tuple[str, dt.date, Slot], str] = {}
+        busy: dict[tuple[tuple[str, str], dt.date, Slot], str] = {}
         for s in self.plan.sessions:
             if s.offering not in self.off:
                 continue
-            for who in self._users(s):
+            for kind, rid in self._users(s):
                 for slot in s.slots:
-                    key = (who, s.date, slot)
+                    key = ((kind, rid), s.date, slot)
                     if key in busy and busy[key] != s.id:
-                        self.bad("double_booking", s.id, f"{who} is also in {busy[key]} on {s.date} {slot.value}")
+                        who = Message(f"v.who.{kind}", id=rid)
+                        self.bad("double_booking", s.id, "double_booking", who=who, other=busy[key], date=s.date, slot=slot)
                     busy.setdefault(key, s.id)
 
     def community_gap(self) -> None:
@@ -259,7 +316,7 @@ class _Checker:
             ds.sort()
             for (d1, s1), (d2, s2) in zip(ds, ds[1:]):
                 if (d2 - d1).days < gap:
-                    self.bad("community_gap", s2, f"community {c} also attends {s1} on {d1}, less than {gap} days before")
+                    self.bad("community_gap", s2, "community_gap", community=c, other=s1, date=d1, gap=gap)
 
     def monthly_caps(self) -> None:
         caps = self.sc.plan.caps
@@ -273,18 +330,14 @@ class _Checker:
                 comm[c, s.date.month] += 1
             for d in _busy_departments(self.sc, off):
                 dept[d, s.date.month] += 1
-        if caps.community_per_month:
-            for (c, mo), n in sorted(comm.items()):
-                if n > caps.community_per_month:
-                    self.bad(
-                        "community_monthly_cap",
-                        "",
-                        f"community {c} has {n} sessions in month {mo} (cap {caps.community_per_month})",
-                    )
+        cap = caps.community_per_month
+        for (c, mo), n in sorted(comm.items()):
+            if cap and n > cap:
+                self.bad("community_monthly_cap", "", "community_monthly_cap", community=c, n=n, month=mo, cap=cap)
         for (d, mo), n in sorted(dept.items()):
             cap = self.depts[d].monthly_cap or caps.department_per_month
             if cap and n > cap:
-                self.bad("department_monthly_cap", "", f"department {d} has {n} sessions in month {mo} (cap {cap})")
+                self.bad("department_monthly_cap", "", "department_monthly_cap", department=d, n=n, month=mo, cap=cap)
 
     def quotas(self) -> None:
         q = self.sc.plan.sessions
@@ -293,31 +346,81 @@ class _Checker:
         for s in self.plan.sessions:
             by_type[s.type] += 1
             runs[s.offering] += 1
-        for t in SessionType:
-            r, n = q.for_type(t), by_type[t]
+        for ty in SessionType:
+            r, n = q.for_type(ty), by_type[ty]
             if not r.min <= n <= r.max:
-                self.bad("type_quota", "", f"{n} {t.value} sessions, allowed {r.min}..{r.max}")
+                self.bad("type_quota", "", "type_quota", n=n, type=ty, min=r.min, max=r.max)
         lo = q.total if q.total_min is None else q.total_min
         n = len(self.plan.sessions)
         if not lo <= n <= q.total:
-            self.bad("total_quota", "", f"{n} sessions, allowed {lo}..{q.total}")
+            self.bad("total_quota", "", "total_quota", n=n, min=lo, max=q.total)
         for oid, n in sorted(runs.items()):
             if oid in self.off and n > self.off[oid].max_runs:
-                self.bad("max_runs", "", f"offering {oid} runs {n} times, at most {self.off[oid].max_runs}")
+                self.bad("max_runs", "", "max_runs", offering=oid, n=n, max=self.off[oid].max_runs)
 
     def orders_once(self) -> None:
+        """An order is met by one session at most, and is either met or listed unmet
+        (the plan's contract: ``planfile`` gives every order not met a reason)."""
         where: dict[str, str] = {}
         for s in self.plan.sessions:
             for a in s.attendance:
                 for oid in a.orders:
                     if oid in where:
-                        self.bad("order_once", s.id, f"order {oid} is also met by {where[oid]}")
+                        key = "order_once.same" if where[oid] == s.id else "order_once"
+                        self.bad("order_once", s.id, key, order=oid, other=where[oid])
                     where[oid] = s.id
         unmet = {u.order for u in self.plan.unmet}
         for oid in self.orders:
             if (oid in where) == (oid in unmet):
-                state = "both met and listed unmet" if oid in where else "neither met nor listed unmet"
-                self.bad("order_accounting", "", f"order {oid} is {state}")
+                key = "order_accounting.both" if oid in where else "order_accounting.neither"
+                self.bad("order_accounting", "", key, order=oid)
+
+    def unmet_rules(self) -> None:
+        """Each unmet entry names an order of the scenario, once, as it was ordered."""
+        seen: set[str] = set()
+        for u in self.plan.unmet:
+            if u.order in seen:
+                self.bad("unmet_once", "", "unmet_once", order=u.order)
+            seen.add(u.order)
+            o = self.orders.get(u.order)
+            if o is None:
+                self.bad("unknown_order", "", "unknown_order", order=u.order)
+                continue
+            if (u.community, u.offering) != (o.community, o.offering):
+                stated, actual = f"{u.community}/{u.offering}", f"{o.community}/{o.offering}"
+                self.bad("unmet_order", "", "unmet_order", order=u.order, stated=stated, actual=actual)
+
+    def cancelled_rules(self) -> None:
+        """Sessions dropped by re-plans: only a re-plan has them; each is a run of an
+        offering as the offering fixes it, with the day it was dropped and why."""
+        info = self.plan.replan
+        for c in self.plan.cancelled:
+            if info is None:
+                self.bad("cancelled", c.id, "cancelled.fresh")
+            elif c.dropped_on is None:
+                self.bad("cancelled", c.id, "cancelled.no_date")
+            if not c.reason.strip():
+                self.bad("cancelled", c.id, "cancelled.reason")
+            off = self.off.get(c.offering)
+            if off is None:
+                self.bad("unknown_offering", c.id, "unknown_offering", offering=c.offering)
+            else:
+                self.identity_rules(c, off)
+
+    def session_ids(self) -> None:
+        """Ids are unique over running and cancelled sessions: planners quote them, feeds key on them."""
+        running: set[str] = set()
+        for s in self.plan.sessions:
+            if s.id in running:
+                self.bad("session_ids", s.id, "session_ids", id=s.id)
+            running.add(s.id)
+        dropped: set[str] = set()
+        for c in self.plan.cancelled:
+            if c.id in running:
+                self.bad("session_ids", c.id, "session_ids.running", id=c.id)
+            elif c.id in dropped:
+                self.bad("session_ids", c.id, "session_ids.cancelled_twice", id=c.id)
+            dropped.add(c.id)
 
 
 def validate(sc: Scenario, plan: Plan) -> list[Violation]:
@@ -475,7 +578,7 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
     on the day it was cancelled (except one held there exactly as before)."""
     info = plan.replan
     if info is None:
-        return [Violation("replan", "", "the plan does not say which plan it repairs")]
+        return [_violation("replan", "", "replan")]
     sc = plan.scenario.snapshot
     out: list[Violation] = []
     cutoff = info.today + dt.timedelta(days=info.freeze_days)
@@ -489,29 +592,25 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
         held_as_before = was is not None and n.id not in cancelled and _where(was) == _where(n)
         if (n.offering, n.date) in lost_days and not held_as_before:
             sid = lost_days[n.offering, n.date]
-            out.append(Violation("replan_cancelled", n.id, f"{n.offering} runs on {n.date}, the day {sid} was cancelled"))
+            out.append(_violation("replan_cancelled", n.id, "replan_cancelled", offering=n.offering, date=n.date, other=sid))
     for s in parent.sessions:
         n = new.get(s.id)
-        if s.id in cancelled:
+        if s.id in cancelled or s.date >= cutoff:
             continue
-        if s.date >= cutoff:
-            continue
-        must_stay = s.date < info.today or _fits_now(sc, s)
-        if not must_stay:
+        if not (s.date < info.today or _fits_now(sc, s)):
             continue
         if n is None or _where(n) != _where(s):
-            what = "held before" if s.date < info.today else "inside the freeze window until"
-            out.append(
-                Violation("replan_frozen", s.id, f"{what} {cutoff if s.date >= info.today else info.today}: it may not move")
-            )
+            before = s.date < info.today
+            key = "replan_frozen.before" if before else "replan_frozen.window"
+            out.append(_violation("replan_frozen", s.id, key, date=info.today if before else cutoff))
         elif _orders_of(n) != _orders_of(s) & orders:
-            out.append(Violation("replan_frozen", s.id, "its attendance changed, but it is frozen"))
+            out.append(_violation("replan_frozen", s.id, "replan_frozen.attendance"))
     for n in plan.sessions:
         if n.date >= cutoff:
             continue
         s = old.get(n.id)
         if s is None or s.date != n.date or s.id in cancelled:
-            out.append(Violation("replan_cutoff", n.id, f"new or moved to {n.date}, before {cutoff}"))
+            out.append(_violation("replan_cutoff", n.id, "replan_cutoff", date=n.date, cutoff=cutoff))
     return out
 
 

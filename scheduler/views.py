@@ -8,6 +8,7 @@ say the same thing about a session.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,19 @@ SLOT_TIMES = {
     "afternoon": (dt.time(14, 30), dt.time(17, 30)),
     "evening": (dt.time(19, 0), dt.time(21, 0)),
 }
+
+# Characters that no output can carry as text: C0 and C1 control characters except tab and
+# newline (RFC 5545 TEXT forbids them, XML 1.0 and so xlsx cannot hold most of them, HTML
+# counts them as parse errors), lone surrogates (no UTF-8 for them) and U+FFFE, U+FFFF (not
+# XML characters: a workbook holding one does not open). Scenario names may contain any of these.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+LINE_BREAK = re.compile(r"\r\n?")
+
+
+def clean_text(text: str) -> str:
+    """Scenario text as every page and export writes it: CR LF and a lone CR become a
+    newline, other unprintable characters are dropped; emoji, CJK, tabs and newlines stay."""
+    return UNPRINTABLE.sub("", LINE_BREAK.sub("\n", text))
 
 
 def time_key(slots: list[str]) -> str:

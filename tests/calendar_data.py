@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from conftest import solve_dict
+from conftest import BASE, scenario_dict, solve_dict
 
 from scheduler.engine import run
 from scheduler.models import Plan
@@ -160,4 +160,61 @@ def crowded_plan() -> Plan:
 def tiny_plan() -> Plan:
     outcome = run(TINY, SolveOptions(time_limit=10, workers=1, seed=0))
     assert outcome.plan is not None, outcome.status
+    return outcome.plan
+
+
+# Every kind of character a name can carry that some format must escape or drop: line
+# breaks (LF, CR LF, a lone CR), a tab, control characters (NUL aside), U+FFFF, the
+# iCalendar separators ; , \, quotes, markup, a formula, emoji (one a ZWJ sequence) and CJK.
+NASTY = "A\nB\r\nC\rD\tE\x01\x08\x0b\x0c\x1b\x7f\x9f\uffff;,\\\"'<script>alert(1)</script>=1+1 😀👨\u200d👩\u200d👧 平湖"
+# ... and as every page and export shows it: line breaks as newlines, control characters gone.
+NASTY_SHOWN = "A\nB\nC\nD\tE;,\\\"'<script>alert(1)</script>=1+1 😀👨\u200d👩\u200d👧 平湖"
+# Each name of the nasty plan begins differently: some as formulas, one behind a control character.
+NASTY_PREFIX = {
+    "plan": "计划",
+    "shanxia": "=1+1山厦",
+    "fenghuang": "凤凰",
+    "yingji": "\x01=SUM(A1)应急",
+    "yj-wang": "@王五",
+    "hall": "\t报告厅",
+    "fire": "-消防",
+    "role": "+网格员",
+    "secretary": "张三",
+    "blackout": "停",
+}
+
+
+def nasty(key: str) -> str:
+    return NASTY_PREFIX[key] + NASTY
+
+
+def shown(key: str) -> str:
+    """The name as a reader sees it (the prefix's control character gone too)."""
+    return NASTY_PREFIX[key].replace("\x01", "") + NASTY_SHOWN
+
+
+@functools.cache
+def nasty_plan() -> Plan:
+    """The tiny test scenario with every name made of NASTY: one session, one unmet order,
+    a blackout on the last day."""
+    data = scenario_dict(
+        plan={
+            **BASE["plan"],
+            "name": nasty("plan"),
+            "blackouts": [{"start": "2026-03-06", "end": "2026-03-06", "reason": nasty("blackout")}],
+        },
+        communities=[
+            {"id": "shanxia", "name": nasty("shanxia"), "cadres": 40, "secretary": nasty("secretary")},
+            {"id": "fenghuang", "name": nasty("fenghuang"), "cadres": 30},
+        ],
+        departments=[{"id": "yingji", "name": nasty("yingji"), "instructors": [{"id": "yj-wang", "name": nasty("yj-wang")}]}],
+        venues=[{"id": "hall", "name": nasty("hall"), "capacity": 100}],
+        offerings=[{"id": "fire", "title": nasty("fire"), "type": "peer", "department": "yingji", "capacity": 60}],
+        orders=[
+            {"id": "O-1", "community": "shanxia", "offering": "fire", "attendees": 20, "roles": [nasty("role")]},
+            {"id": "O-2", "community": "fenghuang", "offering": "fire", "attendees": 400},
+        ],
+    )
+    outcome = solve_dict(data, time_limit=10.0)
+    assert outcome.plan is not None and len(outcome.plan.sessions) == 1, outcome.status
     return outcome.plan

@@ -161,6 +161,10 @@ def _away_from_the_checkout(tmp_path_factory):
         # A subprocess (python -c, the installed `schedule`) runs the checkout's code too.
         mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         mp.setenv("PYTHONDONTWRITEBYTECODE", "1")
+        # Temporary files (crash reports among them) stay in the run's own folder too.
+        (scratch / "tmp").mkdir()
+        mp.setenv("TMPDIR", str(scratch / "tmp"))
+        mp.setattr(tempfile, "tempdir", str(scratch / "tmp"))
         yield scratch
 
 

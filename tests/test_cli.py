@@ -291,7 +291,7 @@ def test_validate_unreadable_plan_exit_2(tmp_path, name, text):
 
 
 def test_validate_missing_plan_exit_2(tmp_path):
-    result = invoke("validate", tmp_path / "nope.json")
+    result = invoke("validate", tmp_path / "nope.json", "--lang", "en")
     no_crash(result)
     assert result.exit_code == 2
     assert "not found" in result.stderr

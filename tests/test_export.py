@@ -1,23 +1,28 @@
 """Exports as phones and spreadsheets read them: iCalendar parsed back with an independent
-parser (vobject; icalendar writes), Excel and CSV content, and no formula injection."""
+parser (vobject; icalendar writes), Excel and CSV content, no formula injection, and names
+of every kind (line breaks, control characters, separators, markup, emoji) kept as text."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
+import icalendar
 import openpyxl
 import pytest
 import vobject
-from calendar_data import FORMULA, crowded_plan, tiny_plan
+from calendar_data import FORMULA, crowded_plan, nasty_plan, shown, tiny_plan
 from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.export import event_uid, export, neutralise, sequences, write_csv, write_ics, write_xlsx
+from scheduler.i18n import t, type_name
 from scheduler.models import Plan
 from scheduler.planfile import plan_json
+from scheduler.views import clean_text
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -137,6 +142,7 @@ def test_an_unchanged_re_export_keeps_sequence_0():
         ("@evil", "'@evil"),
         ("\t=cmd", "'\t=cmd"),
         ("\r=cmd", "'\r=cmd"),
+        ("\n=cmd", "'\n=cmd"),  # what a carriage return becomes in clean_text
         ("山厦社区", "山厦社区"),
         ("S-2026-001", "S-2026-001"),
         (-2, -2),
@@ -158,10 +164,12 @@ def test_xlsx_holds_every_session_and_order_and_no_formula(tmp_path):
     assert [c.value for c in sessions["A"][1:]] == [s.id for s in plan.sessions]  # in date order
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
-    values = [c.value for c in cells if isinstance(c.value, str)]
-    assert "'" + FORMULA in values
-    assert "'@evil" in values
-    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+    texts = [c for c in cells if isinstance(c.value, str)]
+    hostile = [c for c in texts if c.value in (FORMULA, "@evil")]  # shown as written, no visible apostrophe
+    assert {c.value for c in hostile} == {FORMULA, "@evil"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile)  # text, and still text when edited in Excel
+    assert not any(c.value.startswith("'") for c in texts)
+    assert not any(c.quotePrefix for c in texts if not c.value.startswith(("=", "+", "-", "@")))
     assert any(isinstance(c.value, dt.datetime) for c in sessions["B"][1:])  # real dates, not text
     header = [c.value for c in orders[1]]
     reason = header.index("原因")
@@ -183,6 +191,110 @@ def test_csv_has_a_bom_every_row_and_no_formula(tmp_path):
     orders = list(csv.reader(io.StringIO(orders_csv.read_text(encoding="utf-8-sig"))))
     assert len(orders) == len(plan.scenario.snapshot.orders) + 1
     assert "'@evil" in {r[1] for r in orders}  # the community column
+
+
+# --------------------------------------------------------------------------- names of every kind
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a\x00b", "ab"),
+        ("a\r\nb\rc\nd", "a\nb\nc\nd"),
+        ("\x01\x1b[2J\x7f\x85x", "[2Jx"),
+        ("a\ud800b\ufffe\uffffc", "abc"),
+        ("\t平湖 😀👨\u200d👩\u200d👧 \u2028;,\\\"'<b>", "\t平湖 😀👨\u200d👩\u200d👧 \u2028;,\\\"'<b>"),
+    ],
+)
+def test_clean_text_turns_cr_into_newlines_and_drops_only_what_no_format_can_carry(text, expected):
+    assert clean_text(text) == expected
+
+
+def assert_valid_content_lines(raw: bytes) -> None:
+    """RFC 5545 3.1: lines end in CRLF, hold at most 75 octets, are folded between whole UTF-8
+    characters, and hold no control character but tab (a newline in a text is escaped)."""
+    assert raw.endswith(b"\r\n")
+    lines = raw.split(b"\r\n")[:-1]
+    for line in lines:
+        assert len(line) <= 75, line
+        assert not re.search(r"[\x00-\x08\x0a-\x1f\x7f]", line.decode("utf-8")), line
+
+
+def test_every_name_round_trips_through_the_ics_feeds_with_icalendar_and_vobject(tmp_path):
+    write_ics(nasty_plan(), tmp_path, now=NOW)
+    feeds = {
+        "all": (t("x.all", "zh"), 1),
+        "community-shanxia": (shown("shanxia"), 1),
+        "community-fenghuang": (shown("fenghuang"), 0),  # its only order is unmet
+        "department-yingji": (shown("yingji"), 1),
+    }
+    assert sorted(p.stem for p in (tmp_path / "ics").iterdir()) == sorted(feeds)
+    for stem, (who, n) in feeds.items():
+        raw = (tmp_path / "ics" / f"{stem}.ics").read_bytes()
+        assert_valid_content_lines(raw)
+        by_vobject = vobject.readOne(raw.decode("utf-8"))
+        by_icalendar = icalendar.Calendar.from_ical(raw)
+        calname = f"{shown('plan')} · {who}"
+        assert by_vobject.contents["x-wr-calname"][0].value == calname, stem
+        # icalendar keeps a property it does not know verbatim: that is calname escaped as TEXT
+        assert by_icalendar["X-WR-CALNAME"] == icalendar.vText(calname).to_ical().decode(), stem
+        vevents, ievents = getattr(by_vobject, "vevent_list", []), by_icalendar.walk("VEVENT")
+        assert len(vevents) == len(ievents) == n, stem
+        for v, i in zip(vevents, ievents):
+            for got in (
+                (v.summary.value, v.location.value, v.categories.value, v.description.value),
+                (str(i["SUMMARY"]), str(i["LOCATION"]), [str(c) for c in i["CATEGORIES"].cats], str(i["DESCRIPTION"])),
+            ):
+                assert got[:3] == (shown("fire"), shown("hall"), [type_name("peer", "zh")]), stem
+                assert all(shown(key) in got[3] for key in ("hall", "yj-wang", "yingji", "shanxia")), stem
+
+
+def test_every_name_stays_text_in_xlsx_and_formula_like_names_get_the_quote_prefix(tmp_path):
+    sessions, orders = openpyxl.load_workbook(write_xlsx(nasty_plan(), tmp_path)).worksheets
+    assert (sessions.max_row, orders.max_row) == (2, 3)  # a header and one row per session, per order
+    session = {h.value: c for h, c in zip(sessions[1], sessions[2])}
+    first, second = ({h.value: c for h, c in zip(orders[1], row)} for row in (orders[2], orders[3]))
+    formula_like = {
+        "课程": (session, shown("fire")),
+        "场地": (session, shown("hall")),
+        "授课": (session, f"{shown('yj-wang')}（{shown('yingji')}）"),
+        "部门": (session, shown("yingji")),  # began with a control character, then "=SUM(A1)"
+        "参加社区": (session, f"{shown('shanxia')} 20"),
+        "社区": (first, shown("shanxia")),
+        "参加人员": (first, shown("role")),
+    }
+    for column, (row, text) in formula_like.items():
+        assert (row[column].value, row[column].data_type, row[column].quotePrefix) == (text, "s", True), column
+    assert (second["社区"].value, second["社区"].quotePrefix) == (shown("fenghuang"), False)
+    assert session["场次编号"].quotePrefix is False
+
+
+def test_every_name_survives_a_csv_round_trip_and_formula_like_names_get_an_apostrophe(tmp_path):
+    def read(path: Path) -> list[dict[str, str]]:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return list(csv.DictReader(f))
+
+    sessions_csv, orders_csv = write_csv(nasty_plan(), tmp_path)
+    sessions, orders = read(sessions_csv), read(orders_csv)
+    assert len(sessions) == 1 and [o["点单"] for o in orders] == ["O-1", "O-2"]  # newlines did not split rows
+    s = sessions[0]
+    assert s["课程"] == "'" + shown("fire") and s["场地"] == "'" + shown("hall")
+    assert s["授课"] == f"'{shown('yj-wang')}（{shown('yingji')}）"
+    assert s["部门"] == "'" + shown("yingji")  # began with a control character, then "=SUM(A1)"
+    assert s["参加社区"] == f"'{shown('shanxia')} 20"
+    assert orders[0]["社区"] == "'" + shown("shanxia") and orders[0]["参加人员"] == "'" + shown("role")
+    assert orders[1]["社区"] == shown("fenghuang")
+
+
+def test_schedule_export_writes_every_format_for_names_with_line_breaks_and_control_characters(tmp_path):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan_json(nasty_plan()), encoding="utf-8")
+    out = tmp_path / "exports"
+    result = CliRunner().invoke(main, ["export", str(plan_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (event,) = events(out / "ics" / "all.ics").values()
+    assert event.summary.value == shown("fire")
+    assert openpyxl.load_workbook(out / "plan.xlsx").worksheets[0]["J2"].value == shown("hall")
 
 
 def test_english_exports(tmp_path):

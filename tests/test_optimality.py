@@ -30,6 +30,7 @@ def candidate_sessions(sc: Scenario, off, run: int) -> list[PlannedSession]:
     subsets = [()] if off.type == SessionType.department else []
     subsets += [c for k in range(1, len(orders) + 1) for c in itertools.combinations(orders, k)]
     pair = next((p for p in sc.pairs if p.id == off.pair), None)
+    departments = [off.department] if off.type == SessionType.peer else [pair.mentor, pair.learner] if pair else []
     out = []
     for day, slots, venue, teacher, subset in itertools.product(days, DURATION_SLOTS[off.duration], sc.venues, teachers, subsets):
         by_comm: dict[str, list] = {}
@@ -50,6 +51,7 @@ def candidate_sessions(sc: Scenario, off, run: int) -> list[PlannedSession]:
             venue=venue.id,
             instructor=teacher,
             host=off.host if off.type == SessionType.community else None,
+            departments=departments,
             attendance=attendance,
             headcount=head,
         )

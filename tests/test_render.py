@@ -4,12 +4,13 @@ unmet orders say why, hostile names stay text, and every link leads somewhere.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from calendar_data import FORMULA, SCRIPT, crowded_plan, tiny_plan
+from calendar_data import FORMULA, SCRIPT, crowded_plan, nasty_plan, shown, tiny_plan
 from click.testing import CliRunner
 
 from scheduler.cli import main
@@ -175,6 +176,39 @@ def test_hostile_names_are_escaped_everywhere(crowded_site):
     community = soup(crowded_site / "communities" / "c10.html")
     assert community.select_one("h1").get_text() == SCRIPT  # shown as text, exactly
     assert FORMULA in soup(crowded_site / "months" / "2026-09.html").get_text()
+
+
+def test_names_with_line_breaks_control_characters_and_markup_are_shown_as_text_on_every_page(tmp_path):
+    render_site(nasty_plan(), tmp_path)
+    pages = list(tmp_path.rglob("*.html"))
+    assert len(pages) >= 8
+    for path in pages:
+        raw = path.read_text(encoding="utf-8")
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]", raw), path  # CR and controls gone
+        page = BeautifulSoup(raw, "html.parser")
+        assert page.find("script") is None, path
+        assert not [a for tag in page.find_all(True) for a in tag.attrs if a.startswith("on")], path
+
+    def text(name: str, css: str) -> str:
+        return soup(tmp_path / name).select_one(css).get_text()
+
+    assert text("index.html", "h1") == shown("plan") and text("index.html", "title").endswith(shown("plan"))
+    assert text("communities/shanxia.html", "h1") == shown("shanxia")
+    assert shown("secretary") in text("communities/shanxia.html", ".sub")
+    assert shown("role") in text("communities/shanxia.html", 'tr[data-order="O-1"]')
+    assert text("communities/fenghuang.html", "h1") == shown("fenghuang")
+    assert text("departments/yingji.html", "h1") == shown("yingji")
+    assert shown("yj-wang") in text("departments/yingji.html", ".sub")
+    assert text("venues/hall.html", "h1") == shown("hall")
+    month = soup(tmp_path / "months" / "2026-03.html")
+    chip = month.select_one('.chip[data-session="S-2026-001"]')
+    assert chip.select_one(".title").get_text() == shown("fire")
+    for css, key in ((".where", "hall"), (".who", "yj-wang"), (".who", "yingji"), (".comms", "shanxia")):
+        assert shown(key) in chip.select_one(css).get_text(), css
+    assert month.select_one('td[data-date="2026-03-06"] .bo-num')["title"] == shown("blackout")  # attributes too
+    assert shown("blackout") in month.select_one(".legend .blackouts").get_text()
+    (mark,) = soup(tmp_path / "year.html").select(".mini-month .marks .mark")  # the plan's one session
+    assert mark["title"] == f"S-2026-001 {shown('fire')}"
 
 
 def test_chinese_by_default_and_english_on_request(tmp_path, tiny_site):

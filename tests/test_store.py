@@ -7,9 +7,12 @@ gets "plan changed since you loaded it" instead of overwriting.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,14 +22,15 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from conftest import scenario_dict, solve_dict
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 from storage import BACKENDS, fresh_url
 
 from scheduler.engine import replan
 from scheduler.models import Change, ChangeKind
 from scheduler.planfile import plan_json
 from scheduler.solver import SolveOptions
-from scheduler.store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError
+from scheduler.store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError, _Transaction
 from scheduler.tables import AttendanceRow, ChangeRow, PlanVersion, SessionRow, SQLModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +203,191 @@ def test_killing_a_solve_midway_leaves_the_store_as_before(url, tmp_path):
 def test_an_unreachable_database_is_a_clear_error():
     with pytest.raises(StoreError, match="cannot open the store"):
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:9/none")
+
+
+# --------------------------------------------------------------------------- a store that is no (usable) plan store
+# Helpers here are shared with tests/test_surroundings.py.
+
+
+def sqlite_path(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def damage_an_index_page(path: Path) -> None:
+    """Overwrite the cells of one index page with garbage, as a bad sector would: the
+    file still opens and reads, but ``PRAGMA quick_check`` fails."""
+    con = sqlite3.connect(path)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_plan_session_version_id'").fetchone()[0]
+    con.close()
+    with path.open("r+b") as f:
+        f.seek(root * page_size - 1024)  # the cells sit at the end of their page
+        f.write(b"\xde\xad\xbe\xef" * 256)
+
+
+def set_revision(url: str, revision: str) -> None:
+    """Write another schema revision into the store, as a newer ``schedule`` would."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    engine.dispose()
+
+
+def stored_revision(url: str) -> str:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    engine.dispose()
+    return revision
+
+
+def read_only_url(url: str) -> str:
+    """The same store opened read-only: SQLite's ``mode=ro``; for PostgreSQL a session whose
+    transactions are read-only (as for a replica or a read-only role)."""
+    path = sqlite_path(url)
+    if path is not None:
+        return f"sqlite:///file:{path}?mode=ro&uri=true"
+    return make_url(url).update_query_dict({"options": "-c default_transaction_read_only=on"}).render_as_string(False)
+
+
+@contextlib.contextmanager
+def read_only(path: Path):
+    """``path`` (a file or a folder) read-only. Permission bits do not stop root, so as
+    root the file is made immutable (``chattr +i``); the test skips where that is not
+    allowed (no CAP_LINUX_IMMUTABLE, a file system without the attribute)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+        return
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        pytest.skip("running as root, and chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_new_sqlite_store_file_appears_with_its_schema_and_nothing_beside_it(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    assert store.revision() == store.head_revision()
+    assert [p.name for p in tmp_path.iterdir()] == ["new.db"]  # the file made beside it is gone
+
+
+def test_a_zero_byte_store_file_is_refused_not_taken_as_a_new_store(tmp_path):
+    empty = tmp_path / "schedule.db"
+    empty.touch()
+    with pytest.raises(StoreError, match="empty \\(0 bytes\\), not a plan store") as err:
+        Store(f"sqlite:///{empty}")
+    assert err.value.key == "s.zero_bytes" and err.value.params["path"] == str(empty)
+    assert empty.stat().st_size == 0
+
+
+def test_a_damaged_sqlite_store_is_refused_and_left_as_it_is(tmp_path):
+    url = f"sqlite:///{tmp_path / 'schedule.db'}"
+    Store(url).record_solve(two_session_plan())
+    damage_an_index_page(tmp_path / "schedule.db")
+    damaged = (tmp_path / "schedule.db").read_bytes()
+    with pytest.raises(StoreError, match="is damaged") as err:
+        Store(url)
+    assert err.value.key == "s.corrupt" and "page" in err.value.params["why"]
+    assert (tmp_path / "schedule.db").read_bytes() == damaged
+
+
+def test_a_store_of_an_unknown_revision_is_refused_not_migrated(url):
+    Store(url).record_solve(two_session_plan())
+    set_revision(url, "9999_future")
+    for upgrade in (True, False):  # every command, and `schedule db upgrade`
+        with pytest.raises(StoreError, match="written by a newer version of schedule") as err:
+            Store(url, upgrade=upgrade)
+        assert err.value.key == "s.newer" and err.value.params["revision"] == "9999_future"
+    assert stored_revision(url) == "9999_future"
+
+
+def test_a_read_only_store_is_refused_by_check_writable_and_stays_as_it_was(url):
+    store = Store(url)
+    store.record_solve(two_session_plan())
+    before = counts(store)
+    reader = Store(read_only_url(url))
+    assert [v.id for v in reader.versions()] == [1]  # reading works
+    with pytest.raises(StoreError, match="cannot be written") as err:
+        reader.check_writable()
+    assert err.value.key == "s.read_only" and "read" in err.value.params["why"]
+    store.check_writable()  # the probe of a writable store changes nothing either
+    assert counts(store) == before and stored_revision(url) == store.head_revision()
+
+
+class Staged:
+    """A staged file that logs what the store asks of it; ``put`` fails when told to."""
+
+    def __init__(self, log: list[str], fail_put: bool = False) -> None:
+        self.log, self.fail_put = log, fail_put
+
+    def put(self) -> None:
+        self.log.append("put")
+        if self.fail_put:
+            raise OSError(28, "No space left on device")
+
+    def undo(self):
+        self.log.append("undo")
+
+    def done(self) -> None:
+        self.log.append("done")
+
+
+def _pending_replan(url: str):
+    """A store with version 1 and one pending cancellation, and the re-plan that applies it."""
+    plan = two_session_plan()
+    store = Store(url)
+    v = store.record_solve(plan)
+    line, _ = store.line()
+    cid = store.add_change(line.id, v, Change(kind=ChangeKind.cancel, session=plan.sessions[0].id))
+    out = replan(plan, v, [c for _, c in store.pending(line.id)], plan.sessions[0].date, 0, SolveOptions(workers=1))
+    return store, line, out.plan, cid
+
+
+def test_the_staged_plan_file_goes_in_place_before_the_commit(url, monkeypatch):
+    store, line, new, cid = _pending_replan(url)
+    log = []
+    real = _Transaction.commit
+
+    def commit(self) -> None:
+        log.append("commit")
+        real(self)
+
+    monkeypatch.setattr(_Transaction, "commit", commit)
+    v2 = store.record_replan(new, line.id, 1, line.revision, [cid], Staged(log))
+    assert log == ["put", "commit", "done"]
+    assert store.pending(line.id) == [] and store.line()[1].id == v2
+
+
+def test_a_failing_commit_takes_the_staged_file_back_and_leaves_the_changes_pending(url, monkeypatch):
+    store, line, new, cid = _pending_replan(url)
+    before = counts(store)
+    log = []
+
+    def commit(self) -> None:
+        log.append("commit")
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(_Transaction, "commit", commit)
+    with pytest.raises(StoreError, match="could not be written \\(.*disk I/O error\\); nothing was written") as err:
+        store.record_replan(new, line.id, 1, line.revision, [cid], Staged(log))
+    assert err.value.key == "s.write_failed" and err.value.params["store"] == store.safe_url
+    assert log == ["put", "commit", "undo"]
+    monkeypatch.undo()
+    assert counts(store) == before and [i for i, _ in store.pending(line.id)] == [cid]
+
+
+def test_a_staged_file_that_cannot_be_put_rolls_the_write_back(url):
+    store, line, new, cid = _pending_replan(url)
+    before = counts(store)
+    log = []
+    with pytest.raises(OSError, match="No space left"):
+        store.record_replan(new, line.id, 1, line.revision, [cid], Staged(log, fail_put=True))
+    assert log == ["put"]  # no commit, nothing to undo
+    assert counts(store) == before and [i for i, _ in store.pending(line.id)] == [cid]
+    assert store.line()[0].revision == line.revision
