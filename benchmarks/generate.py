@@ -557,7 +557,7 @@ def check_reachable(data: dict) -> list[str]:
 
 def scenario(scale: float = 10, seed: int = DEFAULT_SEED):
     """The generated scenario, validated by the models and the whole-scenario checks."""
-    from scheduler.checks import check_scenario
+    from scheduler.domain.checks import check_scenario
     from scheduler.models import Scenario
 
     data = generate(scale, seed)
@@ -586,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     data = generate(args.scale, args.seed)
     problems = check_reachable(data)
     if not args.no_check:
-        from scheduler.checks import check_scenario
+        from scheduler.domain.checks import check_scenario
         from scheduler.models import Scenario
 
         problems += [str(p) for p in check_scenario(Scenario.model_validate(data))]

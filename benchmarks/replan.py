@@ -4,7 +4,7 @@
     python benchmarks/replan.py --markdown      # the table again, for benchmarks/README.md
 
 The parent plan is solved once (60 s limit, 2 workers). Each case then runs
-``scheduler.engine.replan`` (fold the changes in, compile, solve, build the plan,
+``scheduler.plan.engine.replan`` (fold the changes in, compile, solve, build the plan,
 validate it and the re-planning rules) in a fresh Python process, so its peak
 memory (``ru_maxrss``) is its own. Columns: wall time of the re-plan, status,
 the objective (demand, change cost, attendees moved, fairness, preferred, spread)
@@ -26,10 +26,10 @@ SCENARIO = ROOT / "examples" / "pinghu-2026" / "scenario.yaml"
 
 CHILD = r"""
 import datetime as dt, json, resource, sys, time
-from scheduler.diff import diff_plans
-from scheduler.engine import replan
+from scheduler.plan.diff import diff_plans
+from scheduler.plan.engine import replan
 from scheduler.models import Change, Plan
-from scheduler.solver import SolveOptions
+from scheduler.core.solve import SolveOptions
 parent = Plan.model_validate_json(open(sys.argv[1], encoding="utf-8").read())
 case = json.loads(sys.argv[2])
 changes = [Change.model_validate(c) for c in case["changes"]]
@@ -107,8 +107,8 @@ def _days_before(day: str, n: int) -> str:
 
 def solve_parent(path: Path) -> None:
     code = (
-        "import sys\nfrom scheduler.engine import run\nfrom scheduler.planfile import plan_json\n"
-        "from scheduler.solver import SolveOptions\n"
+        "import sys\nfrom scheduler.plan.engine import run\nfrom scheduler.plan.planfile import plan_json\n"
+        "from scheduler.core.solve import SolveOptions\n"
         f"out = run({str(SCENARIO)!r}, SolveOptions(time_limit=60, workers=2))\n"
         f"open({str(path)!r}, 'w', encoding='utf-8').write(plan_json(out.plan))\n"
         "print(out.plan.solver.status, out.plan.solver.objective, file=sys.stderr)\n"

@@ -4,7 +4,7 @@
     python benchmarks/run.py --cases pinghu-2026,10x --time-limit 30
     python benchmarks/run.py --list
 
-Each case runs ``scheduler.engine.run`` (load, compile, solve, build and validate
+Each case runs ``scheduler.plan.engine.run`` (load, compile, solve, build and validate
 the plan) in a child process started with ``subprocess``, so the peak memory
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at the end)
 belongs to that case alone. The child prints one JSON line that the parent reads.
@@ -70,8 +70,8 @@ def _child(spec: dict) -> dict:
     """Run one case in this (fresh) process and return its figures."""
     import resource
 
-    from scheduler.engine import run
-    from scheduler.solver import Progress, SolveOptions
+    from scheduler.core.solve import Progress, SolveOptions
+    from scheduler.plan.engine import run
 
     path = spec["path"]
     tmp = None

@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from scheduler.compile import compile_scenario
-from scheduler.greedy import greedy_plan, verdict
-from scheduler.loader import load_scenario
+from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.domain.compile import compile_scenario
+from scheduler.domain.loader import load_scenario
 
 HERE = Path(__file__).resolve().parent
 

@@ -2,7 +2,7 @@
 
 Only the *shape* of each record is checked here (types, ranges, required fields).
 Rules that need the whole scenario at once (unknown ids, duplicates, dates outside
-the year, contradictory quotas) live in ``scheduler.checks`` so that every problem
+the year, contradictory quotas) live in ``scheduler.domain.checks`` so that every problem
 is reported together.
 """
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from conftest import BASE, scenario_dict, solve_dict
 
-from scheduler.engine import run
+from scheduler.core.solve import SolveOptions
 from scheduler.models import Plan
-from scheduler.solver import SolveOptions
+from scheduler.plan.engine import run
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "examples" / "tiny" / "scenario.yaml"

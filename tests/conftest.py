@@ -14,9 +14,9 @@ from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from treeguard import changes, snapshot
 
-from scheduler.engine import Outcome, run_scenario
+from scheduler.core.solve import SolveOptions
 from scheduler.models import Scenario
-from scheduler.solver import SolveOptions
+from scheduler.plan.engine import Outcome, run_scenario
 
 BASE = {
     "plan": {

@@ -28,7 +28,7 @@ import pytest
 from calendar_data import crowded_plan
 from pypdf import PdfReader
 
-from scheduler.render import render_site
+from scheduler.publish.render import render_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MM_PER_PT = 25.4 / 72

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import scenario_dict
 
-from scheduler.cli import main
+from scheduler.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "examples" / "tiny" / "scenario.yaml"

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from conftest import scenario_dict
 from test_cli import TINY, no_crash
 
-import scheduler.engine
-from scheduler.cli import main
-from scheduler.store import Store
+import scheduler.plan.engine
+from scheduler.cli.commands import main
+from scheduler.store.plan_store import Store
 
 BIG = "1234567890123456789012345678901"  # 31 digits: no store, date or solver takes it
 
@@ -271,7 +271,7 @@ def test_with_debug_the_exception_propagates_and_no_crash_file_is_written(db, cr
 
 
 def test_the_password_of_a_database_url_is_not_written_to_the_crash_file(crash_dir, monkeypatch):
-    monkeypatch.setattr("scheduler.history_cli.open_store", injected)
+    monkeypatch.setattr("scheduler.cli.history.open_store", injected)
     r = run("postgresql+psycopg://planner:s3cret@db.example/schedule", "plans")
     assert r.exit_code == 3, r.output
     (path,) = crash_files(crash_dir)
@@ -281,7 +281,7 @@ def test_the_password_of_a_database_url_is_not_written_to_the_crash_file(crash_d
 
 def test_a_fault_outside_any_command_is_caught_too(db, crash_dir, monkeypatch):
     """E.g. in saying a usage error in the planner's language (after click's parsing)."""
-    monkeypatch.setattr("scheduler.cli_common._usage_text", injected)
+    monkeypatch.setattr("scheduler.cli.common._usage_text", injected)
     r = run(db, "plans", "--limit", "0")
     assert r.exit_code == 3 and "RuntimeError: injected fault" in r.stderr and "Traceback" not in r.output, r.output
     (path,) = crash_files(crash_dir)
@@ -312,13 +312,13 @@ def test_ctrl_c_exits_130_with_a_short_message(db, crash_dir, monkeypatch):
 
 def test_an_invalid_plan_from_the_engine_still_exits_3_with_its_own_message(tmp_path, crash_dir, monkeypatch):
     """The engine's own internal-error path (the validator rejects its plan) is not a crash."""
-    check_plan = scheduler.engine.check_plan
+    check_plan = scheduler.plan.engine.check_plan
 
     def overstated(sc, plan, parent=None):
         plan.solver.objective[0] += 1  # the solver "claims" more than the validator recomputes
         check_plan(sc, plan, parent)
 
-    monkeypatch.setattr(scheduler.engine, "check_plan", overstated)
+    monkeypatch.setattr(scheduler.plan.engine, "check_plan", overstated)
     db = f"sqlite:///{tmp_path / 'x.db'}"
     r = run(db, "solve", TINY, "--out", tmp_path / "out", "--quiet", "--workers", "1")
     assert r.exit_code == 3 and "内部错误（程序缺陷，请报告）：" in r.stderr and "demand" in r.stderr, r.output
@@ -328,10 +328,10 @@ def test_an_invalid_plan_from_the_engine_still_exits_3_with_its_own_message(tmp_
 def test_a_real_process_shows_no_traceback_and_writes_the_crash_file_under_tmpdir(db, tmp_path):
     """The terminal of a real `schedule` process: stderr has the short message only."""
     code = (
-        "import sys, scheduler.store as s\n"
+        "import sys, scheduler.store.plan_store as s\n"
         "def boom(*a, **k): raise ZeroDivisionError('injected')\n"
         "s.Store.versions = boom\n"
-        "from scheduler.cli import main\n"
+        "from scheduler.cli.commands import main\n"
         "main()\n"
     )
     env = {**os.environ, "TMPDIR": str(tmp_path)}

@@ -17,12 +17,12 @@ import vobject
 from calendar_data import FORMULA, crowded_plan, nasty_plan, shown, tiny_plan
 from click.testing import CliRunner
 
-from scheduler.cli import main
-from scheduler.export import event_uid, export, neutralise, sequences, write_csv, write_ics, write_xlsx
-from scheduler.i18n import t, type_name
+from scheduler.cli.commands import main
+from scheduler.domain.i18n import t, type_name
 from scheduler.models import Plan
-from scheduler.planfile import plan_json
-from scheduler.views import clean_text
+from scheduler.plan.planfile import plan_json
+from scheduler.publish.export import event_uid, export, neutralise, sequences, write_csv, write_ics, write_xlsx
+from scheduler.publish.views import clean_text
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 

@@ -35,9 +35,9 @@ from conftest import BASE, scenario_dict, solve_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.cli import main
-from scheduler.loader import PLAN_MAX_BYTES, SCENARIO_MAX_BYTES
-from scheduler.planfile import plan_json
+from scheduler.cli.commands import main
+from scheduler.domain.loader import PLAN_MAX_BYTES, SCENARIO_MAX_BYTES
+from scheduler.plan.planfile import plan_json
 
 DATA = Path(__file__).resolve().parent / "data" / "fuzz"
 SOLVE = ["--time-limit", "5", "--workers", "1", "--quiet"]

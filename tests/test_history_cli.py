@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from test_cli import TINY, no_crash
 
-from scheduler.cli import main
-from scheduler.cli_common import lang_in_args
-from scheduler.i18n import TEXT
+from scheduler.cli.commands import main
+from scheduler.cli.common import lang_in_args
+from scheduler.domain.i18n import TEXT
 from scheduler.models import Change, ChangeKind
-from scheduler.store import Store
+from scheduler.store.plan_store import Store
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ import yaml
 from click.testing import CliRunner
 from conftest import scenario_dict, solve_dict
 
-from scheduler import loader
-from scheduler.cli import main
-from scheduler.cli_common import load_plan
-from scheduler.i18n import TEXT, Message, t
-from scheduler.loader import (
+from scheduler.cli.commands import main
+from scheduler.cli.common import load_plan
+from scheduler.domain import loader
+from scheduler.domain.i18n import TEXT, Message, t
+from scheduler.domain.loader import (
     ALIAS_BUDGET,
     MAX_DEPTH,
     MAX_NUMBER_CHARS,
@@ -32,7 +32,7 @@ from scheduler.loader import (
     parse_text,
     read_text,
 )
-from scheduler.planfile import plan_json, read_plan
+from scheduler.plan.planfile import plan_json, read_plan
 
 # --------------------------------------------------------------------------- helpers
 

@@ -17,7 +17,7 @@ from conftest import build, solve_dict
 from gen import random_scenario
 
 from scheduler.models import Attendance, Plan, PlannedSession, Scenario, SessionType
-from scheduler.validate import DURATION_SLOTS, objective, validate
+from scheduler.plan.validate import DURATION_SLOTS, objective, validate
 
 LEVELS = ["demand", "fairness", "preferred", "spread"]
 
@@ -63,7 +63,7 @@ def candidate_sessions(sc: Scenario, off, run: int) -> list[PlannedSession]:
 
 
 def _session_violations(sc: Scenario, plan: Plan):
-    from scheduler.validate import _Checker
+    from scheduler.plan.validate import _Checker
 
     c = _Checker(sc, plan)
     for s in plan.sessions:

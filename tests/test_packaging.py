@@ -244,7 +244,7 @@ def test_the_wheel_holds_every_module_template_and_migration(installed):
     package = installed.src / "scheduler"
     expected = {f"scheduler/{p.relative_to(package).as_posix()}" for p in package.rglob("*") if p.is_file()}
     expected |= {f"scheduler/templates/{p.name}" for p in (installed.src / "templates").iterdir() if p.is_file()}
-    assert "scheduler/migrations/script.py.mako" in expected
+    assert "scheduler/store/migrations/script.py.mako" in expected
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(installed.wheel).read(entry_points).decode()
@@ -255,7 +255,7 @@ def test_the_installed_program_runs_the_wheels_scheduler(installed, tmp_path):
     assert installed.schedule.is_file()
     shebang = installed.schedule.read_text(encoding="utf-8").splitlines()[0]
     assert shebang == f"#!{installed.python}", shebang
-    probe = "import scheduler, scheduler.cli; print(scheduler.__file__); print(scheduler.cli.__file__)"
+    probe = "import scheduler, scheduler.cli.commands; print(scheduler.__file__); print(scheduler.cli.commands.__file__)"
     done = run([installed.python, "-c", probe], cwd=tmp_path, env=installed.env)
     for line in done.stdout.splitlines():
         path = Path(line)

@@ -1,4 +1,4 @@
-"""Planning by months first (scheduler.periods): the period model is a relaxation with
+"""Planning by months first (scheduler.core.periods): the period model is a relaxation with
 the same objective, its plans are laid out on days, and when that fails the day model
 still finds the true optimum."""
 
@@ -13,11 +13,11 @@ from conftest import build, scenario_dict, solve_dict
 from gen import random_scenario
 from ortools.sat.python import cp_model
 
-from scheduler.compile import compile_scenario
-from scheduler.cpmodel import Model
-from scheduler.greedy import greedy_plan, verdict
-from scheduler.loader import load_scenario
-from scheduler.periods import PeriodModel, Pick, spaced
+from scheduler.core.cpmodel import Model
+from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.core.periods import PeriodModel, Pick, spaced
+from scheduler.domain.compile import compile_scenario
+from scheduler.domain.loader import load_scenario
 
 # found from this file, not the working directory: pytest may be started from any folder
 PINGHU = Path(__file__).resolve().parent.parent / "examples" / "pinghu-2026" / "scenario.yaml"
@@ -135,13 +135,13 @@ def test_order_plan_months_hint_respects_monthly_caps():
 
 
 def _peer(eid: str, family: str, run: int, length: int, starts: list[int]):
-    from scheduler.problem import Event
+    from scheduler.core.problem import Event
 
     return Event(eid, family, run, length, starts, tags=("session", "type:peer"), resources=["R"])
 
 
 def _counts():
-    from scheduler.problem import CountRule
+    from scheduler.core.problem import CountRule
 
     return [CountRule(("type:peer",), 0, 2, "c", "d"), CountRule(("session",), 0, 2, "a", "b")]
 
@@ -150,8 +150,8 @@ def test_problems_the_relaxations_do_not_fit_are_solved_on_days():
     """Hand-built problems outside what the compiler makes: an event running past the
     end of its day, and months that go back in time. The relaxations would be stricter
     than the day model there, so the engine solves them on days and stays optimal."""
-    from scheduler.problem import Demand, Problem, Resource
-    from scheduler.solver import SolveOptions, solve
+    from scheduler.core.problem import Demand, Problem, Resource
+    from scheduler.core.solve import SolveOptions, solve
 
     crossing = Problem(
         units_per_day=2,

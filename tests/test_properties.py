@@ -9,7 +9,7 @@ from gen import random_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.validate import objective, validate
+from scheduler.plan.validate import objective, validate
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -206,7 +206,7 @@ def example_lines() -> list[str]:
     """Command lines of the README's blocks and of every command's --help example."""
     from click.testing import CliRunner
 
-    from scheduler.cli import main
+    from scheduler.cli.commands import main
 
     lines = [c for b in readme_blocks() for c in commands(b) if "schedule " in c]
     names = [[]] + [[name] for name in main.commands] + [["db", "upgrade"]]

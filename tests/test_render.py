@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from calendar_data import FORMULA, SCRIPT, crowded_plan, nasty_plan, shown, tiny_plan
 from click.testing import CliRunner
 
-from scheduler.cli import main
-from scheduler.planfile import plan_json
-from scheduler.render import REPO_TEMPLATES, TEMPLATES, build_pages, make_environment, render_site
+from scheduler.cli.commands import main
+from scheduler.plan.planfile import plan_json
+from scheduler.publish.render import REPO_TEMPLATES, TEMPLATES, build_pages, make_environment, render_site
 
 
 def soup(path: Path) -> BeautifulSoup:

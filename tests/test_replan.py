@@ -15,8 +15,7 @@ from conftest import build, scenario_dict, solve_dict
 from test_export import events
 from test_optimality import POOL, candidate_sessions, tiny
 
-from scheduler.engine import replan
-from scheduler.export import event_uid, write_ics
+from scheduler.core.solve import SolveOptions
 from scheduler.models import (
     Change,
     ChangeKind,
@@ -28,9 +27,10 @@ from scheduler.models import (
     UnmetOrder,
     change_cost,
 )
-from scheduler.replan import apply_changes
-from scheduler.solver import SolveOptions
-from scheduler.validate import objective, stability, validate, validate_replan
+from scheduler.plan.engine import replan
+from scheduler.plan.replan import apply_changes
+from scheduler.plan.validate import objective, stability, validate, validate_replan
+from scheduler.publish.export import event_uid, write_ics
 
 OPTS = SolveOptions(time_limit=20, workers=1, seed=0)
 

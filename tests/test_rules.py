@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from conftest import scenario_dict, solve_dict
 
-from scheduler.validate import validate
+from scheduler.plan.validate import validate
 
 ONE_DAY = {"start": "2026-03-02", "end": "2026-03-02"}
 

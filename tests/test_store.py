@@ -26,12 +26,12 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from storage import BACKENDS, fresh_url
 
-from scheduler.engine import replan
+from scheduler.core.solve import SolveOptions
 from scheduler.models import Change, ChangeKind
-from scheduler.planfile import plan_json
-from scheduler.solver import SolveOptions
-from scheduler.store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError, _Transaction
-from scheduler.tables import AttendanceRow, ChangeRow, PlanVersion, SessionRow, SQLModel
+from scheduler.plan.engine import replan
+from scheduler.plan.planfile import plan_json
+from scheduler.store.plan_store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError, _Transaction
+from scheduler.store.tables import AttendanceRow, ChangeRow, PlanVersion, SessionRow, SQLModel
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "examples" / "tiny" / "scenario.yaml"
@@ -72,7 +72,7 @@ def test_two_planners_opening_a_new_store_at_once_both_get_it(url, tmp_path):
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     env = {**os.environ, ENV_BARRIER: f"{barrier}:3"}
-    code = "import sys; from scheduler.store import Store; s = Store(sys.argv[1]); print(s.revision())"
+    code = "import sys; from scheduler.store.plan_store import Store; s = Store(sys.argv[1]); print(s.revision())"
     argv = [sys.executable, "-c", code, url]
     procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = [p.communicate(timeout=120) for p in procs]

@@ -29,11 +29,11 @@ from storage import BACKENDS, fresh_url
 from test_cli import no_crash, write_scenario
 from test_store import damage_an_index_page, read_only, read_only_url, set_revision, sqlite_path, stored_revision
 
-import scheduler.publish_plan
-from scheduler.cli import main
+import scheduler.plan.staging
+from scheduler.cli.commands import main
 from scheduler.models import Change, ChangeKind
-from scheduler.planfile import write_plan
-from scheduler.store import Store, _Transaction, safe_url
+from scheduler.plan.planfile import write_plan
+from scheduler.store.plan_store import Store, _Transaction, safe_url
 
 COMMANDS = ["solve", "resolve"]
 LANGS = ["zh", "en"]
@@ -128,8 +128,8 @@ def no_solve(monkeypatch) -> list:
         called.append(True)
         raise AssertionError("the solver ran")
 
-    monkeypatch.setattr("scheduler.cli.run_scenario", refuse)
-    monkeypatch.setattr("scheduler.history_cli.replan", refuse)
+    monkeypatch.setattr("scheduler.cli.commands.run_scenario", refuse)
+    monkeypatch.setattr("scheduler.cli.history.replan", refuse)
     return called
 
 
@@ -225,14 +225,14 @@ def test_a_read_only_output_folder_fails_before_the_solve_and_changes_nothing(co
 def test_plan_json_that_cannot_be_written_after_the_solve_leaves_store_and_file_as_they_were(command, planned, monkeypatch):
     """The disk fills up while plan.json is written (after the checks): the new version is
     not recorded, and for resolve the pending change stays pending."""
-    real = scheduler.publish_plan._new_sibling
+    real = scheduler.plan.staging._new_sibling
 
     def disk_full(path, kind, text=""):
         if kind == "tmp":
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, kind, text)
 
-    monkeypatch.setattr(scheduler.publish_plan, "_new_sibling", disk_full)
+    monkeypatch.setattr(scheduler.plan.staging, "_new_sibling", disk_full)
     before = snapshot(planned)
     for lang, message in [
         ("zh", f"{planned.out}/plan.json 写入失败（No space left on device）；方案库和原有的方案文件均未改动"),

@@ -18,12 +18,12 @@ import pytest
 from conftest import scenario_dict, solve_dict
 from test_cli import invoke, no_crash, write_scenario
 
-from scheduler import engine
-from scheduler.engine import PlanInvalid, replan
-from scheduler.i18n import Message
+from scheduler.core.solve import SolveOptions
+from scheduler.domain.i18n import Message
 from scheduler.models import Change, ChangeKind, Plan
-from scheduler.solver import SolveOptions
-from scheduler.validate import Violation, validate, validate_replan
+from scheduler.plan import engine
+from scheduler.plan.engine import PlanInvalid, replan
+from scheduler.plan.validate import Violation, validate, validate_replan
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TODAY = dt.date(2026, 3, 2)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import build, scenario_dict
 
-from scheduler.workdays import WorkCalendar
+from scheduler.domain.workdays import WorkCalendar
 
 
 def calendar(**plan) -> WorkCalendar:

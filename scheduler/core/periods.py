@@ -1,0 +1,221 @@
+"""Relaxations that prove the objective before any day is chosen.
+
+Every objective level depends only on which events run, which demands they serve and
+in which period (month) each event sits. Days, parts of the day and the chosen
+resources only decide whether such a plan can be laid out. Two relaxations use that:
+
+*Period model* (``PeriodModel``): the day model without days. It keeps every rule
+that can be stated per period exactly (counts, capacities, choices, period caps,
+attendance) and replaces the day-level rules by conditions every real plan meets:
+
+- no overlap: the lengths of a resource's events in a period fit in the time units
+  their starts in that period can cover, on days the resource is free;
+- gaps: no more of a resource's events in a period than days that far apart fit in;
+- blocked days: an option (or an attending group) is not used in a period where it
+  is blocked on every day the event could take;
+- identical runs of an offering: run k+1 not in an earlier period than run k.
+
+So every plan of the full problem is a solution of the period model with the same
+level values, and the period model's optimum bounds the full problem's.
+
+*Order model* (``flattened``): the period model of the problem with one period and no
+period caps or gaps, i.e. only which sessions run and who attends. It bounds
+``demand`` and ``fairness`` and proves them far sooner; its solution, given months by
+a small solve, starts the period model with those two levels done.
+
+``realisation`` turns a period solution back into a full problem with everything
+decided but the days, parts and options: the chosen events, each limited to its
+period, must serve exactly the chosen demands. When that small problem has a
+solution, it is a plan of the full problem with the period model's level values, so
+wherever the period model proved a level, the plan is optimal for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.core.cpmodel import Model
+from scheduler.core.problem import Event, Problem, Resource
+
+
+@dataclass
+class Pick:
+    """One running event of a period solution."""
+
+    event: str
+    period: int
+    demands: list[str]
+    options: dict[str, str] = field(default_factory=dict)  # choice kind -> resource id
+
+
+class PeriodModel(Model):
+    """The CP-SAT model of a problem without days (see the module docstring)."""
+
+    def __init__(self, problem: Problem):
+        if problem.is_replan:
+            raise ValueError("the period model does not re-plan")
+        self.starts_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> units it may start at
+        self.units_in: dict[tuple[str, int], frozenset[int]] = {}  # (event, period) -> units (see _units)
+        self.days_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> days it may use
+        super().__init__(problem)
+
+    def _time(self, e: Event, starts: list[int], x: cp_model.IntVar) -> None:
+        upd, period_of_day = self.p.units_per_day, self.p.period_of_day
+        by_period: dict[int, list[int]] = defaultdict(list)
+        for t in starts:
+            by_period[period_of_day[t // upd]].append(t)
+        here = self.starts_in[e.id] = dict(sorted(by_period.items()))
+        self.days_in[e.id] = {mo: sorted({t // upd for t in ts}) for mo, ts in here.items()}
+        self.first_start[e.id] = starts[0]
+        for mo in self.days_in[e.id]:
+            self.month[e.id][mo] = self.m.new_bool_var(f"month_{e.id}_{mo}")
+        self.m.add(sum(self.month[e.id].values()) == x)
+
+    def _units(self, e: Event, mo: int) -> frozenset[int]:
+        """Time units the event could occupy in period ``mo``."""
+        key = (e.id, mo)
+        if key not in self.units_in:
+            self.units_in[key] = frozenset(t + k for t in self.starts_in[e.id][mo] for k in range(e.length))
+        return self.units_in[key]
+
+    def _avoid_days(self, e: Event, banned: frozenset[int], rule: str, lit) -> None:
+        for mo, days in self.days_in[e.id].items():
+            if all(d in banned for d in days):
+                self.m.add_bool_or([lit.Not(), self.month[e.id][mo].Not()])
+
+    def _per_period(self, res: Resource, uses: list, size, room) -> None:
+        """Per period, the sizes of the uses there add up to at most ``room(events,
+        days)``, the room their free days leave: one cumulative over the period axis, its
+        capacity lowered in tighter periods by fixed fillers (only where it can bind)."""
+        periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
+        blocked = set().union(*res.blocked.values()) if res.blocked else set()
+        rooms, binds = {}, False
+        for mo in periods:
+            here = [e for e, _ in uses if mo in self.days_in[e.id]]
+            rooms[mo] = room(here, mo, blocked)
+            sizes = sorted((size(e) for e in here), reverse=True)
+            if res.period_cap is not None:
+                sizes = sizes[: res.period_cap]  # the cap holds already
+            binds = binds or sum(sizes) > rooms[mo]
+        if not binds:
+            return
+        top = max(rooms.values())
+        m = self.m
+        intervals = [m.new_optional_fixed_size_interval_var(self._period(e), 1, lit, f"room_{res.id}_{e.id}") for e, lit in uses]
+        demands = [size(e) for e, _ in uses]
+        for mo, r in rooms.items():
+            if r < top:
+                intervals.append(m.new_fixed_size_interval_var(mo, 1, f"filler_{res.id}_{mo}"))
+                demands.append(top - r)
+        m.add_cumulative(intervals, demands, top)
+
+    def _no_overlap(self, res: Resource, uses: list) -> None:
+        upd = self.p.units_per_day
+
+        def units(here: list[Event], mo: int, blocked: set[int]) -> int:
+            """Time units some event could occupy on a day the resource is free."""
+            covered = frozenset().union(*(self._units(e, mo) for e in here))
+            return sum(1 for u in covered if u // upd not in blocked)
+
+        self._per_period(res, uses, lambda e: e.length, units)
+
+    def _gap(self, res: Resource, uses: list) -> None:
+        def days(here: list[Event], mo: int, blocked: set[int]) -> int:
+            free = sorted({d for e in here for d in self.days_in[e.id][mo]} - blocked)
+            return spaced(free, res.min_gap_days)
+
+        self._per_period(res, uses, lambda e: 1, days)
+
+    def _not_before(self, a: Event, b: Event) -> None:
+        self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])
+
+    def picks(self, solver: cp_model.CpSolver) -> list[Pick]:
+        out = []
+        for e in self.live:
+            if solver.boolean_value(self.x[e.id]):
+                period = next(mo for mo, b in self.month[e.id].items() if solver.boolean_value(b))
+                demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
+                options = {kind: rid for (kind, rid), z in self.z[e.id].items() if solver.boolean_value(z)}
+                out.append(Pick(e.id, period, demands, options))
+        return out
+
+    def hint_periods(self, picks: list[Pick]) -> None:
+        """Hint these events, demands and options (e.g. the order model's), each in a
+        period chosen greedily: one its resources can still take (period caps, time
+        units), where most of its demands prefer it, else the least loaded."""
+        p = self.p
+        demands = {d.id: d for d in p.demands}
+        count: dict[tuple[str, int], int] = defaultdict(int)  # (resource, period) -> events
+        units: dict[tuple[str, int], int] = defaultdict(int)  # (resource, period) -> time units taken
+        per_period: dict[int, int] = defaultdict(int)
+
+        def score(e: Event, used: list[str], wanted: list, mo: int) -> tuple:
+            room = len(self._units(e, mo))  # the units this event's starts cover in mo
+            over = sum(
+                (p.resources[r].period_cap is not None and count[r, mo] >= p.resources[r].period_cap)
+                + (units[r, mo] + e.length > room)
+                for r in used
+            )
+            fans = sum(1 for d in wanted if mo in d.preferred_periods)
+            return (over, -fans, per_period[mo] / max(1, p.period_weight.get(mo, 1)), mo)
+
+        placements = []
+        for pk in sorted(picks, key=lambda pk: (len(self.days_in[pk.event]), pk.event)):
+            e = p.event(pk.event)
+            wanted = [demands[d] for d in pk.demands]
+            used = [*e.resources, *pk.options.values(), *sorted({d.group for d in wanted})]
+            mo = min(self.days_in[e.id], key=lambda mo: score(e, used, wanted, mo))  # noqa: B023 - used at once
+            for r in used:
+                count[r, mo] += 1
+                units[r, mo] += e.length
+            per_period[mo] += 1
+            placements.append((e, self.starts_in[e.id][mo][0], pk.options, pk.demands))
+        self.hint_placements(placements)
+
+
+def spaced(days: list[int], gap: int) -> int:
+    """The most of these days that are pairwise at least ``gap`` apart (earliest first
+    is optimal)."""
+    count, last = 0, None
+    for d in days:
+        if last is None or d - last >= gap:
+            count, last = count + 1, d
+    return count
+
+
+def realisation(problem: Problem, picks: list[Pick]) -> Problem:
+    """The full problem with the period solution's decisions fixed: only the picked
+    events, each run in its period, serving exactly its picked demands."""
+    events = []
+    for pk in picks:
+        e = problem.event(pk.event)
+        starts = [t for t in e.starts if problem.period_of_unit(t) == pk.period]
+        # a family of its own: runs now differ by period and attendance (no symmetry)
+        events.append(replace(e, starts=starts, optional=False, family=e.id))
+    demands = {d.id: d for d in problem.demands}
+    served = [replace(demands[d], events=[pk.event], required=True) for pk in picks for d in pk.demands]
+    return replace(problem, events=events, demands=served)
+
+
+def relaxations_apply(problem: Problem) -> bool:
+    """Whether these relaxations hold for the problem: periods never go back in time
+    (runs ordered by period agree with runs ordered by start) and no event runs past
+    the end of its day (the time-unit rooms count whole days). Compiled scenarios
+    always qualify; other problems are solved on days."""
+    months = problem.period_of_day
+    if any(a > b for a, b in zip(months, months[1:])):
+        return False
+    upd = problem.units_per_day
+    return all(t % upd + e.length <= upd for e in problem.events for t in e.starts)
+
+
+def flattened(problem: Problem) -> Problem:
+    """The *order model*'s problem: one period for the whole horizon, no period caps
+    and no gaps. What it keeps decides which sessions run and who attends, so its
+    ``demand`` and ``fairness`` levels bound those of the period model (and of every
+    plan), and it solves them in a fraction of the time."""
+    resources = {k: replace(r, period_cap=None, min_gap_days=0) for k, r in problem.resources.items()}
+    return replace(problem, period_of_day=[0] * problem.days, period_weight={0: 1}, resources=resources)

@@ -1,0 +1,444 @@
+"""Solve a neutral ``Problem`` with OR-Tools CP-SAT: the order of the solves.
+
+The objective is lexicographic and solved in stages: a stage maximises its levels,
+weighted so that the order is exact; each level is then held at the value found
+while the next stage runs from the old solution as a complete hint. The first stage
+starts from a greedy plan (``scheduler.core.greedy``).
+
+A first solve plans by months first: the period model (``scheduler.core.periods``) is a
+relaxation of the day model (``scheduler.core.cpmodel``) with the same objective levels,
+so when its plan can be laid out on days (a small feasibility solve), the plan is
+optimal wherever the period model proved it. If it cannot, the day model is solved,
+its demand held to the period model's bound. Re-planning solves the day model (its
+stability levels are about days).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.core.cpmodel import REPLAN_LEVELS, Model
+from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.core.periods import PeriodModel, flattened, realisation, relaxations_apply
+from scheduler.core.problem import Assignment, Problem, Solution
+
+STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+
+
+@dataclass
+class Progress:
+    level: str
+    stage: int
+    stages: int
+    objective: int
+    bound: int
+    elapsed: float
+    phase: str = "days"  # "orders", "periods": the relaxations of scheduler.core.periods; "days": the full model
+
+    @property
+    def gap(self) -> float:
+        return relative_gap(self.objective, self.bound)
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float = 30.0  # seconds in all (deterministic mode: deterministic time units)
+    seed: int = 0
+    workers: int = 2
+    deterministic: bool = False
+    relative_gap: float = 0.0  # stop a level once within this gap
+    periods: bool = True  # a first solve plans by months first (scheduler.core.periods); False: days only
+    progress: Callable[[Progress], None] | None = None
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, notify: Callable[[int, int], None]):
+        super().__init__()
+        self._notify = notify
+
+    def on_solution_callback(self) -> None:
+        self._notify(round(self.objective_value), round(self.best_objective_bound))
+
+
+def solver_threads(opts: SolveOptions) -> int:
+    """The solver threads that run: --workers, and at least two in deterministic mode."""
+    return max(2 if opts.deterministic else 1, opts.workers)
+
+
+def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.random_seed = opts.seed
+    # Deterministic mode interleaves a fixed portfolio of subsolvers in batches, which
+    # gives the same plan for 2, 3 or 8 workers (measured on Pinghu and tiny); one worker
+    # would run a different, sequential search. So it never runs with fewer than two.
+    prm.num_workers = solver_threads(opts)
+    prm.cp_model_probing_level = 0  # probing costs seconds in presolve here and found little (measured)
+    prm.linearization_level = 2  # the LP with all constraints proves the levels far sooner (measured)
+    if opts.deterministic:
+        prm.interleave_search = True
+        prm.interleave_batch_size = 8
+        prm.max_deterministic_time = max(0.1, budget)
+    else:
+        prm.max_time_in_seconds = max(0.1, budget)
+    if opts.relative_gap:
+        prm.relative_gap_limit = opts.relative_gap
+    return solver
+
+
+# Levels solved together in one stage are weighted so that one unit of a level outweighs
+# the whole range of the levels after it in that stage (exact lexicographic order).
+# Measured on the Pinghu example: the period model is fastest in three stages (its
+# presolve is cheap; preferred months alone prove sooner than with spread); the day
+# model in two (each stage pays a presolve of about a second). Re-planning puts the
+# stability levels in the first stage: the demand met and the fewest changes are
+# decided together.
+PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
+STAGES = [("demand", "fairness"), ("preferred", "spread")]
+REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
+PERIOD_SHARE = 0.8  # of the time limit, for the order and period models; the rest lays out days
+ORDER_SHARE = 0.25  # of that, at most, for the order model (demand and fairness; Pinghu needs < 1 s)
+POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
+BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
+LIFT_SHARE = 0.15  # of the period budget, at most, for giving the order model's sessions months
+
+
+class _Stage:
+    """One solve: its levels, their weights, and how to read the first level back."""
+
+    def __init__(self, names: tuple[str, ...], model: Model, exprs: dict[str, cp_model.LinearExpr]):
+        self.names = names
+        self.weights = [1] * len(names)
+        self.low = 0  # the least the levels after the first can add up to
+        for k in range(len(names) - 2, -1, -1):
+            lo, hi = model.ranges[names[k + 1]]
+            self.weights[k] = self.weights[k + 1] * (hi - lo + 1)
+            self.low += self.weights[k + 1] * lo
+        self.objective = sum(w * exprs[n] for w, n in zip(self.weights, names))
+
+    def head(self, combined: int) -> int:
+        """The stage's first level from a combined value (the rest lie in [low, low + weight))."""
+        if len(self.names) == 1:
+            return combined
+        return (combined - self.low) // self.weights[0]
+
+
+class _Clock:
+    """Time spent since the start: wall seconds, or deterministic units in deterministic mode."""
+
+    def __init__(self, opts: SolveOptions):
+        self.opts = opts
+        self.began = time.perf_counter()
+        self.det = 0.0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def used(self) -> float:
+        return self.det if self.opts.deterministic else self.elapsed()
+
+    def left(self, limit: float) -> float:
+        return max(0.0, limit - self.used())
+
+    def solve(self, model: cp_model.CpModel, budget: float) -> tuple[cp_model.CpSolver, str]:
+        solver = _parameters(self.opts, budget)
+        code = solver.solve(model)
+        self.det += solver.deterministic_time
+        return solver, STATUS[code]
+
+
+def _stop_when_found(solver: cp_model.CpSolver, found: threading.Event, share: float, done: threading.Event) -> None:
+    """Stop the search once ``share`` seconds have passed and some solution exists."""
+    if not done.wait(share):
+        while not done.is_set():
+            if found.is_set():
+                solver.stop_search()
+                return
+            done.wait(0.1)
+
+
+@dataclass
+class _Run:
+    """How far a sequence of stages got."""
+
+    status: str  # OPTIMAL (every stage proven), FEASIBLE, or the first stage's failure
+    objective: list[int]
+    bound: list[int]
+    solved: list[str]  # the levels of the stages that have a solution
+    solver: cp_model.CpSolver | None = None  # the last solve with a solution
+
+
+def _fixed_search(
+    model: Model, fixed: list[tuple[cp_model.IntVar, int]], objective, clock: _Clock, budget: float
+) -> cp_model.CpSolver | None:
+    """Optimise ``objective`` with these variables fixed (a small solve on a copy of the
+    model) and hint what it finds; None when it finds nothing."""
+    near = model.m.clone()  # same variable indices, current hint included
+    for v, value in fixed:
+        near.add(near.get_int_var_from_proto_index(v.index) == value)
+    near.maximize(objective)
+    solver, st = clock.solve(near, budget)
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    model.hint_solution(solver)
+    return solver
+
+
+def _sessions_and_attendance(model: Model) -> list[cp_model.IntVar]:
+    """What runs and who attends: fixing these leaves periods, days and options free."""
+    return [*model.x.values(), *model.y.values()]
+
+
+def _run_stages(
+    model: Model,
+    stage_names: list[tuple[str, ...]],
+    opts: SolveOptions,
+    clock: _Clock,
+    limit: float,
+    phase: str,
+    polish: bool = False,
+    run: _Run | None = None,
+) -> _Run:
+    """Solve the stages one after the other within ``limit`` (counted from the clock's
+    start); each level is held at its value for the stages after it. ``polish``: before
+    each later stage, optimise it with what runs and who attends fixed (a small solve
+    that starts the stage close to its optimum). ``run``: stages already solved (their
+    levels held in the model, their solution hinted)."""
+    exprs = model.levels()
+    stages = [_Stage(names, model, exprs) for names in stage_names]
+    run = run or _Run("OPTIMAL", [], [], [])
+    fresh = False  # the last solution came from a full stage solve (so a polish may help)
+    for i, stage in enumerate(stages):
+        if all(n in run.solved for n in stage.names):
+            continue
+        if fresh and polish:
+            fixed = [(v, model.hinted.value(v)) for v in _sessions_and_attendance(model)]
+            budget = min(POLISH_LIMIT, clock.left(limit))
+            run.solver = _fixed_search(model, fixed, stage.objective, clock, budget) or run.solver
+        if run.solver is not None and all(
+            n in model.ranges and model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
+        ):  # the hinted solution (run.solver's) reaches the most any plan can: nothing to search
+            for n in stage.names:
+                best = model.ranges[n][1]
+                model.m.add(exprs[n] >= best)
+                run.solved.append(n)
+                run.objective.append(best)
+                run.bound.append(best)
+            continue
+        left = clock.left(limit)
+        share = left / (len(stages) - i)
+        model.m.maximize(stage.objective)
+        found, done = threading.Event(), threading.Event()
+
+        def notify(obj: int, bnd: int, _stage=stage, _i=i, _found=found) -> None:
+            _found.set()
+            if opts.progress:
+                head = _stage.head
+                opts.progress(Progress(_stage.names[0], _i + 1, len(stages), head(obj), head(bnd), clock.elapsed(), phase))
+
+        solver = _parameters(opts, share if opts.deterministic else left)
+        watchdog = None
+        if not opts.deterministic:
+            watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
+            watchdog.start()
+        code = solver.solve(model.m, _Callback(notify))
+        done.set()
+        if watchdog:
+            watchdog.join()
+        clock.det += solver.deterministic_time
+        st = STATUS[code]
+        if st not in ("OPTIMAL", "FEASIBLE"):
+            if i == 0:
+                run.status = st
+            break  # keep the previous stage's solution; later levels stay unproven
+        if st != "OPTIMAL":
+            run.status = "FEASIBLE"
+        run.solver = solver
+        fresh = True
+        run.solved += stage.names
+        # a later stage may improve an earlier level that was not proven: read them all again
+        run.objective = [solver.value(exprs[n]) for n in run.solved]
+        best_bound = round(solver.best_objective_bound)
+        for k, name in enumerate(stage.names):
+            value = solver.value(exprs[name])
+            if st == "OPTIMAL":
+                run.bound.append(value)
+            elif k == 0:
+                run.bound.append(stage.head(best_bound))
+            else:  # a later level of an unproven stage: only its trivial bound
+                run.bound.append(model.ranges[name][1])
+            model.m.add(exprs[name] >= value)
+        if opts.progress:
+            notify(round(solver.objective_value), best_bound)
+        model.hint_solution(solver)
+    if run.solver is not None and len(run.solved) < sum(len(names) for names in stage_names):
+        run.status = "FEASIBLE"
+    return run
+
+
+def _greedy_hint(model: Model, problem: Problem) -> None:
+    """Hint a greedy plan when it is feasible: large problems get a plan at once."""
+    placements: list = []
+    if verdict(problem, greedy_plan(problem, placements=placements))[0]:
+        model.hint_placements(placements)
+
+
+def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
+    """Optimise the levels in order; the result says how far each was proven.
+
+    A first solve plans by months first (``scheduler.core.periods``): the period model is a
+    relaxation with the same objective, so when its plan can be laid out on days, that
+    plan is optimal wherever the period model proved it. Otherwise the day model is
+    solved directly, its demand held to the period model's bound.
+
+    Re-planning with a known demand bound tries the *pinned* problem first (every
+    earlier placement that can stay, stays; nothing new): it is small, so it solves in
+    a fraction of the time. When it meets the bound, its plan is optimal for the whole
+    problem: no plan serves more demand, none changes less (the pinned plans are
+    exactly those with the least ``changes``), and the later levels were optimised
+    over exactly those plans. Otherwise the whole problem is solved, from its plan.
+    """
+    opts = opts or SolveOptions()
+    clock = _Clock(opts)
+    if not problem.is_replan:
+        demand_bound = None
+        if opts.periods and relaxations_apply(problem):
+            sol, demand_bound = _solve_by_periods(problem, opts, clock)
+            if sol is not None:
+                return sol
+        return _solve_days(problem, opts, clock, opts.time_limit, demand_bound=demand_bound)
+    hint = None
+    if problem.demand_bound is not None:
+        sol = _solve_days(problem.pinned(), opts, clock, opts.time_limit / 2)
+        if sol.objective and sol.objective[0] == problem.demand_bound:
+            sol.bound[0] = problem.demand_bound
+            sol.bound[1] = sol.objective[1]  # the least change cost any plan has
+            sol.status = "OPTIMAL" if sol.objective == sol.bound and len(sol.level_names) == len(REPLAN_LEVELS) else "FEASIBLE"
+            sol.info["pinned"] = True
+            return sol
+        hint = sol.assignments or None
+    return _solve_days(problem, opts, clock, opts.time_limit, hint, problem.demand_bound)
+
+
+def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
+    """A proven upper bound of the demand level of ``problem`` (and of every problem
+    with the same events and demands and more rules, e.g. a re-plan of the same
+    scenario): its order model, solved for demand and fairness within a share of the
+    time limit. None if it finds nothing."""
+    if not relaxations_apply(problem):
+        return None
+    fresh = replace(problem, keeps=[], demand_bound=None, replanning=False)
+    _, run = _order_model(fresh, opts, _Clock(opts), opts.time_limit * BOUND_SHARE)
+    return run.bound[0] if run.bound else None
+
+
+def _order_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit: float) -> tuple[PeriodModel, _Run]:
+    """The order model (``periods.flattened``) from a greedy start, its first stage
+    (demand and fairness) solved within ``limit``."""
+    loose = flattened(problem)
+    orders = PeriodModel(loose)
+    _greedy_hint(orders, loose)
+    return orders, _run_stages(orders, [PERIOD_STAGES[0]], opts, clock, limit, "orders")
+
+
+def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
+    """The order model, the period model, then the plan laid out on days (see
+    ``scheduler.core.periods``). Returns the solution, or None and the best demand bound
+    known when the days must be solved."""
+    limit = opts.time_limit * PERIOD_SHARE
+    model = PeriodModel(problem)
+    exprs = model.levels()
+    first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
+    orders, head = _order_model(problem, opts, clock, limit * ORDER_SHARE)
+
+    def no_plan() -> tuple[Solution, None]:  # a relaxation has none: neither has the problem
+        return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
+
+    if head.status == "INFEASIBLE":
+        return no_plan()
+    run = lifted = None
+    if head.solver is not None and orders.x.keys() == model.x.keys() and orders.y.keys() == model.y.keys():
+        # the same sessions and attendance, given periods: if that fits, the period
+        # model's first stage is done, as far as the order model proved it (the order
+        # model is the smaller one, so it got the first stage's time)
+        pairs = zip(_sessions_and_attendance(model), _sessions_and_attendance(orders))
+        fixed = [(v, head.solver.value(w)) for v, w in pairs]
+        model.hint_periods(orders.picks(head.solver))
+        budget = min(clock.left(limit), max(POLISH_LIMIT, LIFT_SHARE * limit))
+        lifted = _fixed_search(model, fixed, second.objective, clock, budget)
+        if lifted is not None:
+            for n, value in zip(first, head.objective):
+                model.m.add(exprs[n] >= value)
+            run = _Run(head.status, list(head.objective), list(head.bound), list(first), lifted)
+    if lifted is None:
+        _greedy_hint(model, problem)
+    run = _run_stages(model, PERIOD_STAGES, opts, clock, limit, "periods", polish=True, run=run)
+    if run.status == "INFEASIBLE":
+        return no_plan()
+    if run.solver is None:
+        return None, head.bound[0] if head.bound else None
+    if head.bound and run.bound[0] > head.bound[0]:
+        run.bound[0] = head.bound[0]  # the order model's bound holds for every plan
+    days = Model(realisation(problem, model.picks(run.solver)))
+    solver, st = clock.solve(days.m, clock.left(opts.time_limit))
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return None, run.bound[0]
+    info = {"method": "periods"}
+    return Solution(run.status, days.assignments(solver), run.objective, run.bound, run.solved, clock.elapsed(), info), None
+
+
+def _solve_days(
+    problem: Problem,
+    opts: SolveOptions,
+    clock: _Clock,
+    limit: float,
+    hint: list[Assignment] | None = None,
+    demand_bound: int | None = None,
+) -> Solution:
+    """The day model, solved stage by stage within ``limit``."""
+    model = Model(problem)
+    if hint:
+        model.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in hint])
+    else:
+        _greedy_hint(model, problem)
+    stages = REPLAN_STAGES if problem.is_replan else STAGES
+    if demand_bound is not None:
+        model.cap_level("demand", demand_bound)
+    run = _run_stages(model, stages, opts, clock, limit, "days")
+    info = {"method": "days"}
+    if run.solver is None:
+        return Solution(run.status, [], [], [], [], clock.elapsed(), info)
+    return Solution(run.status, model.assignments(run.solver), run.objective, run.bound, run.solved, clock.elapsed(), info)
+
+
+def max_kept_rules(problem: Problem, relax: set[str], time_limit: float = 10.0, seed: int = 0) -> tuple[str, list[str]]:
+    """Make ``relax`` soft and find the fewest of them to drop for a feasible problem.
+
+    Returns the status and the rule ids dropped (empty when even that fails).
+    """
+    model = Model(problem, relax)
+    model.m.maximize(sum(model.on.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = seed
+    code = solver.solve(model.m)
+    st = STATUS[code]
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return st, []
+    return st, [r for r, v in model.on.items() if not solver.boolean_value(v)]

@@ -1,0 +1,123 @@
+"""The whole job: scenario file in, validated plan out (or an explanation).
+
+This is the library entry point the CLI calls; it holds no printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scheduler.core.explain import Explanation, explain_infeasible
+from scheduler.core.solve import SolveOptions, demand_bound, solve
+from scheduler.domain.compile import Compiled, compile_scenario
+from scheduler.domain.i18n import Message, t
+from scheduler.domain.loader import load_scenario, scenario_hash
+from scheduler.models import Change, Plan, Scenario
+from scheduler.plan.planfile import build_plan, level_gap
+from scheduler.plan.replan import Repair, event_ids, finish, last_number, prepare
+from scheduler.plan.validate import Violation, objective, stability, validate, validate_replan
+
+
+class PlanInvalid(RuntimeError):
+    """The solver produced a plan the independent validator rejects: a bug, never output.
+
+    ``problems`` are the validator's violations and objective mismatches; ``text(lang)``
+    says them in the planner's language, ``str()`` in English (logs)."""
+
+    def __init__(self, problems: list[Violation | Message]):
+        self.problems = problems
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return "\n".join([t("v.engine_invalid", lang), *(p.text(lang) for p in self.problems)])
+
+
+@dataclass
+class Outcome:
+    scenario: Scenario
+    compiled: Compiled
+    plan: Plan | None = None
+    status: str = ""
+    explanation: Explanation | None = None
+    warnings: list[Message] = field(default_factory=list)
+
+
+def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:
+    """Raise ``PlanInvalid`` unless the validator passes (and, for a re-plan, the
+    re-planning rules against ``parent``); then score the plan with the validator's
+    objective. The solver's own level values can only be lower (helper variables of an
+    unproven level are pushed up by maximisation alone), and must be equal for a
+    proven plan."""
+    problems: list[Violation | Message] = list(validate(sc, plan))
+    recomputed = objective(sc, plan)
+    if parent is not None:
+        problems += validate_replan(parent, plan)
+        recomputed |= stability(parent, plan)
+    info = plan.solver
+    for level, value in zip(info.levels, info.objective):
+        if recomputed[level] < value or (info.status == "OPTIMAL" and recomputed[level] != value):
+            problems.append(Message("v.objective", level=level, solver=value, validator=recomputed[level]))
+    if problems:
+        raise PlanInvalid(problems)
+    info.objective = [recomputed[level] for level in info.levels]
+    info.gap = level_gap(info.objective, info.bound)
+
+
+def run(path: str | Path, opts: SolveOptions, lang: str = "zh", explain: bool = True) -> Outcome:
+    sc = load_scenario(path)
+    return run_scenario(sc, opts, str(path), scenario_hash(path), lang, explain)
+
+
+def run_scenario(
+    sc: Scenario, opts: SolveOptions, source: str = "", sha256: str = "", lang: str = "zh", explain: bool = True
+) -> Outcome:
+    comp = compile_scenario(sc)
+    sol = solve(comp.problem, opts)
+    out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
+    if sol.status in ("OPTIMAL", "FEASIBLE"):
+        plan = build_plan(sc, comp, sol, opts, source, sha256, lang)
+        check_plan(sc, plan)
+        out.plan = plan
+    elif sol.status == "INFEASIBLE" and explain:
+        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+    return out
+
+
+@dataclass
+class Replanned(Outcome):
+    repair: Repair | None = None
+
+
+def replan(
+    parent: Plan,
+    parent_version: int,
+    changes: list[Change],
+    today: dt.date,
+    freeze_days: int,
+    opts: SolveOptions,
+    lang: str = "zh",
+    explain: bool = True,
+) -> Replanned:
+    """Repair ``parent`` (the store's version ``parent_version``) after ``changes``.
+
+    Raises ``ReplanError`` for a change that cannot apply; the new plan, when there is
+    one, has passed the validator and the re-planning rules."""
+    rep = prepare(parent, changes, today, freeze_days)
+    comp = rep.compiled
+    if comp.problem.demand_bound is None and opts.periods:
+        # e.g. a new order: every re-plan is a plan of the changed scenario, so that
+        # scenario's first-solve bound holds (and carries to later re-plans)
+        comp.problem.demand_bound = demand_bound(compile_scenario(rep.scenario).problem, opts)
+    sol = solve(comp.problem, opts)
+    out = Replanned(rep.scenario, comp, status=sol.status, warnings=list(comp.calendar.warnings) + rep.warnings, repair=rep)
+    if sol.status in ("OPTIMAL", "FEASIBLE"):
+        ref = parent.scenario
+        plan = build_plan(rep.scenario, comp, sol, opts, ref.path, ref.sha256, lang, event_ids(rep), last_number(parent))
+        plan = finish(rep, plan, parent_version, lang)
+        check_plan(rep.scenario, plan, parent)
+        out.plan = plan
+    elif sol.status == "INFEASIBLE" and explain:
+        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+    return out

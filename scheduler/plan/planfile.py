@@ -1,0 +1,204 @@
+"""Turn a solver result into a self-contained ``Plan`` and write ``plan.json``.
+
+Session ids are ``S-<year>-<nnn>`` in date order; re-plans keep them, so planners
+can quote an id to cancel a session.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import ortools
+
+from scheduler import __version__
+from scheduler.core.problem import Solution
+from scheduler.core.solve import SolveOptions, relative_gap, solver_threads
+from scheduler.domain.compile import UNITS_PER_DAY, Compiled, slots_for
+from scheduler.domain.i18n import LANGS, every_language, unmet_message
+from scheduler.domain.loader import PLAN_MAX_BYTES, parse_text, read_text
+from scheduler.models import (
+    SLOT_ORDER,
+    Attendance,
+    Plan,
+    PlannedSession,
+    Scenario,
+    ScenarioRef,
+    SessionType,
+    SolverInfo,
+    UnmetOrder,
+)
+
+
+def _sessions(
+    sc: Scenario, comp: Compiled, sol: Solution, ids: dict[str, str] | None = None, last: int = 0
+) -> list[PlannedSession]:
+    """The plan's sessions in date order. ``ids`` (event -> session id) keeps the ids of a
+    re-planned plan; other sessions get numbers after ``last`` (never reused)."""
+    offerings = {o.id: o for o in sc.offerings}
+    orders = {o.id: o for o in sc.orders}
+    pairs = {p.id: p for p in sc.pairs}
+    rows = []
+    events: dict[int, str] = {}
+    for a in sol.assignments:
+        off = offerings[comp.offering_of_event[a.event]]
+        day = comp.unit_date(a.start)
+        part = a.start % UNITS_PER_DAY
+        slots = slots_for(off.duration)
+        slots = [SLOT_ORDER[part + k] for k in range(len(slots))]
+        per_comm: dict[str, list[str]] = defaultdict(list)
+        for oid in a.demands:
+            per_comm[orders[oid].community].append(oid)
+        attendance = [
+            Attendance(community=c, attendees=sum(orders[o].attendees for o in oids), orders=sorted(oids))
+            for c, oids in sorted(per_comm.items())
+        ]
+        head = sum(x.attendees for x in attendance)
+        departments: list[str] = []
+        if off.type == SessionType.peer:
+            departments = [off.department]
+        elif off.type == SessionType.department:
+            p = pairs[off.pair]
+            departments = [p.mentor, p.learner]
+            head += p.attendees
+        instructor = a.options.get("instructor")
+        rows.append(
+            PlannedSession(
+                id="",
+                offering=off.id,
+                title=off.title,
+                type=off.type,
+                date=day,
+                slots=slots,
+                venue=a.options["venue"].split(":", 1)[1],
+                instructor=instructor.split(":", 1)[1] if instructor else None,
+                host=off.host if off.type == SessionType.community else None,
+                departments=departments,
+                attendance=attendance,
+                headcount=head,
+            )
+        )
+        events[id(rows[-1])] = a.event
+    rows.sort(key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.offering, s.venue))
+    ids = ids or {}
+    used = {int(x.rsplit("-", 1)[1]) for x in ids.values()}
+    n = max(used | {last})
+    for s in rows:
+        given = ids.get(events[id(s)])
+        if given:
+            s.id = given
+        else:
+            n += 1
+            s.id = f"S-{sc.plan.year}-{n:03d}"
+    return rows
+
+
+def level_gap(objective: list[int], bound: list[int]) -> float:
+    """Relative gap of the first level not proven optimal (0 when all are)."""
+    for value, best in zip(objective, bound):
+        if value != best:
+            return round(relative_gap(value, best), 6)
+    return 0.0
+
+
+def unmet_reasons(sc: Scenario, comp: Compiled, sessions: list[PlannedSession]) -> dict[str, str]:
+    """Why each unmet order is not met, most specific reason first."""
+    met = {oid for s in sessions for a in s.attendance for oid in a.orders}
+    runs = Counter(s.offering for s in sessions)
+    per_type = Counter(s.type for s in sessions)
+    offerings = {o.id: o for o in sc.offerings}
+    q = sc.plan.sessions
+    out = {}
+    for order in sc.orders:
+        if order.id in met:
+            continue
+        off = offerings[order.offering]
+        if order.id in comp.unservable:
+            out[order.id] = comp.unservable[order.id]
+        elif off.id in comp.no_slot:
+            out[order.id] = "no_slot"
+        elif runs[off.id] >= off.max_runs:
+            out[order.id] = "runs_full"
+        elif per_type[off.type] >= q.for_type(off.type).max:
+            out[order.id] = "type_quota_full"
+        elif len(sessions) >= q.total:
+            out[order.id] = "total_full"
+        else:
+            out[order.id] = "constraints"
+    return out
+
+
+def build_plan(
+    sc: Scenario,
+    comp: Compiled,
+    sol: Solution,
+    opts: SolveOptions,
+    source: str,
+    sha256: str,
+    lang: str = "zh",
+    ids: dict[str, str] | None = None,
+    last: int = 0,
+) -> Plan:
+    sessions = _sessions(sc, comp, sol, ids, last)
+    reasons = unmet_reasons(sc, comp, sessions)
+    unmet = []
+    for o in sc.orders:
+        if o.id not in reasons:
+            continue
+        code = reasons[o.id]
+        messages = {x: unmet_message(code, sc, o, x, comp.size_limit.get(o.offering, 0)) for x in LANGS}
+        unmet.append(
+            UnmetOrder(
+                order=o.id, community=o.community, offering=o.offering, reason=code, message=messages[lang], messages=messages
+            )
+        )
+    info = SolverInfo(
+        status=sol.status,
+        levels=sol.level_names,
+        objective=sol.objective,
+        bound=sol.bound,
+        gap=level_gap(sol.objective, sol.bound),
+        seed=opts.seed,
+        workers=solver_threads(opts),
+        deterministic=opts.deterministic,
+        time_limit=opts.time_limit,
+        ortools=ortools.__version__,
+        time_seconds=round(sol.wall_time, 3),
+        method=str(sol.info.get("method", "days")),
+    )
+    return Plan(
+        engine=__version__,
+        scenario=ScenarioRef(path=source, sha256=sha256, snapshot=sc),
+        solver=info,
+        sessions=sessions,
+        unmet=unmet,
+        warnings=[str(w) for w in comp.calendar.warnings],
+        warning_messages=[every_language(w) for w in comp.calendar.warnings],
+    )
+
+
+def plan_json(plan: Plan) -> str:
+    data = plan.model_dump(mode="json")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_plan(plan: Plan, out_dir: Path) -> Path:
+    """Write OUT/plan.json atomically (a half-written plan.json never replaces a good one),
+    without a store; raises ``staging.OutputError`` naming the file. ``solve`` and
+    ``resolve`` write it in one step with their new version (``scheduler.cli.publish_plan``)."""
+    from scheduler.plan.staging import StagedPlan  # staging builds on this module
+
+    staged = StagedPlan(plan_json(plan), out_dir)
+    staged.put()
+    staged.done()
+    return staged.target
+
+
+def read_plan(path: Path) -> Plan:
+    """plan.json, with or without a BOM. A file that cannot be read or parsed (or breaks the
+    loader's caps) raises ``InputError`` with line and column; a plan of the wrong shape raises
+    pydantic's ``ValidationError``."""
+    text = read_text(path, PLAN_MAX_BYTES)
+    parse_text(str(path), text, as_json=True)  # Python's parser, for the places pydantic's does not give
+    return Plan.model_validate_json(text)
