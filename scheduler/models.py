@@ -125,6 +125,7 @@ class Caps(Strict):
     community_per_month: int | None = Field(None, ge=1, description="sessions a community attends per month")
     department_per_month: int | None = Field(None, ge=1, description="sessions a department takes part in per month")
     community_min_gap_days: int = Field(0, ge=0, description="days between two sessions one community attends")
+    venue_per_week: int | None = Field(None, ge=1, description="sessions one venue hosts in a calendar week (Monday to Sunday)")
 
 
 class PlanSettings(Strict):

@@ -135,7 +135,7 @@ def test_solve_tiny_example_and_validate_it(tmp_path):
         assert name in result.stdout
     check = invoke("validate", out / "plan.json")
     assert check.exit_code == 0, check.output
-    assert "valid" in check.stdout
+    assert check.stdout.startswith("有效：")
 
 
 def test_deterministic_runs_are_byte_identical_but_for_time(tmp_path):
@@ -218,7 +218,7 @@ def test_validate_valid_plan(solved):
     _, plan_path = solved
     result = invoke("validate", plan_path)
     assert result.exit_code == 0, result.output
-    assert "valid" in result.stdout
+    assert result.stdout.startswith("有效：方案满足全部硬性规则")
     en = invoke("validate", plan_path, "--lang", "en")
     assert en.exit_code == 0
     assert en.stdout.startswith("valid")
@@ -234,7 +234,7 @@ def test_validate_against_the_scenario_file(solved, tmp_path):
     stricter["plan"]["holidays"] = {"days_off": [{"start": "2026-03-02", "end": "2026-03-06", "reason": "停工"}]}
     result = invoke("validate", plan_path, "--scenario", write_scenario(tmp_path, stricter, "stricter.yaml"))
     assert result.exit_code == 1, result.output
-    assert "[working_day]" in result.stdout
+    assert "[calendar.working_day]" in result.stdout
 
 
 def _tamper_sunday(plan: dict) -> None:
@@ -254,9 +254,9 @@ def _tamper_duplicate(plan: dict) -> None:
 @pytest.mark.parametrize(
     ("tamper", "rule", "words"),
     [
-        (_tamper_sunday, "working_day", ["S-2026-001", "2026-03-08"]),
-        (_tamper_headcount, "headcount", ["S-2026-001", "999"]),
-        (_tamper_duplicate, "order_once", ["O-1", "S-2026-999"]),
+        (_tamper_sunday, "calendar.working_day", ["S-2026-001", "2026-03-08"]),
+        (_tamper_headcount, "plan.headcount", ["S-2026-001", "999"]),
+        (_tamper_duplicate, "order.once", ["O-1", "S-2026-999"]),
     ],
     ids=["sunday", "headcount", "order-in-two-sessions"],
 )
@@ -269,7 +269,7 @@ def test_validate_lists_violations_of_a_tampered_plan(solved, tmp_path, tamper, 
     result = invoke("validate", bad)
     no_crash(result)
     assert result.exit_code == 1, result.output
-    assert not result.stdout.startswith("valid")
+    assert result.stdout.startswith("无效：")
     lines = [ln for ln in result.stdout.splitlines() if f"[{rule}]" in ln]
     assert lines, result.stdout
     assert all(w in lines[0] for w in words), lines[0]
@@ -287,7 +287,7 @@ def test_validate_unreadable_plan_exit_2(tmp_path, name, text):
     no_crash(result)
     assert result.exit_code == 2, result.output
     assert str(path) in result.stderr
-    assert "valid" not in result.stdout
+    assert "有效" not in result.stdout and "无效" not in result.stdout
 
 
 def test_validate_missing_plan_exit_2(tmp_path):

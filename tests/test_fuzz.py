@@ -237,7 +237,9 @@ def place_text(where: dict, lang: str) -> str:
         if lang == "zh":
             return f" 第{line}行第{column}列：" if column else f" 第{line}行第"
         return f": line {line}, column {column}: " if column else f": line {line}, column "
-    return f" {where['record']}" if lang == "zh" else f": {where['record']}"
+    if lang == "zh":  # the top level is named in Chinese; records and fields stay as they are in the file
+        return " 顶层" if where["record"] == "(top level)" else f" {where['record']}"
+    return f": {where['record']}"
 
 
 def names_the_place(line: str, path: Path, where: dict, lang: str) -> bool:

@@ -21,7 +21,7 @@ from conftest import scenario_dict, solve_dict
 from scheduler.cli.commands import main
 from scheduler.cli.common import load_plan
 from scheduler.domain import loader
-from scheduler.domain.i18n import TEXT, Message, t
+from scheduler.domain.i18n import TEXT, Message, say, t
 from scheduler.domain.loader import (
     ALIAS_BUDGET,
     MAX_DEPTH,
@@ -60,11 +60,11 @@ def problems_of(path: Path) -> list[InputProblem]:
 
 def find(problems: list[InputProblem], record: str | set[str], field: str) -> InputProblem:
     records = {record} if isinstance(record, str) else record
-    hits = [p for p in problems if p.record in records and p.field == field]
+    hits = [p for p in problems if str(p.record) in records and p.field == field]  # a record may be a Message
     assert hits, f"no problem at {records} / {field!r}; got:\n" + "\n".join(map(str, problems))
     p = hits[0]
     text = str(p)
-    assert p.record in text and field in text
+    assert str(p.record) in text and field in text
     return p
 
 
@@ -273,7 +273,8 @@ def test_file_not_found(tmp_path):
 @pytest.mark.parametrize("text", ["- plan\n- communities\n", "just a sentence\n", ""], ids=["list", "scalar", "empty"])
 def test_top_level_must_be_a_mapping(tmp_path, text):
     (p,) = problems_of(write(tmp_path, text))
-    assert p.record == "(top level)"
+    assert p.record == loader.TOP_LEVEL
+    assert str(p.record) == "(top level)" and say(p.record, "zh") == "顶层"
     assert "mapping" in str(p.message)
 
 
@@ -406,7 +407,7 @@ def test_an_id_of_any_kind_or_size_is_named_briefly(tmp_path, rid):
     data["venues"][1]["owner"] = "nobody"
     path = write(tmp_path, dump(data))
     problems = problems_of(path)
-    bad = next(p for p in problems if p.record.startswith("communities[0] (") and p.field == "id")
+    bad = next(p for p in problems if str(p.record).startswith("communities[0] (") and p.field == "id")
     assert len(str(bad)) < len(str(path)) + 300, str(bad)  # the id is shown cut short, whatever its size
     find(problems, "venues[1] (sx-square)", "owner")
 

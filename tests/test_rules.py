@@ -54,7 +54,7 @@ def two_peer_offerings(same_department: bool = False, community2: str = "fenghua
 
 def test_weekend_is_not_a_working_day():
     d = need(plan(scenario_dict(), start="2026-03-07", end="2026-03-08"), 1)
-    assert_infeasible(d, "quota:total:min")
+    assert_infeasible(d, "quota.total_min")
     d["plan"]["holidays"] = {"working_days": ["2026-03-07"]}
     p = assert_plan(d)
     assert p.sessions[0].date == dt.date(2026, 3, 7)
@@ -81,7 +81,7 @@ def test_blackout_removes_days_and_outdoor_only_spares_indoor_sessions():
     d["plan"]["blackouts"] = [{"start": "2026-03-02", "end": "2026-03-06", "reason": "三防", "outdoor_only": True}]
     assert_plan(d)  # indoor course is not hit
     d["offerings"][0]["outdoor"] = True
-    assert_infeasible(d, "blackout:0")
+    assert_infeasible(d, "calendar.blackout:0")
     d["plan"]["blackouts"][0]["end"] = "2026-03-05"
     assert assert_plan(d).sessions[0].date == dt.date(2026, 3, 6)
 
@@ -89,7 +89,7 @@ def test_blackout_removes_days_and_outdoor_only_spares_indoor_sessions():
 def test_allowed_months():
     d = need(scenario_dict(), 1)
     d["offerings"][0]["months"] = [4]
-    assert_infeasible(d, "months:fire")
+    assert_infeasible(d, "eligible.months:fire")
     d["offerings"][0]["months"] = [3, 4]
     assert_plan(d)
 
@@ -109,7 +109,7 @@ def test_venue_holds_one_session_at_a_time():
     d = plan(two_peer_offerings(), **ONE_DAY, slots=["morning"])
     for o in d["offerings"]:
         o["venues"] = ["hall"]
-    assert_infeasible(d, "no_overlap:venue")
+    assert_infeasible(d, "overlap.venue")
     d["offerings"][1]["venues"] = []  # may use the community's own venue too
     d["orders"][1]["community"] = "shanxia"
     d["orders"][0]["community"] = "fenghuang"
@@ -128,7 +128,7 @@ def test_instructor_teaches_one_session_at_a_time():
     ]
     d["venues"].append({"id": "room2", "name": "党校教室", "capacity": 80})
     need(d, 2)
-    assert_infeasible(d, "no_overlap:instructor")
+    assert_infeasible(d, "overlap.instructor")
     d["departments"][2]["instructors"].append({"id": "dj-zhao", "name": "赵书记", "tier": "community"})
     d["offerings"][1]["instructors"] = ["dj-zhao"]
     p = assert_plan(d)
@@ -138,14 +138,14 @@ def test_instructor_teaches_one_session_at_a_time():
 def test_department_delivers_one_session_at_a_time():
     d = plan(two_peer_offerings(same_department=True), **ONE_DAY, slots=["morning"])
     d["departments"][0]["instructors"].append({"id": "yj-zhou", "name": "周六"})
-    assert_infeasible(d, "no_overlap:department")
+    assert_infeasible(d, "overlap.department")
     d["plan"]["slots"] = ["morning", "afternoon"]
     assert_plan(d)
 
 
 def test_community_attends_one_session_at_a_time():
     d = plan(two_peer_offerings(community2="shanxia"), **ONE_DAY, slots=["morning"])
-    assert_infeasible(d, "no_overlap:community")
+    assert_infeasible(d, "overlap.community")
     d["orders"][1]["community"] = "fenghuang"
     assert_plan(d)
 
@@ -169,7 +169,7 @@ def test_department_session_occupies_both_departments():
     ]
     d["orders"] = [{"id": "O-1", "community": "shanxia", "offering": "aid", "attendees": 10}]
     need(d, 2)
-    assert_infeasible(d, "no_overlap:department")
+    assert_infeasible(d, "overlap.department")
     d["plan"]["slots"] = ["morning", "afternoon"]
     p = assert_plan(d)
     pair = next(s for s in p.sessions if s.type.value == "department")
@@ -208,7 +208,7 @@ def test_type_minimum_and_maximum():
     p = assert_plan(d)
     assert p.sessions == [] and p.unmet[0].reason == "type_quota_full"
     d["plan"]["sessions"] = {"total": 2, "total_min": 0, "peer": {"min": 2, "max": 2}}
-    assert_infeasible(d, "quota:peer:min")
+    assert_infeasible(d, "quota.type_min:peer")
     d["offerings"][0]["max_runs"] = 2
     d["orders"].append({"id": "O-2", "community": "fenghuang", "offering": "fire", "attendees": 50})
     assert len(assert_plan(d).sessions) == 2
@@ -217,7 +217,7 @@ def test_type_minimum_and_maximum():
 def test_community_monthly_cap():
     d = two_peer_offerings(community2="shanxia")
     d["plan"]["caps"] = {"community_per_month": 1}
-    assert_infeasible(d, "cap:community")
+    assert_infeasible(d, "cap.community_per_month")
     d["plan"]["end"] = "2026-04-03"
     p = assert_plan(d)
     assert {s.date.month for s in p.sessions} == {3, 4}
@@ -226,7 +226,7 @@ def test_community_monthly_cap():
 def test_department_monthly_cap():
     d = two_peer_offerings(same_department=True)
     d["departments"][0]["monthly_cap"] = 1
-    assert_infeasible(d, "cap:department:yingji")
+    assert_infeasible(d, "cap.department_per_month:yingji")
     d["departments"][0]["monthly_cap"] = 2
     assert_plan(d)
 
@@ -234,7 +234,7 @@ def test_department_monthly_cap():
 def test_minimum_days_between_a_communitys_sessions():
     d = two_peer_offerings(community2="shanxia")
     d["plan"]["caps"] = {"community_min_gap_days": 5}
-    assert_infeasible(d, "gap:community")
+    assert_infeasible(d, "cap.community_gap")
     d["plan"]["caps"] = {"community_min_gap_days": 4}  # Monday and Friday
     p = assert_plan(d)
     assert {s.date.weekday() for s in p.sessions} == {0, 4}
@@ -313,7 +313,7 @@ def test_community_venue_only_when_its_community_attends():
 def test_unavailable_dates(where):
     d = need(plan(scenario_dict(), **ONE_DAY), 1)
     where(d)["unavailable"] = [{"start": "2026-03-02", "end": "2026-03-02", "reason": "外出学习"}]
-    assert_infeasible(d, "unavailable:")
+    assert_infeasible(d, "unavailable.")
     d["plan"]["end"] = "2026-03-03"
     assert assert_plan(d).sessions[0].date == dt.date(2026, 3, 3)
 
@@ -322,6 +322,6 @@ def test_unavailable_venue_moves_the_session_elsewhere():
     d = need(plan(scenario_dict(), **ONE_DAY), 1)
     d["offerings"][0]["venues"] = ["hall"]
     d["venues"][0]["unavailable"] = ["2026-03-02"]
-    assert_infeasible(d, "unavailable:venue:hall")
+    assert_infeasible(d, "unavailable.venue:hall")
     d["offerings"][0]["venues"] = ["hall", "sx-square"]
     assert assert_plan(d).sessions[0].venue == "sx-square"

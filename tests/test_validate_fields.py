@@ -112,95 +112,103 @@ def cancelled_copy(p: dict, **fields) -> dict:
 
 # (rule, i18n key of the message, mutation): each breaks exactly the field the rule is about
 SESSION_MUTATIONS = {
-    "title": ("title", "v.title", lambda p: put(of_type(p, "peer"), title="另一门课")),
-    "type": ("type", "v.type", lambda p: put(of_type(p, "peer"), type="secretary")),
-    "peer-departments": ("departments", "v.departments", lambda p: put(of_type(p, "peer"), departments=[])),
+    "title": ("plan.title", "v.title", lambda p: put(of_type(p, "peer"), title="另一门课")),
+    "type": ("plan.type", "v.type", lambda p: put(of_type(p, "peer"), type="secretary")),
+    "peer-departments": ("plan.departments", "v.departments", lambda p: put(of_type(p, "peer"), departments=[])),
     "secretary-departments": (
-        "departments",
+        "plan.departments",
         "v.departments",
         lambda p: put(of_type(p, "secretary"), departments=["dangjian"]),
     ),
     "pair-departments-swapped": (
-        "departments",
+        "plan.departments",
         "v.departments",
         lambda p: put(of_type(p, "department"), departments=["minzheng", "yingji"]),
     ),
     "community-departments": (
-        "departments",
+        "plan.departments",
         "v.departments",
         lambda p: put(of_type(p, "community"), departments=["yingji"]),
     ),
-    "host-missing": ("host", "v.host", lambda p: put(of_type(p, "community"), host=None)),
-    "host-wrong": ("host", "v.host", lambda p: put(of_type(p, "community"), host="fenghuang")),
-    "host-on-a-peer-session": ("host", "v.host.none", lambda p: put(of_type(p, "peer"), host="shanxia")),
-    "venue-unknown": ("venue", "v.venue.unknown", lambda p: put(of_type(p, "peer"), venue="nowhere")),
-    "venue-of-another-community": ("host_venue", "v.host_venue", lambda p: put(of_type(p, "community"), venue="hall")),
-    "instructor-unknown": ("instructor", "v.instructor.unknown", lambda p: put(of_type(p, "peer"), instructor="nobody")),
-    "instructor-missing": ("instructor", "v.instructor.missing", lambda p: put(of_type(p, "secretary"), instructor=None)),
+    "host-missing": ("plan.host", "v.host", lambda p: put(of_type(p, "community"), host=None)),
+    "host-wrong": ("plan.host", "v.host", lambda p: put(of_type(p, "community"), host="fenghuang")),
+    "host-on-a-peer-session": ("plan.host", "v.host.none", lambda p: put(of_type(p, "peer"), host="shanxia")),
+    "venue-unknown": ("plan.unknown_venue", "v.venue.unknown", lambda p: put(of_type(p, "peer"), venue="nowhere")),
+    "venue-of-another-community": ("eligible.host_venue", "v.host_venue", lambda p: put(of_type(p, "community"), venue="hall")),
+    "instructor-unknown": (
+        "plan.unknown_instructor",
+        "v.instructor.unknown",
+        lambda p: put(of_type(p, "peer"), instructor="nobody"),
+    ),
+    "instructor-missing": (
+        "eligible.instructor",
+        "v.instructor.missing",
+        lambda p: put(of_type(p, "secretary"), instructor=None),
+    ),
     "instructor-of-another-department": (
-        "instructor",
+        "eligible.instructor",
         "v.instructor.department",
         lambda p: put(of_type(p, "peer"), instructor="mz-li"),
     ),
     "instructor-at-a-site-visit": (
-        "instructor",
+        "eligible.instructor",
         "v.instructor.community",
         lambda p: put(of_type(p, "community"), instructor="yj-wang"),
     ),
     "slots-of-another-duration": (
-        "duration",
+        "calendar.duration",
         "v.duration",
         lambda p: put(of_type(p, "peer"), slots=["morning", "afternoon"]),
     ),
-    "slot-not-open": ("slots", "v.slots", lambda p: put(of_type(p, "peer"), slots=["evening"])),
-    "date-a-sunday": ("working_day", "v.working_day", lambda p: put(of_type(p, "peer"), date="2026-03-08")),
-    "date-outside-the-plan": ("plan_dates", "v.plan_dates", lambda p: put(of_type(p, "peer"), date="2026-03-09")),
-    "sequence-negative": ("sequence", "v.sequence", lambda p: put(of_type(p, "peer"), sequence=-1)),
+    "slot-not-open": ("calendar.slots", "v.slots", lambda p: put(of_type(p, "peer"), slots=["evening"])),
+    "date-a-sunday": ("calendar.working_day", "v.working_day", lambda p: put(of_type(p, "peer"), date="2026-03-08")),
+    "date-outside-the-plan": ("calendar.plan_dates", "v.plan_dates", lambda p: put(of_type(p, "peer"), date="2026-03-09")),
+    "sequence-negative": ("plan.sequence", "v.sequence", lambda p: put(of_type(p, "peer"), sequence=-1)),
     "session-id-twice": (
-        "session_ids",
+        "plan.session_ids",
         "v.session_ids",
         lambda p: put(of_type(p, "peer"), id=of_type(p, "secretary")["id"]),
     ),
-    "headcount": ("headcount", "v.headcount", lambda p: put(of_type(p, "peer"), headcount=31)),
+    "headcount": ("plan.headcount", "v.headcount", lambda p: put(of_type(p, "peer"), headcount=31)),
 }
 
 ATTENDANCE_MUTATIONS = {
-    "zero-attendees-no-orders": ("attendance_empty", "v.attendance_empty.orders", no_order_entry("fenghuang", 0)),
-    "negative-attendees": ("attendance_empty", "v.attendance_empty.attendees", no_order_entry("fenghuang", -5)),
-    "community-not-in-the-scenario": ("unknown_community", "v.unknown_community", no_order_entry("ghost", 0)),
+    "zero-attendees-no-orders": ("plan.attendance_empty", "v.attendance_empty.orders", no_order_entry("fenghuang", 0)),
+    "negative-attendees": ("plan.attendance_empty", "v.attendance_empty.attendees", no_order_entry("fenghuang", -5)),
+    "community-not-in-the-scenario": ("plan.unknown_community", "v.unknown_community", no_order_entry("ghost", 0)),
     "community-listed-twice": (
-        "attendance",
+        "plan.attendance",
         "v.attendance.twice",
         lambda p: append(of_type(p, "peer")["attendance"], entry(p, "peer", "shanxia")),
     ),
-    "order-unknown": ("unknown_order", "v.unknown_order", lambda p: put(entry(p, "peer", "shanxia"), orders=["O-404"])),
+    "order-unknown": ("plan.unknown_order", "v.unknown_order", lambda p: put(entry(p, "peer", "shanxia"), orders=["O-404"])),
     "order-of-another-community": (
-        "attendance",
+        "plan.attendance",
         "v.attendance.order",
         lambda p: put(entry(p, "peer", "shanxia"), orders=["O-2"]),
     ),
     "order-of-another-offering": (
-        "attendance",
+        "plan.attendance",
         "v.attendance.order",
         lambda p: put(entry(p, "peer", "shanxia"), orders=["O-3"], attendees=2),
     ),
     "attendees-not-the-orders-head-count": (
-        "attendance",
+        "plan.attendance",
         "v.attendance.sum",
         lambda p: put(entry(p, "peer", "shanxia"), attendees=21),
     ),
     "order-twice-in-one-session": (
-        "order_once",
+        "order.once",
         "v.order_once.same",
         lambda p: put(entry(p, "peer", "shanxia"), orders=["O-1", "O-1"], attendees=40),
     ),
     "order-in-two-sessions": (
-        "order_once",
+        "order.once",
         "v.order_once",
         lambda p: append(of_type(p, "secretary")["attendance"], entry(p, "peer", "fenghuang")),
     ),
     "host-as-visitor": (
-        "host_not_visitor",
+        "eligible.host_not_visitor",
         "v.host_not_visitor",
         lambda p: put(entry(p, "community", "fenghuang"), community="shanxia"),
     ),
@@ -208,35 +216,39 @@ ATTENDANCE_MUTATIONS = {
 
 UNMET_MUTATIONS = {
     "unmet-order-unknown": (
-        "unknown_order",
+        "plan.unknown_order",
         "v.unknown_order",
         lambda p: append(p["unmet"], {**p["unmet"][0], "order": "O-404"}),
     ),
-    "unmet-community-not-the-orders": ("unmet_order", "v.unmet_order", mislabel_unmet(community="fenghuang")),
-    "unmet-offering-not-the-orders": ("unmet_order", "v.unmet_order", mislabel_unmet(offering="fire")),
-    "unmet-twice": ("unmet_once", "v.unmet_once", lambda p: append(p["unmet"], p["unmet"][0])),
+    "unmet-community-not-the-orders": ("order.unmet_order", "v.unmet_order", mislabel_unmet(community="fenghuang")),
+    "unmet-offering-not-the-orders": ("order.unmet_order", "v.unmet_order", mislabel_unmet(offering="fire")),
+    "unmet-twice": ("order.unmet_once", "v.unmet_once", lambda p: append(p["unmet"], p["unmet"][0])),
     "met-and-unmet": (
-        "order_accounting",
+        "order.accounting",
         "v.order_accounting.both",
         lambda p: append(p["unmet"], {**p["unmet"][0], "order": "O-1", "offering": "fire"}),
     ),
-    "neither-met-nor-unmet": ("order_accounting", "v.order_accounting.neither", lambda p: p["unmet"].clear()),
-    "cancelled-in-a-fresh-plan": ("cancelled", "v.cancelled.fresh", lambda p: append(p["cancelled"], cancelled_copy(p))),
+    "neither-met-nor-unmet": ("order.accounting", "v.order_accounting.neither", lambda p: p["unmet"].clear()),
+    "cancelled-in-a-fresh-plan": ("plan.cancelled", "v.cancelled.fresh", lambda p: append(p["cancelled"], cancelled_copy(p))),
 }
 
 CANCELLED_MUTATIONS = {
     "cancelled-and-running": (
-        "session_ids",
+        "plan.session_ids",
         "v.session_ids.running",
         lambda p: put(p["cancelled"][0], id=p["sessions"][0]["id"]),
     ),
-    "cancelled-twice": ("session_ids", "v.session_ids.cancelled_twice", lambda p: append(p["cancelled"], p["cancelled"][0])),
-    "cancelled-offering-unknown": ("unknown_offering", "v.unknown_offering", lambda p: put(p["cancelled"][0], offering="gone")),
-    "cancelled-title": ("title", "v.title", lambda p: put(p["cancelled"][0], title="另一门课")),
-    "cancelled-type": ("type", "v.type", lambda p: put(p["cancelled"][0], type="peer")),
-    "cancelled-departments": ("departments", "v.departments", lambda p: put(p["cancelled"][0], departments=["yingji"])),
-    "cancelled-without-a-date": ("cancelled", "v.cancelled.no_date", lambda p: put(p["cancelled"][0], dropped_on=None)),
-    "cancelled-without-a-reason": ("cancelled", "v.cancelled.reason", lambda p: put(p["cancelled"][0], reason=" ")),
+    "cancelled-twice": ("plan.session_ids", "v.session_ids.cancelled_twice", lambda p: append(p["cancelled"], p["cancelled"][0])),
+    "cancelled-offering-unknown": (
+        "plan.unknown_offering",
+        "v.unknown_offering",
+        lambda p: put(p["cancelled"][0], offering="gone"),
+    ),
+    "cancelled-title": ("plan.title", "v.title", lambda p: put(p["cancelled"][0], title="另一门课")),
+    "cancelled-type": ("plan.type", "v.type", lambda p: put(p["cancelled"][0], type="peer")),
+    "cancelled-departments": ("plan.departments", "v.departments", lambda p: put(p["cancelled"][0], departments=["yingji"])),
+    "cancelled-without-a-date": ("plan.cancelled", "v.cancelled.no_date", lambda p: put(p["cancelled"][0], dropped_on=None)),
+    "cancelled-without-a-reason": ("plan.cancelled", "v.cancelled.reason", lambda p: put(p["cancelled"][0], reason=" ")),
 }
 
 
@@ -284,7 +296,7 @@ def test_the_attendance_entry_seen_in_the_field_is_caught_twice(fresh):
     """Zero attendees, no orders, a community that does not exist: two rules, both named."""
     plan = mutated(fresh, no_order_entry("ghost", 0))
     rules = {v.rule for v in validate(plan.scenario.snapshot, plan)}
-    assert {"unknown_community", "attendance_empty"} <= rules
+    assert {"plan.unknown_community", "plan.attendance_empty"} <= rules
 
 
 # --------------------------------------------------------------------------- the planner's language
@@ -302,12 +314,12 @@ def test_violations_print_in_chinese_by_default_and_in_english_with_lang_en(fres
     no_crash(zh)
     assert zh.exit_code == 1, zh.output
     assert "发现 1 处违规" in zh.stdout
-    assert f"  [working_day] {peer['id']}：2026-03-08 不是工作日" in zh.stdout.splitlines()
+    assert f"  [calendar.working_day] {peer['id']}：2026-03-08 不是工作日" in zh.stdout.splitlines()
     assert "working day" not in zh.stdout
 
     en = invoke("validate", path, "--lang", "en")
     assert en.exit_code == 1, en.output
-    assert f"  [working_day] {peer['id']}: 2026-03-08 is not a working day" in en.stdout.splitlines()
+    assert f"  [calendar.working_day] {peer['id']}: 2026-03-08 is not a working day" in en.stdout.splitlines()
     assert not CJK.search(en.stdout), en.stdout
 
 
@@ -321,14 +333,14 @@ def test_session_types_and_slots_are_named_in_the_planners_language(fresh):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", ["内部错误", "引擎生成的方案未通过独立校验", "[working_day] S-2026-001：2026-03-08 不是工作日"]),
-        ("en", ["internal error", "[working_day] S-2026-001: 2026-03-08 is not a working day"]),
+        ("zh", ["内部错误", "引擎生成的方案未通过独立校验", "[calendar.working_day] S-2026-001：2026-03-08 不是工作日"]),
+        ("en", ["internal error", "[calendar.working_day] S-2026-001: 2026-03-08 is not a working day"]),
     ],
     ids=["zh", "en"],
 )
 def test_an_engine_plan_the_validator_rejects_exits_3_in_the_planners_language(tmp_path, monkeypatch, lang, words):
     def rejects(sc, plan):
-        return [Violation("working_day", "S-2026-001", Message("v.working_day", date=dt.date(2026, 3, 8)))]
+        return [Violation("calendar.working_day", "S-2026-001", Message("v.working_day", date=dt.date(2026, 3, 8)))]
 
     monkeypatch.setattr(engine, "validate", rejects)
     scenario = write_scenario(tmp_path, scenario_dict())
@@ -347,13 +359,13 @@ def test_a_replan_the_validator_rejects_exits_3_in_chinese_and_records_nothing(t
     assert invoke("cancel", "S-2026-001", "--reason", "台风", "--db", db).exit_code == 0
 
     def rejects(parent, plan):
-        return [Violation("replan_frozen", "S-2026-001", Message("v.replan_frozen.attendance"))]
+        return [Violation("replan.frozen", "S-2026-001", Message("v.replan_frozen.attendance"))]
 
     monkeypatch.setattr(engine, "validate_replan", rejects)
     result = invoke("resolve", "--today", "2026-03-02", "--out", tmp_path / "v2", "--db", db, "--quiet")
     no_crash(result)
     assert result.exit_code == 3, result.output
-    assert "内部错误" in result.stderr and "[replan_frozen] S-2026-001：处于冻结期，参加单位却有变化" in result.stderr
+    assert "内部错误" in result.stderr and "[replan.frozen] S-2026-001：处于冻结期，参加单位却有变化" in result.stderr
     assert not (tmp_path / "v2" / "plan.json").exists()
     versions = invoke("plans", "--db", db).stdout
     assert " solve " in versions and " resolve " not in versions  # no version 2 recorded

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from scheduler import __version__
 from scheduler.core.solve import Progress, SolveOptions
 from scheduler.domain.i18n import LANGS, say, t
-from scheduler.domain.loader import InputError, InputProblem
+from scheduler.domain.loader import TOP_LEVEL, InputError, InputProblem, shape_message
 from scheduler.models import Id, Plan, PlanSettings
 from scheduler.plan.planfile import read_plan
 from scheduler.publish.report import explanation_lines
@@ -212,7 +212,9 @@ def load_plan(path: Path) -> Plan:
     try:
         return read_plan(path)  # file missing, not UTF-8, malformed JSON: with line and column
     except ValidationError as err:
-        problems = [InputProblem(str(path), ".".join(map(str, e["loc"])) or "(top level)", "", e["msg"]) for e in err.errors()]
+        problems = [
+            InputProblem(str(path), ".".join(map(str, e["loc"])) or TOP_LEVEL, "", shape_message(e)) for e in err.errors()
+        ]
         raise InputError(problems) from None
 
 

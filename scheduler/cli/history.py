@@ -133,7 +133,7 @@ def _scenario_problems(sc: Scenario, change: Change) -> list[tuple[str, Message]
     """What the scenario checks find once the new order is in, and not before (a safety net:
     the change checks above name what a new order can get wrong)."""
     with_order = sc.model_copy(update={"orders": [*sc.orders, change.new_order]})
-    already = set(check_scenario(sc))
+    already = check_scenario(sc)  # messages are not hashable: compared one by one (a handful)
     return [(f, Message("c.scenario", message=m)) for r, f, m in check_scenario(with_order) if (r, f, m) not in already]
 
 

@@ -21,6 +21,7 @@ from scheduler.cli.common import (
     open_store,
     store_message,
 )
+from scheduler.domain.i18n import t
 from scheduler.domain.loader import InputError
 from scheduler.models import Plan
 from scheduler.publish.export import FORMATS, export
@@ -47,7 +48,7 @@ def _load(lang: str, *paths: Path | None) -> list[Plan | None]:
 def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str) -> Plan:
     """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise)."""
     if (plan_file is None) == (version is None):
-        fail("give a plan.json or --version N (one of them)")
+        fail(t("pg.one_source", lang))
     if plan_file is not None:
         return _load(lang, plan_file)[0]
     from scheduler.store.plan_store import StoreError
@@ -80,7 +81,7 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     """
     plan = _the_plan(plan_file, version, db, lang)
     written = render_site(plan, out_dir, lang)
-    click.echo(f"{len(written)} files written to {out_dir}; open {out_dir / 'index.html'}")
+    click.echo(t("pg.rendered", lang, n=len(written), folder=out_dir, index=out_dir / "index.html"))
 
 
 @click.command("export", cls=PlannerCommand)
@@ -127,7 +128,7 @@ def export_cmd(
     written = export(plan, out_dir, formats or FORMATS, lang, before)
     feeds = [p for p in written if p.suffix == ".ics"]
     if feeds:
-        click.echo(f"{len(feeds)} iCalendar feeds in {feeds[0].parent} (all.ics: every session)")
+        click.echo(t("pg.feeds", lang, n=len(feeds), folder=feeds[0].parent))
     for path in written:
         if path.suffix != ".ics":
             click.echo(str(path))

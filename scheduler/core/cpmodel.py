@@ -16,7 +16,7 @@ When re-planning (``problem.is_replan``), two levels come right after ``demand``
 ``changes`` (minus the weighted cost of moving, dropping or adding events against the
 earlier plan) and ``moved`` (minus the demand size that no longer sits where it did).
 Stability is in the objective, not only in a hint (docs/solver-notes.md): a hint alone
-moved many untouched sessions in measured cases.
+moved many untouched events in measured cases.
 
 Objective helpers (fairness, preferred indicators, deviations) are only pushed one
 way by maximisation, so each is registered in ``derived`` with its true value: hints
@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.core.problem import Assignment, Event, Problem, Resource
+from scheduler.core.problem import Assignment, Demand, Event, Problem, Resource
 
 LEVELS = ["demand", "fairness", "preferred", "spread"]
 REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread"]
@@ -73,6 +73,7 @@ class Model:
         self.day: dict[str, cp_model.IntVar] = {}  # index into the problem's days
         self.day_range: dict[str, tuple[int, int]] = {}
         self.period: dict[str, cp_model.IntVar] = {}
+        self.windows: dict[tuple[str, int], cp_model.IntVar] = {}  # (event, id of a window table) -> window
         self.part: dict[str, cp_model.IntVar] = {}
         self.first_start: dict[str, int] = {}
         self.spread: list[tuple[cp_model.IntVar, int, object]] = []  # (deviation, period, target)
@@ -292,6 +293,8 @@ class Model:
                     self._gap(res, uses)
             if res.period_cap is not None and len(uses) > res.period_cap:
                 self._period_cap(res, uses)
+            if res.window_cap is not None and len(uses) > res.window_cap.cap:
+                self._window_cap(res, uses)
 
     def _no_overlap(self, res: Resource, uses: list) -> None:
         intervals = []
@@ -316,6 +319,28 @@ class Model:
             pres = self._kept(lit, res.cap_rule, f"capuse_{res.id}_{e.id}")
             intervals.append(self.m.new_optional_fixed_size_interval_var(self._period(e), 1, pres, f"cap_{res.id}_{e.id}"))
         self.m.add_cumulative(intervals, [1] * len(intervals), res.period_cap)
+
+    def _window_cap(self, res: Resource, uses: list) -> None:
+        """At most ``cap`` uses per window of days (``Resource.window_cap``): a cumulative
+        over the window axis, each use at its day's window, like the period cap."""
+        cap = res.window_cap
+        intervals = []
+        for e, lit in uses:
+            pres = self._kept(lit, cap.rule, f"winuse_{res.id}_{e.id}")
+            window = self._window(e, cap.window_of_day)
+            intervals.append(self.m.new_optional_fixed_size_interval_var(window, 1, pres, f"win_{res.id}_{e.id}"))
+        self.m.add_cumulative(intervals, [1] * len(intervals), cap.cap)
+
+    def _window(self, e: Event, window_of_day: tuple[int, ...]) -> cp_model.IntVar:
+        """The window of the event's day, one variable per event and table (resources
+        usually share one table, e.g. the calendar weeks)."""
+        key = (e.id, id(window_of_day))
+        if key not in self.windows:
+            lo, hi = self.day_range[e.id]
+            values = sorted({window_of_day[d] for d in range(lo, hi + 1)})
+            w = self.windows[key] = self.m.new_int_var_from_domain(cp_model.Domain.from_values(values), f"window_{e.id}")
+            self.m.add_element(self.day[e.id], list(window_of_day), w)
+        return self.windows[key]
 
     def _kept(self, lit, rule: str, name: str):
         if rule not in self.on:
@@ -370,7 +395,34 @@ class Model:
         self.m.add(self.levels()[name] <= bound)
 
     def _build_levels(self) -> dict[str, cp_model.LinearExpr]:
-        p, m = self.p, self.m
+        """Every objective level as one expression, and the ranges that weight the stages.
+
+        The steps run in this order so that the model's variables are made in the same order
+        as ever (the solver's search, hence the plan, depends on it)."""
+        p = self.p
+        demand_terms, pref_terms, wanted, served_by_group = self._demand_terms()
+        fair = self._worst_share(wanted, served_by_group)
+        devs = self._spread_deviations()
+        out = {
+            "demand": sum(demand_terms),
+            "fairness": fair,
+            "preferred": sum(pref_terms),
+            "spread": -sum(devs),
+        }
+        self.ranges = {
+            "fairness": (0, p.fairness_scale),
+            "preferred": (0, len(pref_terms)),
+            "spread": (-2 * self.p.total_range(self.live)[1], 0),
+        }
+        if p.is_replan:
+            out.update(self._stability())
+        self.level_names = REPLAN_LEVELS if p.is_replan else LEVELS
+        return out
+
+    def _demand_terms(self) -> tuple[list, list, dict[str, int], dict[str, list]]:
+        """The weighted demand met and the preferred periods met, term by term, with what
+        each group wants and is served (for fairness)."""
+        p = self.p
         served_by_group: dict[str, list] = defaultdict(list)
         wanted: dict[str, int] = defaultdict(int)
         demand_terms, pref_terms = [], []
@@ -385,59 +437,67 @@ class Model:
             for eid, y in ys:
                 demand_terms.append(d.weight * y)
                 served_by_group[d.group].append(d.weight * y)
-                if d.preferred_periods:
-                    months = [b for mo, b in self.month[eid].items() if mo in d.preferred_periods]
-                    if months:
-                        pm = m.new_bool_var(f"preferred_{d.id}_{eid}")
-                        m.add_implication(pm, y)
-                        m.add(pm <= sum(months))
-                        m.add(pm >= y + sum(months) - 1)  # exact, so unproven plans are scored right
-                        pref_terms.append(pm)
-                        self.derived.append((pm, lambda s, y=y, ms=months: int(s.value(y) and any(s.value(b) for b in ms))))
-                        pref_at[eid].append((pm, d))
+                pm = self._preferred_literal(d, eid, y)
+                if pm is not None:
+                    pref_terms.append(pm)
+                    pref_at[eid].append((pm, d))
         self._preferred_cuts(pref_at)
-        scale = p.fairness_scale
+        return demand_terms, pref_terms, wanted, served_by_group
+
+    def _preferred_literal(self, d: Demand, eid: str, y: cp_model.IntVar) -> cp_model.IntVar | None:
+        """True exactly when demand ``d`` is met by event ``eid`` in a period it prefers;
+        None when it has no preference or the event can sit in none of them."""
+        if not d.preferred_periods:
+            return None
+        months = [b for mo, b in self.month[eid].items() if mo in d.preferred_periods]
+        if not months:
+            return None
+        m = self.m
+        pm = m.new_bool_var(f"preferred_{d.id}_{eid}")
+        m.add_implication(pm, y)
+        m.add(pm <= sum(months))
+        m.add(pm >= y + sum(months) - 1)  # exact, so unproven plans are scored right
+        self.derived.append((pm, lambda s, y=y, ms=months: int(s.value(y) and any(s.value(b) for b in ms))))
+        return pm
+
+    def _worst_share(self, wanted: dict[str, int], served_by_group: dict[str, list]) -> cp_model.IntVar:
+        """The fairness level: the least share of its wanted weight that any group is served,
+        in units of ``fairness_scale``."""
+        m, scale = self.m, self.p.fairness_scale
         fair = m.new_int_var(0, scale, "worst_share")
         for g, w in sorted(wanted.items()):
             m.add(fair * w <= scale * sum(served_by_group[g]))
         shares = [(w, sum(served_by_group[g])) for g, w in sorted(wanted.items())]
         self.derived.append((fair, lambda s: min((scale * s.value(e) // w for w, e in shares), default=scale)))
-        devs = []
-        if self.live and p.period_weight:
-            lo, hi = self._total_range()
-            n = self.total_var = m.new_int_var(lo, hi, "sessions_total")
-            m.add(n == sum(self.x.values()))
-            periods = sorted(p.period_weight)
-            table = {k: even_targets(k, p.period_weight) for k in range(lo, hi + 1)}
-            for mo in periods:
-                nm = sum(months[mo] for months in self.month.values() if mo in months)
-                if lo == hi:
-                    target = table[lo][mo]
-                else:
-                    target = m.new_int_var(0, hi, f"spread_target_{mo}")
-                    m.add_element(n - lo, [table[k][mo] for k in range(lo, hi + 1)], target)
-                dev = m.new_int_var(0, hi, f"spread_dev_{mo}")
-                m.add(dev >= nm - target)
-                m.add(dev >= target - nm)
-                devs.append(dev)
-                self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
-                self.spread.append((dev, mo, target))
-            self.target_table = table
-        out = {
-            "demand": sum(demand_terms),
-            "fairness": fair,
-            "preferred": sum(pref_terms),
-            "spread": -sum(devs),
-        }
-        self.ranges = {
-            "fairness": (0, scale),
-            "preferred": (0, len(pref_terms)),
-            "spread": (-2 * self._total_range()[1], 0),
-        }
-        if p.is_replan:
-            out.update(self._stability())
-        self.level_names = REPLAN_LEVELS if p.is_replan else LEVELS
-        return out
+        return fair
+
+    def _spread_deviations(self) -> list[cp_model.IntVar]:
+        """The spread level's terms: how far each period's events are from an even split of
+        the events that run (its target depends on how many run); none without period weights."""
+        p, m = self.p, self.m
+        devs: list[cp_model.IntVar] = []
+        if not (self.live and p.period_weight):
+            return devs
+        lo, hi = self.p.total_range(self.live)
+        n = self.total_var = m.new_int_var(lo, hi, "events_total")
+        m.add(n == sum(self.x.values()))
+        periods = sorted(p.period_weight)
+        table = {k: even_targets(k, p.period_weight) for k in range(lo, hi + 1)}
+        for mo in periods:
+            nm = sum(months[mo] for months in self.month.values() if mo in months)
+            if lo == hi:
+                target = table[lo][mo]
+            else:
+                target = m.new_int_var(0, hi, f"spread_target_{mo}")
+                m.add_element(n - lo, [table[k][mo] for k in range(lo, hi + 1)], target)
+            dev = m.new_int_var(0, hi, f"spread_dev_{mo}")
+            m.add(dev >= nm - target)
+            m.add(dev >= target - nm)
+            devs.append(dev)
+            self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
+            self.spread.append((dev, mo, target))
+        self.target_table = table
+        return devs
 
     def _preferred_cuts(self, pref_at: dict[str, list]) -> None:
         """An event sits in one period: it meets at most the largest group of demands
@@ -544,13 +604,6 @@ class Model:
         self.m.clear_hints()
         for i, value in sorted(vals.by_index.items()):
             self.m.add_hint(self.m.get_int_var_from_proto_index(i), value)
-
-    def _total_range(self) -> tuple[int, int]:
-        lo, hi = 0, len(self.live)
-        for c in self.p.counts:
-            if c.tags == ("session",):
-                lo, hi = max(lo, c.min), min(hi, c.max)
-        return lo, max(lo, hi)
 
     def assignments(self, solver: cp_model.CpSolver) -> list[Assignment]:
         out = []

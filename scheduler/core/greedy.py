@@ -2,47 +2,126 @@
 
 Places events one by one, respecting every hard rule: allowed starts, exclusions,
 blocked days, one event per resource at a time, minimum gaps, period caps,
-capacities, minimum attendance and options that need their group to attend.
-Removing an event never breaks a rule except the count minimums, so when the greedy
-reaches every minimum it is a feasible plan: the solver starts from it (a complete
-hint), which matters on large problems where CP-SAT alone is slow to find a first
-plan. It reaches each type's minimum first, then fills up; both times the events
-with the most open priority weight go first, and each tries the months its orders
-prefer first. ``benchmarks/witness.py`` runs it on its own.
+capacities, minimum attendance, count maximums and options that need their group to
+attend. Removing an event never breaks a rule except the count minimums, so when the
+greedy reaches every minimum it is a feasible plan: the solver starts from it (a
+complete hint), which matters on large problems where CP-SAT alone is slow to find a
+first plan. It reaches the minimum of each group (``Problem.group_order``) first, then
+fills up; both times the events with the most open demand weight go first, and each
+tries the periods its demands prefer first. ``benchmarks/witness.py`` runs it on its own.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+
+from scheduler.core.problem import Demand, Event, Keep, Problem
+
+# (event, start unit, {choice kind: resource id}, [demand ids])
+Placement = tuple[Event, int, dict[str, str], list[str]]
 
 
-class _State:
-    def __init__(self, problem):
+class GreedyState:
+    """What a plan built event by event has taken so far: each resource's time units,
+    days and events per period, the demands served, the events placed and how many
+    running events each count rule counts. Re-planning asks a fresh state whether an
+    earlier placement still fits its rules (``fits_as_before``)."""
+
+    def __init__(self, problem: Problem):
         self.p = problem
         self.busy: dict[str, set[int]] = defaultdict(set)  # resource -> units
         self.days: dict[str, list[int]] = defaultdict(list)  # resource -> days used
-        self.month: dict[tuple[str, int], int] = defaultdict(int)
+        self.per_period: dict[tuple[str, int], int] = defaultdict(int)  # (resource, period) -> events
+        self.served: set[str] = set()  # demand ids
+        self.placed: dict[str, Placement] = {}  # event id -> placement, in the order placed
+        self.counted = [0] * len(problem.counts)  # running events per count rule
+        self._rules: dict[str, list[int]] = {}
 
     def blocked(self, rid: str, day: int) -> bool:
         return any(day in days for days in self.p.resources[rid].blocked.values())
 
     def free(self, rid: str, day: int, units: range) -> bool:
+        """Can the resource take these units of this day (blocks, overlaps, gaps, period and window caps)?"""
         res = self.p.resources[rid]
         if self.blocked(rid, day) or any(u in self.busy[rid] for u in units):
             return False
         if res.min_gap_days and any(abs(day - d) < res.min_gap_days for d in self.days[rid]):
             return False
-        if res.period_cap is not None and self.month[rid, self.p.period_of_day[day]] >= res.period_cap:
+        if res.period_cap is not None and self.per_period[rid, self.p.period_of_day[day]] >= res.period_cap:
             return False
+        window = res.window_cap
+        if window is not None:
+            here = window.window_of_day[day]
+            if sum(window.window_of_day[d] == here for d in self.days[rid]) >= window.cap:
+                return False
         return True
 
     def take(self, rid: str, day: int, units: range) -> None:
         self.busy[rid].update(units)
         self.days[rid].append(day)
-        self.month[rid, self.p.period_of_day[day]] += 1
+        self.per_period[rid, self.p.period_of_day[day]] += 1
+
+    def rules_of(self, e: Event) -> list[int]:
+        """Indices (into ``problem.counts``) of the count rules that count this event."""
+        if e.id not in self._rules:
+            tags = set(e.tags)
+            self._rules[e.id] = [i for i, c in enumerate(self.p.counts) if set(c.tags) <= tags]
+        return self._rules[e.id]
+
+    def has_room(self, e: Event) -> bool:
+        """Running one more such event keeps every count rule at or under its maximum."""
+        return all(self.counted[i] < self.p.counts[i].max for i in self.rules_of(e))
+
+    def commit(self, e: Event, start: int, picks: dict[str, str], chosen: list[Demand]) -> None:
+        """Place the event: its resources, chosen options and attending groups are taken."""
+        day, units = start // self.p.units_per_day, range(start, start + e.length)
+        for rid in [*e.resources, *picks.values(), *sorted({d.group for d in chosen})]:
+            self.take(rid, day, units)
+        self.served.update(d.id for d in chosen)
+        self.placed[e.id] = (e, start, picks, [d.id for d in chosen])
+        for i in self.rules_of(e):
+            self.counted[i] += 1
+
+    def fits_as_before(self, e: Event, keep: Keep, demands: dict[str, Demand]) -> list[Demand] | None:
+        """The demands (of ``demands``, by id) an event serves when put back exactly where
+        ``keep`` says, or None when it no longer fits there."""
+        t, day = keep.start, keep.start // self.p.units_per_day
+        if t not in e.starts or any(day in days for days in e.excluded.values()):
+            return None
+        chosen = [demands[d] for d in keep.demands if d in demands]
+        load = e.fixed_size + sum(d.size for d in chosen)
+        if load < e.min_size or load > e.capacity:
+            return None
+        groups = {d.group for d in chosen}
+        for c in e.choices:
+            opt = next((o for o in c.options if o.resource == keep.options.get(c.kind)), None)
+            if (
+                opt is None
+                or (opt.capacity is not None and opt.capacity < load)
+                or (opt.needs_group and opt.needs_group not in groups)
+            ):
+                return None
+        used = list(e.resources) + [keep.options[c.kind] for c in e.choices] + sorted(groups)
+        if len(set(used)) < len(used) or not all(self.free(r, day, range(t, t + e.length)) for r in used):
+            return None
+        return chosen
+
+    def put_back(self) -> None:
+        """Re-planning: put each earlier placement (``problem.keeps``) that still fits
+        back where it was, frozen ones first."""
+        events = {e.id: e for e in self.p.events}
+        demand_by_id = {d.id: d for d in self.p.demands}
+        for keep in sorted(self.p.keeps, key=lambda k: (not k.frozen, k.start, k.event)):
+            e = events.get(keep.event)
+            if e is None or not self.has_room(e):
+                continue
+            open_demands = {d: demand_by_id[d] for d in keep.demands if d in demand_by_id and d not in self.served}
+            chosen = self.fits_as_before(e, keep, open_demands)
+            if chosen is not None:
+                self.commit(e, keep.start, {c.kind: keep.options[c.kind] for c in e.choices}, chosen)
 
 
-def _try_place(st: _State, e, day: int, t: int, open_demands: list, share: int) -> tuple[list, dict] | None:
+def _try_place(st: GreedyState, e: Event, day: int, t: int, open_demands: list, share: int) -> tuple[dict, list] | None:
     units = range(t, t + e.length)
     if any(day in days for days in e.excluded.values()):
         return None
@@ -50,7 +129,7 @@ def _try_place(st: _State, e, day: int, t: int, open_demands: list, share: int) 
         return None
     fixed = set(e.resources)
     cands = [d for d in open_demands if d.group not in fixed and st.free(d.group, day, units)]
-    # one demand per group; largest first, up to the capacity and this run's share of the orders
+    # one demand per group; largest first, up to the capacity and this run's share of the demands
     chosen, groups, load = [], set(), e.fixed_size
     for d in sorted(cands, key=lambda d: (-d.weight, -d.size, d.id)):
         if d.group in groups or load + d.size > e.capacity or (len(chosen) >= share and load >= e.min_size):
@@ -71,40 +150,13 @@ def _try_place(st: _State, e, day: int, t: int, open_demands: list, share: int) 
         ]
         if not ok:
             return None
-        picks[c.kind] = min(ok, key=lambda o: (o.capacity or 0, o.resource)).resource  # smallest room that fits
-    return chosen, picks
+        picks[c.kind] = min(ok, key=lambda o: (o.capacity or 0, o.resource)).resource  # smallest that fits
+    return picks, chosen
 
 
-def fits_as_before(st: _State, e, keep, demands: dict[str, object]) -> list | None:
-    """The demands (of ``demands``, by id) an event serves when put back exactly where
-    ``keep`` says, or None when it no longer fits there."""
-    upd = st.p.units_per_day
-    t, day = keep.start, keep.start // upd
-    units = range(t, t + e.length)
-    if t not in e.starts or any(day in days for days in e.excluded.values()):
-        return None
-    chosen = [demands[d] for d in keep.demands if d in demands]
-    load = e.fixed_size + sum(d.size for d in chosen)
-    if load < e.min_size or load > e.capacity:
-        return None
-    groups = {d.group for d in chosen}
-    for c in e.choices:
-        opt = next((o for o in c.options if o.resource == keep.options.get(c.kind)), None)
-        if (
-            opt is None
-            or (opt.capacity is not None and opt.capacity < load)
-            or (opt.needs_group and opt.needs_group not in groups)
-        ):
-            return None
-    used = list(e.resources) + [keep.options[c.kind] for c in e.choices] + sorted(groups)
-    if len(set(used)) < len(used) or not all(st.free(r, day, units) for r in used):
-        return None
-    return chosen
-
-
-def _start_order(problem, e, k: int, open_demands: list) -> list[int]:
-    """Starts to try: in the months most of the open demands prefer first, each group
-    rotated by the event's position so that events spread over the year."""
+def _starts_to_try(problem: Problem, e: Event, k: int, open_demands: list) -> list[int]:
+    """Starts to try: in the periods most of the open demands prefer first, each group
+    rotated by the event's position so that events spread over the horizon."""
     starts = e.starts
     off = (k * 37) % len(starts)
     rotated = starts[off:] + starts[:off]
@@ -117,111 +169,102 @@ def _start_order(problem, e, k: int, open_demands: list) -> list[int]:
     return sorted(rotated, key=lambda t: -fans.get(problem.period_of_unit(t), 0))
 
 
-def greedy_plan(problem, order: list[str] | None = None, placements: list | None = None) -> dict[str, int]:
-    """Greedily place as many sessions as possible; return the count per type tag.
+def _place_anywhere(st: GreedyState, e: Event, k: int, open_demands: list[Demand], family_runs: int) -> None:
+    """Place the event at the first start it fits (``k``: its position in the sequence)."""
+    if e.id in st.placed or not st.has_room(e) or not e.starts:
+        return
+    share = -(-len(open_demands) // max(1, family_runs - e.run))  # leave demands for the later runs
+    for t in _starts_to_try(st.p, e, k, open_demands):
+        got = _try_place(st, e, t // st.p.units_per_day, t, open_demands, share)
+        if got is not None:
+            st.commit(e, t, *got)
+            return
+
+
+def groups(problem: Problem) -> list[tuple[tuple[str, ...], list[int]]]:
+    """The groups whose minimums greedy reaches first, in order: (tags, indices of the
+    count rules with exactly those tags). ``problem.group_order``, or else every count
+    rule's tags in declaration order."""
+    sequence = problem.group_order or list(dict.fromkeys(c.tags for c in problem.counts))
+    return [(tuple(tags), [i for i, c in enumerate(problem.counts) if c.tags == tuple(tags)]) for tags in sequence]
+
+
+def _sequence(problem: Problem) -> list[Event]:
+    """Events in the order greedy considers them: earlier placements first (re-planning),
+    then by group, run and fewest starts."""
+    tags_of = [set(tags) for tags, _ in groups(problem)]
+    had_place = {k.event for k in problem.keeps}
+
+    def group(e: Event) -> int:
+        return next((k for k, tags in enumerate(tags_of) if tags <= set(e.tags)), len(tags_of))
+
+    return sorted(problem.events, key=lambda e: (e.id not in had_place, group(e), e.run, len(e.starts), e.id))
+
+
+def _numbered_runs(problem: Problem, placements: list[Placement]) -> list[Placement]:
+    """Runs of one family are interchangeable: number them by start, first run first.
+    Re-planning: runs of a family with an earlier placement are not interchangeable."""
+    family: dict[str, list[Event]] = defaultdict(list)
+    for e in problem.events:
+        family[e.family].append(e)
+    events = {e.id: e for e in problem.events}
+    kept_families = {events[k.event].family for k in problem.keeps if k.event in events}
+    by_family: dict[str, list[Placement]] = defaultdict(list)
+    for pl in placements:
+        if pl[0].family not in kept_families:
+            by_family[pl[0].family].append(pl)
+    fixed = [pl for pl in placements if pl[0].family in kept_families]
+    return [
+        (ev, t, picks, ds)
+        for fam, pls in by_family.items()
+        for ev, (_, t, picks, ds) in zip(sorted(family[fam], key=lambda e: e.run), sorted(pls, key=lambda pl: pl[1]))
+    ] + fixed
+
+
+def greedy_plan(problem: Problem, placements: list[Placement] | None = None) -> GreedyState:
+    """Greedily place as many events as possible; the state says what was placed.
 
     ``placements``, if given, receives ``(event, start unit, {choice kind: resource}, [demand ids])``
-    for each placed session (e.g. to hint a solver). When re-planning, the earlier
+    for each placed event (e.g. to hint a solver). When re-planning, the earlier
     placements (``problem.keeps``) that still fit are put back first, frozen ones first.
     """
-    st = _State(problem)
-    upd = problem.units_per_day
-    served: set[str] = set()
-    demands_of: dict[str, list] = defaultdict(list)
+    st = GreedyState(problem)
+    st.put_back()
+    events = _sequence(problem)
+    position = {e.id: k for k, e in enumerate(events)}
+    demands_of: dict[str, list[Demand]] = defaultdict(list)
     for d in problem.demands:
         for eid in d.events:
             demands_of[eid].append(d)
-    q = {c.tags[0]: c for c in problem.counts if len(c.tags) == 1 and c.tags[0].startswith("type:")}
-    total = next(c for c in problem.counts if c.tags == ("session",))
-    placed: dict[str, int] = defaultdict(int)
-    order = order or ["type:department", "type:secretary", "type:community", "type:peer"]
-    had_place = {k.event for k in problem.keeps}  # re-planning: put what was there back first
-    events = sorted(problem.events, key=lambda e: (e.id not in had_place, order.index(e.tags[1]), e.run, len(e.starts), e.id))
-    runs = defaultdict(int)
-    for e in problem.events:
-        runs[e.family] += 1
-    n = 0
-    done: set[str] = set()
-    by_id = {e.id: e for e in problem.events}
-    demand_by_id = {d.id: d for d in problem.demands}
-    for keep in sorted(problem.keeps, key=lambda k: (not k.frozen, k.start, k.event)):
-        e = by_id.get(keep.event)
-        if e is None or placed[e.tags[1]] >= q[e.tags[1]].max or n >= total.max:
-            continue
-        open_demands = {d: demand_by_id[d] for d in keep.demands if d in demand_by_id and d not in served}
-        chosen = fits_as_before(st, e, keep, open_demands)
-        if chosen is None:
-            continue
-        picks = {c.kind: keep.options[c.kind] for c in e.choices}
-        units = range(keep.start, keep.start + e.length)
-        for r in list(e.resources) + list(picks.values()) + sorted({d.group for d in chosen}):
-            st.take(r, keep.start // upd, units)
-        served.update(d.id for d in chosen)
-        if placements is not None:
-            placements.append((e, keep.start, picks, [d.id for d in chosen]))
-        placed[e.tags[1]] += 1
-        n += 1
-        done.add(e.id)
+    runs = Counter(e.family for e in problem.events)
 
-    def place(e, k: int) -> None:
-        nonlocal n
-        kind = e.tags[1]
-        if e.id in done or placed[kind] >= q[kind].max or n >= total.max or not e.starts:
-            return
-        open_demands = [d for d in demands_of[e.id] if d.id not in served]
-        share = -(-len(open_demands) // max(1, runs[e.family] - e.run))  # leave orders for the later runs
-        for t in _start_order(problem, e, k, open_demands):
-            got = _try_place(st, e, t // upd, t, open_demands, share)
-            if got is None:
-                continue
-            chosen, picks = got
-            units = range(t, t + e.length)
-            for r in list(e.resources) + list(picks.values()) + sorted({d.group for d in chosen}):
-                st.take(r, t // upd, units)
-            served.update(d.id for d in chosen)
-            if placements is not None:
-                placements.append((e, t, picks, [d.id for d in chosen]))
-            placed[kind] += 1
-            n += 1
-            done.add(e.id)
-            return
+    def value(e: Event) -> tuple:
+        """Most open demand weight first; a family's runs in order."""
+        return (-sum(d.weight for d in demands_of[e.id] if d.id not in st.served), e.run)
 
-    def value(e) -> tuple:
-        """Most open priority weight first; a family's runs in order."""
-        return (-sum(d.weight for d in demands_of[e.id] if d.id not in served), e.run)
+    def place(e: Event) -> None:
+        _place_anywhere(st, e, position[e.id], [d for d in demands_of[e.id] if d.id not in st.served], runs[e.family])
 
-    index = {e.id: k for k, e in enumerate(events)}
-    for kind in order:  # first each type's minimum, the most wanted events first
-        for e in sorted((e for e in events if e.tags[1] == kind), key=value):
-            if placed[kind] >= q[kind].min:
+    for tags, rules in groups(problem):  # first each group's minimum, the most wanted events first
+        for e in sorted((e for e in events if set(tags) <= set(e.tags)), key=value):
+            if all(st.counted[i] >= problem.counts[i].min for i in rules):
                 break
-            place(e, index[e.id])
+            place(e)
     for e in sorted(events, key=value):  # then the rest, the most wanted first
-        place(e, index[e.id])
-    if placements is not None:  # runs of one offering are interchangeable: number them by start, first run first
-        family = defaultdict(list)
-        for e in problem.events:
-            family[e.family].append(e)
-        by_family = defaultdict(list)
-        kept_families = {by_id[k.event].family for k in problem.keeps if k.event in by_id}
-        for pl in placements:
-            by_family[pl[0].family].append(pl)
-        fixed = [pl for pl in placements if pl[0].family in kept_families]  # re-planning: runs are not interchangeable
-        by_family = {f: pls for f, pls in by_family.items() if f not in kept_families}
-        placements[:] = [
-            (ev, t, picks, ds)
-            for fam, pls in by_family.items()
-            for ev, (_, t, picks, ds) in zip(sorted(family[fam], key=lambda e: e.run), sorted(pls, key=lambda pl: pl[1]))
-        ] + fixed
-    return dict(placed)
+        place(e)
+    if placements is not None:
+        placements.extend(_numbered_runs(problem, list(st.placed.values())))
+    return st
 
 
-def verdict(problem, placed: dict[str, int]) -> tuple[bool, str]:
-    q = {c.tags[0]: c for c in problem.counts if c.tags[0].startswith("type:")}
-    total = next(c for c in problem.counts if c.tags == ("session",))
-    short = [f"{k[5:]} {placed.get(k, 0)} < min {c.min}" for k, c in q.items() if placed.get(k, 0) < c.min]
-    n = sum(placed.values())
-    if n < total.min:
-        short.append(f"{n} sessions < {total.min}")
-    detail = ", ".join(f"{k[5:]} {placed.get(k, 0)} (min {c.min})" for k, c in q.items())
-    return not short, f"placed {n} sessions (need {total.min}): {detail}" + (f"; short: {'; '.join(short)}" if short else "")
+def verdict(problem: Problem, state: GreedyState) -> tuple[bool, str]:
+    """Whether the greedy plan reaches every count minimum (then it is a feasible plan), and a line saying so."""
+
+    def name(tags: tuple[str, ...]) -> str:
+        return "+".join(tags) or "all"
+
+    rules = list(zip(problem.counts, state.counted))
+    short = [f"{name(c.tags)} {n} < min {c.min}" for c, n in rules if n < c.min]
+    detail = ", ".join(f"{name(c.tags)} {n} (min {c.min})" for c, n in rules)
+    text = f"placed {len(state.placed)} events: {detail or 'no count rule'}"
+    return not short, text + (f"; short: {'; '.join(short)}" if short else "")

@@ -11,17 +11,19 @@ attendance) and replaces the day-level rules by conditions every real plan meets
 - no overlap: the lengths of a resource's events in a period fit in the time units
   their starts in that period can cover, on days the resource is free;
 - gaps: no more of a resource's events in a period than days that far apart fit in;
+- window caps (e.g. per week): no more of a resource's events in a period than the cap
+  times the windows its free days there touch;
 - blocked days: an option (or an attending group) is not used in a period where it
   is blocked on every day the event could take;
-- identical runs of an offering: run k+1 not in an earlier period than run k.
+- identical runs of a family: run k+1 not in an earlier period than run k.
 
 So every plan of the full problem is a solution of the period model with the same
 level values, and the period model's optimum bounds the full problem's.
 
-*Order model* (``flattened``): the period model of the problem with one period and no
-period caps or gaps, i.e. only which sessions run and who attends. It bounds
-``demand`` and ``fairness`` and proves them far sooner; its solution, given months by
-a small solve, starts the period model with those two levels done.
+*Selection model* (``flattened``; called the order model in earlier figures): the period model of the
+problem with one period and no period caps or gaps, i.e. only which events run and who
+attends. It bounds ``demand`` and ``fairness`` and proves them far sooner; its solution,
+given months by a small solve, starts the period model with those two levels done.
 
 ``realisation`` turns a period solution back into a full problem with everything
 decided but the days, parts and options: the chosen events, each limited to its
@@ -129,6 +131,18 @@ class PeriodModel(Model):
 
         self._per_period(res, uses, lambda e: 1, days)
 
+    def _window_cap(self, res: Resource, uses: list) -> None:
+        """Window caps without days: per period, at most ``cap`` uses for each window
+        that has a day there the uses could take and the resource is free. Every plan meets
+        it (a window split over two periods counts in each), so it stays a relaxation."""
+        cap = res.window_cap
+
+        def windows(here: list[Event], mo: int, blocked: set[int]) -> int:
+            free = {d for e in here for d in self.days_in[e.id][mo]} - blocked
+            return cap.cap * len({cap.window_of_day[d] for d in free})
+
+        self._per_period(res, uses, lambda e: 1, windows)
+
     def _not_before(self, a: Event, b: Event) -> None:
         self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])
 
@@ -143,7 +157,7 @@ class PeriodModel(Model):
         return out
 
     def hint_periods(self, picks: list[Pick]) -> None:
-        """Hint these events, demands and options (e.g. the order model's), each in a
+        """Hint these events, demands and options (e.g. the selection model's), each in a
         period chosen greedily: one its resources can still take (period caps, time
         units), where most of its demands prefer it, else the least loaded."""
         p = self.p
@@ -213,8 +227,8 @@ def relaxations_apply(problem: Problem) -> bool:
 
 
 def flattened(problem: Problem) -> Problem:
-    """The *order model*'s problem: one period for the whole horizon, no period caps
-    and no gaps. What it keeps decides which sessions run and who attends, so its
+    """The *selection model*'s problem: one period for the whole horizon, no period caps
+    and no gaps. What it keeps decides which events run and who attends, so its
     ``demand`` and ``fairness`` levels bound those of the period model (and of every
     plan), and it solves them in a fraction of the time."""
     resources = {k: replace(r, period_cap=None, min_gap_days=0) for k, r in problem.resources.items()}

@@ -10,8 +10,12 @@ from the first calendar day (so gaps between days are calendar days). An event o
 ``length`` L started at unit t occupies units t .. t+L-1 of one day.
 Unavailability and exclusions are by whole days.
 
-Every restriction carries a *rule id* (e.g. ``"blackout:0"``, ``"quota:peer:min"``)
-so that an infeasible problem can be explained by naming the rules that clash.
+Every restriction carries a *rule id* (any string the builder chooses) so that an
+infeasible problem can be explained by naming the rules that clash.
+
+Nothing in the core reads a tag, kind or rule id for its meaning: what greedy and the
+models need beyond the rules (which groups of events to fill first, which count rule
+counts every event) is data on the ``Problem`` (``group_order``, ``total_tags``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ class Rule:
         return self.labels.get(lang) or self.labels["en"]
 
 
+@dataclass(frozen=True)
+class WindowCap:
+    """At most ``cap`` events using a resource start in each window of days: day ``d`` is in
+    window ``window_of_day[d]`` (e.g. its calendar week; windows need not be months)."""
+
+    window_of_day: tuple[int, ...]
+    cap: int
+    rule: str
+
+
 @dataclass
 class Resource:
     """Something that can be in one event at a time (a teacher, a room, a group)."""
@@ -43,6 +57,7 @@ class Resource:
     period_cap: int | None = None  # at most this many events per period (month)
     cap_rule: str = ""
     overlap_rule: str = ""
+    window_cap: WindowCap | None = None  # at most so many events in each window of days (e.g. a week)
 
 
 @dataclass
@@ -56,7 +71,7 @@ class Option:
 
 @dataclass
 class Choice:
-    """Exactly one option is used when the event runs (e.g. which venue)."""
+    """Exactly one option is used when the event runs (e.g. which room)."""
 
     kind: str
     options: list[Option]
@@ -83,7 +98,7 @@ class Event:
 
 @dataclass
 class Demand:
-    """A request that one event may serve (an order); ``group`` is who asked."""
+    """A request that one event may serve; ``group`` is who asked."""
 
     id: str
     group: str  # a resource id: the group attends, so it is busy then
@@ -135,16 +150,22 @@ class Problem:
     counts: list[CountRule]
     fairness_scale: int = 1000
     keeps: list[Keep] = field(default_factory=list)  # re-planning: the earlier plan's placements
-    replanning: bool = False  # re-planning (stability levels), even when the earlier plan had no session
+    replanning: bool = False  # re-planning (stability levels), even when the earlier plan ran no event
     new_event_weight: int = 1  # re-planning: cost of running an event that has no keep
     demand_bound: int | None = None  # re-planning: a proven upper bound of the demand level, if known
     # re-planning: demands the scenario could serve, counted by fairness even when the
     # re-planning rules leave them no event (e.g. a cancelled session with no day left)
     in_scope: set[str] = field(default_factory=set)
+    # tags of the count rules whose minimums greedy reaches first, in this order (a group:
+    # the events carrying those tags); empty: every count rule, in declaration order
+    group_order: list[tuple[str, ...]] = field(default_factory=list)
+    # tags of the count rule that counts every event: its bounds are the total's (the
+    # spread level's even split); None: no total rule
+    total_tags: tuple[str, ...] | None = None
 
     @property
     def is_replan(self) -> bool:
-        """Re-planning: the stability levels apply (an earlier plan with no session has
+        """Re-planning: the stability levels apply (an earlier plan with no event has
         no keeps, but is still repaired, not planned afresh)."""
         return bool(self.keeps) or self.replanning
 
@@ -155,6 +176,21 @@ class Problem:
         if not hasattr(self, "_index"):
             self._index = {e.id: e for e in self.events}
         return self._index
+
+    def invalidate(self) -> None:
+        """Forget the cached index of events by id: call after changing ``events``."""
+        self.__dict__.pop("_index", None)
+
+    def total_range(self, events: list[Event]) -> tuple[int, int]:
+        """Bounds of how many of these events run: the total count rule's
+        (``total_tags``) when it counts every one of them, else 0 to all."""
+        lo, hi = 0, len(events)
+        tags = self.total_tags
+        if tags is not None and all(set(tags) <= set(e.tags) for e in events):
+            for c in self.counts:
+                if c.tags == tags:
+                    lo, hi = max(lo, c.min), min(hi, c.max)
+        return lo, max(lo, hi)
 
     def period_of_unit(self, unit: int) -> int:
         return self.period_of_day[unit // self.units_per_day]

@@ -44,7 +44,7 @@ class Progress:
     objective: int
     bound: int
     elapsed: float
-    phase: str = "days"  # "orders", "periods": the relaxations of scheduler.core.periods; "days": the full model
+    phase: str = "days"  # "selection", "periods": the relaxations of scheduler.core.periods; "days": the full model
 
     @property
     def gap(self) -> float:
@@ -111,11 +111,11 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
 PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
 STAGES = [("demand", "fairness"), ("preferred", "spread")]
 REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
-PERIOD_SHARE = 0.8  # of the time limit, for the order and period models; the rest lays out days
-ORDER_SHARE = 0.25  # of that, at most, for the order model (demand and fairness; Pinghu needs < 1 s)
+PERIOD_SHARE = 0.8  # of the time limit, for the selection and period models; the rest lays out days
+SELECTION_SHARE = 0.25  # of that, at most, for the selection model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
-LIFT_SHARE = 0.15  # of the period budget, at most, for giving the order model's sessions months
+LIFT_SHARE = 0.15  # of the period budget, at most, for giving the selection model's events periods
 
 
 class _Stage:
@@ -199,7 +199,7 @@ def _fixed_search(
     return solver
 
 
-def _sessions_and_attendance(model: Model) -> list[cp_model.IntVar]:
+def _runs_and_attendance(model: Model) -> list[cp_model.IntVar]:
     """What runs and who attends: fixing these leaves periods, days and options free."""
     return [*model.x.values(), *model.y.values()]
 
@@ -227,68 +227,116 @@ def _run_stages(
         if all(n in run.solved for n in stage.names):
             continue
         if fresh and polish:
-            fixed = [(v, model.hinted.value(v)) for v in _sessions_and_attendance(model)]
-            budget = min(POLISH_LIMIT, clock.left(limit))
-            run.solver = _fixed_search(model, fixed, stage.objective, clock, budget) or run.solver
-        if run.solver is not None and all(
-            n in model.ranges and model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
-        ):  # the hinted solution (run.solver's) reaches the most any plan can: nothing to search
-            for n in stage.names:
-                best = model.ranges[n][1]
-                model.m.add(exprs[n] >= best)
-                run.solved.append(n)
-                run.objective.append(best)
-                run.bound.append(best)
+            _polish(model, stage, run, clock, limit)
+        if _hold_if_hint_is_best(model, exprs, stage, run):
             continue
         left = clock.left(limit)
-        share = left / (len(stages) - i)
-        model.m.maximize(stage.objective)
-        found, done = threading.Event(), threading.Event()
-
-        def notify(obj: int, bnd: int, _stage=stage, _i=i, _found=found) -> None:
-            _found.set()
-            if opts.progress:
-                head = _stage.head
-                opts.progress(Progress(_stage.names[0], _i + 1, len(stages), head(obj), head(bnd), clock.elapsed(), phase))
-
-        solver = _parameters(opts, share if opts.deterministic else left)
-        watchdog = None
-        if not opts.deterministic:
-            watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
-            watchdog.start()
-        code = solver.solve(model.m, _Callback(notify))
-        done.set()
-        if watchdog:
-            watchdog.join()
-        clock.det += solver.deterministic_time
-        st = STATUS[code]
+        share = left / (len(stages) - i)  # this stage's even part of what is left
+        found = threading.Event()
+        notify = _notifier(stage, i + 1, len(stages), opts, clock, phase, found)
+        solver, st = _solve_stage(model, stage, opts, clock, notify, found, left, share)
         if st not in ("OPTIMAL", "FEASIBLE"):
             if i == 0:
                 run.status = st
             break  # keep the previous stage's solution; later levels stay unproven
-        if st != "OPTIMAL":
-            run.status = "FEASIBLE"
-        run.solver = solver
+        best_bound = _hold_stage(model, exprs, stage, solver, st, run)
         fresh = True
-        run.solved += stage.names
-        # a later stage may improve an earlier level that was not proven: read them all again
-        run.objective = [solver.value(exprs[n]) for n in run.solved]
-        best_bound = round(solver.best_objective_bound)
-        for k, name in enumerate(stage.names):
-            value = solver.value(exprs[name])
-            if st == "OPTIMAL":
-                run.bound.append(value)
-            elif k == 0:
-                run.bound.append(stage.head(best_bound))
-            else:  # a later level of an unproven stage: only its trivial bound
-                run.bound.append(model.ranges[name][1])
-            model.m.add(exprs[name] >= value)
         if opts.progress:
             notify(round(solver.objective_value), best_bound)
         model.hint_solution(solver)
     if run.solver is not None and len(run.solved) < sum(len(names) for names in stage_names):
         run.status = "FEASIBLE"
     return run
+
+
+def _polish(model: Model, stage: _Stage, run: _Run, clock: _Clock, limit: float) -> None:
+    """Start a stage close to its optimum: optimise it with what runs and who attends fixed."""
+    fixed = [(v, model.hinted.value(v)) for v in _runs_and_attendance(model)]
+    budget = min(POLISH_LIMIT, clock.left(limit))
+    run.solver = _fixed_search(model, fixed, stage.objective, clock, budget) or run.solver
+
+
+def _hold_if_hint_is_best(model: Model, exprs: dict[str, cp_model.LinearExpr], stage: _Stage, run: _Run) -> bool:
+    """Skip a stage whose hinted solution (run.solver's) reaches the most any plan can on
+    every level: hold the levels there and record them as proven, with no search."""
+    if run.solver is None or not all(
+        n in model.ranges and model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
+    ):
+        return False
+    for n in stage.names:
+        best = model.ranges[n][1]
+        model.m.add(exprs[n] >= best)
+        run.solved.append(n)
+        run.objective.append(best)
+        run.bound.append(best)
+    return True
+
+
+def _notifier(
+    stage: _Stage, number: int, stages: int, opts: SolveOptions, clock: _Clock, phase: str, found: threading.Event
+) -> Callable[[int, int], None]:
+    """Mark that a stage has a solution (for its watchdog) and report its progress in the
+    terms of its first level (the combined objective means nothing to a planner)."""
+
+    def notify(obj: int, bnd: int) -> None:
+        """Called by the solver on each solution, and once more with the stage's result."""
+        found.set()
+        if opts.progress:
+            head = stage.head
+            opts.progress(Progress(stage.names[0], number, stages, head(obj), head(bnd), clock.elapsed(), phase))
+
+    return notify
+
+
+def _solve_stage(
+    model: Model,
+    stage: _Stage,
+    opts: SolveOptions,
+    clock: _Clock,
+    notify: Callable[[int, int], None],
+    found: threading.Event,
+    left: float,
+    share: float,
+) -> tuple[cp_model.CpSolver, str]:
+    """Solve one stage with up to ``left`` seconds; outside deterministic mode a watchdog
+    stops it once ``share`` has passed and it has a solution, so later stages get time."""
+    model.m.maximize(stage.objective)
+    done = threading.Event()
+    solver = _parameters(opts, share if opts.deterministic else left)
+    watchdog = None
+    if not opts.deterministic:
+        watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
+        watchdog.start()
+    code = solver.solve(model.m, _Callback(notify))
+    done.set()
+    if watchdog:
+        watchdog.join()
+    clock.det += solver.deterministic_time
+    return solver, STATUS[code]
+
+
+def _hold_stage(
+    model: Model, exprs: dict[str, cp_model.LinearExpr], stage: _Stage, solver: cp_model.CpSolver, st: str, run: _Run
+) -> int:
+    """Record a solved stage in ``run`` and hold each of its levels at the value found, so
+    later stages cannot trade it away; returns the solver's best (combined) bound."""
+    if st != "OPTIMAL":
+        run.status = "FEASIBLE"
+    run.solver = solver
+    run.solved += stage.names
+    # a later stage may improve an earlier level that was not proven: read them all again
+    run.objective = [solver.value(exprs[n]) for n in run.solved]
+    best_bound = round(solver.best_objective_bound)
+    for k, name in enumerate(stage.names):
+        value = solver.value(exprs[name])
+        if st == "OPTIMAL":
+            run.bound.append(value)
+        elif k == 0:
+            run.bound.append(stage.head(best_bound))
+        else:  # a later level of an unproven stage: only its trivial bound
+            run.bound.append(model.ranges[name][1])
+        model.m.add(exprs[name] >= value)
+    return best_bound
 
 
 def _greedy_hint(model: Model, problem: Problem) -> None:
@@ -338,33 +386,33 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
 def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
     """A proven upper bound of the demand level of ``problem`` (and of every problem
     with the same events and demands and more rules, e.g. a re-plan of the same
-    scenario): its order model, solved for demand and fairness within a share of the
+    scenario): its selection model, solved for demand and fairness within a share of the
     time limit. None if it finds nothing."""
     if not relaxations_apply(problem):
         return None
     fresh = replace(problem, keeps=[], demand_bound=None, replanning=False)
-    _, run = _order_model(fresh, opts, _Clock(opts), opts.time_limit * BOUND_SHARE)
+    _, run = _selection_model(fresh, opts, _Clock(opts), opts.time_limit * BOUND_SHARE)
     return run.bound[0] if run.bound else None
 
 
-def _order_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit: float) -> tuple[PeriodModel, _Run]:
-    """The order model (``periods.flattened``) from a greedy start, its first stage
+def _selection_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit: float) -> tuple[PeriodModel, _Run]:
+    """The selection model (``periods.flattened``) from a greedy start, its first stage
     (demand and fairness) solved within ``limit``."""
     loose = flattened(problem)
-    orders = PeriodModel(loose)
-    _greedy_hint(orders, loose)
-    return orders, _run_stages(orders, [PERIOD_STAGES[0]], opts, clock, limit, "orders")
+    selection = PeriodModel(loose)
+    _greedy_hint(selection, loose)
+    return selection, _run_stages(selection, [PERIOD_STAGES[0]], opts, clock, limit, "selection")
 
 
 def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
-    """The order model, the period model, then the plan laid out on days (see
+    """The selection model, the period model, then the plan laid out on days (see
     ``scheduler.core.periods``). Returns the solution, or None and the best demand bound
     known when the days must be solved."""
     limit = opts.time_limit * PERIOD_SHARE
     model = PeriodModel(problem)
     exprs = model.levels()
     first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
-    orders, head = _order_model(problem, opts, clock, limit * ORDER_SHARE)
+    selection, head = _selection_model(problem, opts, clock, limit * SELECTION_SHARE)
 
     def no_plan() -> tuple[Solution, None]:  # a relaxation has none: neither has the problem
         return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
@@ -372,13 +420,13 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
     if head.status == "INFEASIBLE":
         return no_plan()
     run = lifted = None
-    if head.solver is not None and orders.x.keys() == model.x.keys() and orders.y.keys() == model.y.keys():
-        # the same sessions and attendance, given periods: if that fits, the period
-        # model's first stage is done, as far as the order model proved it (the order
+    if head.solver is not None and selection.x.keys() == model.x.keys() and selection.y.keys() == model.y.keys():
+        # the same events and attendance, given periods: if that fits, the period
+        # model's first stage is done, as far as the selection model proved it (the selection
         # model is the smaller one, so it got the first stage's time)
-        pairs = zip(_sessions_and_attendance(model), _sessions_and_attendance(orders))
+        pairs = zip(_runs_and_attendance(model), _runs_and_attendance(selection))
         fixed = [(v, head.solver.value(w)) for v, w in pairs]
-        model.hint_periods(orders.picks(head.solver))
+        model.hint_periods(selection.picks(head.solver))
         budget = min(clock.left(limit), max(POLISH_LIMIT, LIFT_SHARE * limit))
         lifted = _fixed_search(model, fixed, second.objective, clock, budget)
         if lifted is not None:
@@ -393,7 +441,7 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
     if run.solver is None:
         return None, head.bound[0] if head.bound else None
     if head.bound and run.bound[0] > head.bound[0]:
-        run.bound[0] = head.bound[0]  # the order model's bound holds for every plan
+        run.bound[0] = head.bound[0]  # the selection model's bound holds for every plan
     days = Model(realisation(problem, model.picks(run.solver)))
     solver, st = clock.solve(days.m, clock.left(opts.time_limit))
     if st not in ("OPTIMAL", "FEASIBLE"):

@@ -3,26 +3,34 @@
 Each offering becomes ``max_runs`` candidate events; each order a demand that the
 runs of its offering may serve. Domain rules become resources (venues, instructors,
 departments, communities), rule-labelled exclusions of start times (blackouts,
-allowed months, unavailability) and count rules (type quotas, the total).
+allowed months, unavailability) and count rules (type quotas, the total). Every
+rule id and label comes from the registry (``scheduler.domain.rules``): a family such as
+``cap.department_per_month`` with an instance key (``:yingji``). Eligibility filters
+(which venues and instructors an offering may use) are rules too: ``Compiled.filtered``
+names those that removed a candidate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from scheduler.core.problem import Choice, CountRule, Demand, Event, Option, Problem, Resource
+from scheduler.core.problem import Choice, CountRule, Demand, Event, Option, Problem, Resource, WindowCap
+from scheduler.core.problem import Rule as LabelledRule
+from scheduler.domain.rules import RULES, add_rule, labelled
 from scheduler.domain.workdays import WorkCalendar
 from scheduler.models import (
     TIER_RANK,
     Duration,
     Format,
+    Instructor,
     Offering,
     Order,
     Scenario,
     SessionType,
     Slot,
+    Venue,
 )
 
 UNITS_PER_DAY = 3
@@ -61,6 +69,9 @@ class Compiled:
     unservable: dict[str, str]  # order id -> reason code, decided before solving
     size_limit: dict[str, int]  # offering id -> largest head-count one session can take
     no_slot: set[str]  # offerings with no day left at all
+    # offering id -> the eligibility filters (labelled rules) that removed one of its venues
+    # or instructors, so explanations and unmet reasons can name them
+    filtered: dict[str, list[LabelledRule]] = field(default_factory=dict)
 
     def unit_date(self, unit: int) -> dt.date:
         return self.day_list[unit // UNITS_PER_DAY]
@@ -76,9 +87,10 @@ def slots_for(duration: Duration) -> list[Slot]:
 
 
 def compile_scenario(sc: Scenario) -> Compiled:
+    """The scenario's rules as a neutral problem, built in named steps (see ``_Builder``);
+    every rule id comes from ``scheduler.domain.rules``."""
     cal = WorkCalendar(sc.plan)
     days = cal.days()
-    day_index = {d: i for i, d in enumerate(days)}
     working = [cal.is_working(d) for d in days]
     problem = Problem(
         units_per_day=UNITS_PER_DAY,
@@ -90,107 +102,138 @@ def compile_scenario(sc: Scenario) -> Compiled:
         events=[],
         demands=[],
         counts=[],
+        group_order=[(f"type:{t}",) for t in ("department", "secretary", "community", "peer")],  # greedy fills these first
+        total_tags=("session",),  # every event carries it: the year's total
     )
-
-    def blocked(kind: str, key: str, spans, zh_name: str, en_name: str) -> dict[str, frozenset[int]]:
-        hit = frozenset(day_index[d] for span in spans for d in span.days() if d in day_index)
-        if not hit:
-            return {}
-        rule = problem.add_rule(f"unavailable:{kind}:{key}", f"{zh_name}不可用日期", f"unavailable dates of {en_name}")
-        return {rule: hit}
-
-    caps = sc.plan.caps
-    overlap = {
-        "venue": problem.add_rule("no_overlap:venue", "同一场地同一时段只能办一场", "a venue holds one session at a time"),
-        "instructor": problem.add_rule(
-            "no_overlap:instructor", "同一教员同一时段只能讲一场", "an instructor teaches one session at a time"
-        ),
-        "department": problem.add_rule(
-            "no_overlap:department", "同一部门同一时段只能参与一场", "a department takes part in one session at a time"
-        ),
-        "community": problem.add_rule(
-            "no_overlap:community", "同一社区同一时段只能参加一场", "a community attends one session at a time"
-        ),
-    }
-    for v in sc.venues:
-        problem.resources[venue_rid(v.id)] = Resource(
-            venue_rid(v.id), v.name, "venue", blocked("venue", v.id, v.unavailable, v.name, v.id), overlap_rule=overlap["venue"]
-        )
-    for d in sc.departments:
-        cap = d.monthly_cap or caps.department_per_month
-        cap_rule = (
-            problem.add_rule(f"cap:department:{d.id}", f"{d.name}每月最多{cap}场", f"{d.id}: at most {cap} sessions a month")
-            if cap
-            else ""
-        )
-        problem.resources[department_rid(d.id)] = Resource(
-            department_rid(d.id),
-            d.name,
-            "department",
-            blocked("department", d.id, d.unavailable, d.name, d.id),
-            period_cap=cap,
-            cap_rule=cap_rule,
-            overlap_rule=overlap["department"],
-        )
-        dept_block = blocked("department", d.id, d.unavailable, d.name, d.id)
-        for ins in d.instructors:
-            own = blocked("instructor", ins.id, ins.unavailable, ins.name, ins.id)
-            problem.resources[instructor_rid(ins.id)] = Resource(
-                instructor_rid(ins.id), ins.name, "instructor", {**dept_block, **own}, overlap_rule=overlap["instructor"]
-            )
-    gap_rule = ""
-    if caps.community_min_gap_days:
-        gap_rule = problem.add_rule(
-            "gap:community",
-            f"同一社区两场培训至少间隔{caps.community_min_gap_days}天",
-            f"a community's sessions at least {caps.community_min_gap_days} days apart",
-        )
-    ccap_rule = ""
-    if caps.community_per_month:
-        ccap_rule = problem.add_rule(
-            "cap:community",
-            f"每个社区每月最多{caps.community_per_month}场",
-            f"a community attends at most {caps.community_per_month} sessions a month",
-        )
-    for c in sc.communities:
-        problem.resources[community_rid(c.id)] = Resource(
-            community_rid(c.id),
-            c.name,
-            "community",
-            blocked("community", c.id, c.unavailable, c.name, c.id),
-            min_gap_days=caps.community_min_gap_days,
-            gap_rule=gap_rule,
-            period_cap=caps.community_per_month,
-            cap_rule=ccap_rule,
-            overlap_rule=overlap["community"],
-        )
-
+    b = _Builder(sc, problem, days, working)
+    b.venues()
+    b.departments()
+    b.communities()
     orders_by_offering: dict[str, list[Order]] = defaultdict(list)
     for o in sc.orders:
         orders_by_offering[o.offering].append(o)
-
-    offering_of_event: dict[str, str] = {}
-    unservable: dict[str, str] = {}
-    size_limits: dict[str, int] = {}
-    no_slot: set[str] = set()
     for off in sc.offerings:
-        choices = _choices(sc, off, {o.community for o in orders_by_offering[off.id]})
+        b.offering(off, orders_by_offering[off.id])
+    _add_counts(sc, problem)
+    return Compiled(problem, cal, days, b.offering_of_event, b.unservable, b.size_limits, b.no_slot, b.filtered)
+
+
+class _Builder:
+    """The compile steps, sharing the scenario, the problem and the day index."""
+
+    def __init__(self, sc: Scenario, problem: Problem, days: list[dt.date], working: list[bool]):
+        self.sc, self.problem, self.days, self.working = sc, problem, days, working
+        self.day_index = {d: i for i, d in enumerate(days)}
+        self.offering_of_event: dict[str, str] = {}
+        self.unservable: dict[str, str] = {}
+        self.size_limits: dict[str, int] = {}
+        self.no_slot: set[str] = set()
+        self.filtered: dict[str, list[LabelledRule]] = {}
+        self.overlap = {kind: add_rule(problem, f"overlap.{kind}") for kind in ("venue", "instructor", "department", "community")}
+
+    def blocked(self, kind: str, key: str, spans, name: str) -> dict[str, frozenset[int]]:
+        """The days a resource is away, under its ``unavailable.<kind>:<id>`` rule."""
+        hit = frozenset(self.day_index[d] for span in spans for d in span.days() if d in self.day_index)
+        if not hit:
+            return {}
+        return {add_rule(self.problem, f"unavailable.{kind}", key, name=name, id=key): hit}
+
+    def venues(self) -> None:
+        """Venues: away days, one session at a time, at most ``caps.venue_per_week`` a week."""
+        cap = self.sc.plan.caps.venue_per_week
+        weeks = _week_of_day(self.days) if cap else ()
+        for v in self.sc.venues:
+            window = None
+            if cap:
+                rule = add_rule(self.problem, "cap.venue_per_week", v.id, name=v.name, id=v.id, cap=cap)
+                window = WindowCap(weeks, cap, rule)
+            self.problem.resources[venue_rid(v.id)] = Resource(
+                venue_rid(v.id),
+                v.name,
+                "venue",
+                self.blocked("venue", v.id, v.unavailable, v.name),
+                overlap_rule=self.overlap["venue"],
+                window_cap=window,
+            )
+
+    def departments(self) -> None:
+        """Departments (monthly cap, away days) and their instructors, who are away when
+        their department is."""
+        caps = self.sc.plan.caps
+        for d in self.sc.departments:
+            cap = d.monthly_cap or caps.department_per_month
+            cap_rule = add_rule(self.problem, "cap.department_per_month", d.id, name=d.name, id=d.id, cap=cap) if cap else ""
+            dept_block = self.blocked("department", d.id, d.unavailable, d.name)
+            self.problem.resources[department_rid(d.id)] = Resource(
+                department_rid(d.id),
+                d.name,
+                "department",
+                dict(dept_block),
+                period_cap=cap,
+                cap_rule=cap_rule,
+                overlap_rule=self.overlap["department"],
+            )
+            for ins in d.instructors:
+                own = self.blocked("instructor", ins.id, ins.unavailable, ins.name)
+                self.problem.resources[instructor_rid(ins.id)] = Resource(
+                    instructor_rid(ins.id), ins.name, "instructor", {**dept_block, **own}, overlap_rule=self.overlap["instructor"]
+                )
+
+    def communities(self) -> None:
+        """Communities: away days, the gap between two sessions, the monthly cap."""
+        caps, problem = self.sc.plan.caps, self.problem
+        gap, cap = caps.community_min_gap_days, caps.community_per_month
+        gap_rule = add_rule(problem, "cap.community_gap", gap=gap) if gap else ""
+        cap_rule = add_rule(problem, "cap.community_per_month", cap=cap) if cap else ""
+        for c in self.sc.communities:
+            problem.resources[community_rid(c.id)] = Resource(
+                community_rid(c.id),
+                c.name,
+                "community",
+                self.blocked("community", c.id, c.unavailable, c.name),
+                min_gap_days=gap,
+                gap_rule=gap_rule,
+                period_cap=cap,
+                cap_rule=cap_rule,
+                overlap_rule=self.overlap["community"],
+            )
+
+    def offering(self, off: Offering, orders: list[Order]) -> None:
+        """One offering: its candidate runs, and a demand for each order they may serve
+        (orders that can never be met get their reason instead)."""
+        sc = self.sc
+        choices, filters = _choices(sc, off, {o.community for o in orders})
+        self.filtered[off.id] = [labelled(f"{f}:{off.id}", title=off.title, id=off.id) for f in filters]
         venue_cap = max((opt.capacity or 0 for c in choices if c.kind == "venue" for opt in c.options), default=0)
-        size_limit = size_limits[off.id] = min(off.capacity, venue_cap)
-        servable = []
+        size_limit = self.size_limits[off.id] = min(off.capacity, venue_cap)
         missing = [c.kind for c in choices if not c.options]
-        for o in orders_by_offering[off.id]:
+        servable = []
+        for o in orders:
             reason = f"no_{missing[0]}" if missing else _static_unmet_reason(sc, off, o, size_limit)
             if reason:
-                unservable[o.id] = reason
+                self.unservable[o.id] = reason
             else:
                 servable.append(o)
-        starts = _starts(sc, off, working)
-        excluded = _exclusions(sc, problem, off, days)
-        if off.type == SessionType.department:
-            runs = off.max_runs
-        else:
-            runs = min(off.max_runs, len(servable))
+        ids = self.events(off, choices, len(servable))
+        for o in servable:
+            self.problem.demands.append(
+                Demand(
+                    id=o.id,
+                    group=community_rid(o.community),
+                    size=o.attendees,
+                    weight=o.priority,
+                    events=list(ids),
+                    preferred_periods=frozenset(o.preferred_months),
+                )
+            )
+
+    def events(self, off: Offering, choices: list[Choice], servable: int) -> list[str]:
+        """The offering's candidate runs: at most ``max_runs``, and no more than its orders
+        can fill (a department session needs no order). Returns their ids."""
+        sc, problem = self.sc, self.problem
+        starts = _starts(sc, off, self.working)
+        excluded = _exclusions(sc, problem, off, self.days)
+        runs = off.max_runs if off.type == SessionType.department else min(off.max_runs, servable)
         ids = []
         for k in range(runs):
             e = Event(
@@ -208,23 +251,17 @@ def compile_scenario(sc: Scenario) -> Compiled:
                 fixed_size=_pair(sc, off).attendees if off.type == SessionType.department else 0,
             )
             problem.events.append(e)
-            offering_of_event[e.id] = off.id
+            self.offering_of_event[e.id] = off.id
             ids.append(e.id)
         if ids and not any(problem.allowed_starts(e) for e in problem.events[-len(ids) :]):
-            no_slot.add(off.id)  # months, blackouts or the deliverer's absence leave no day
-        for o in servable:
-            problem.demands.append(
-                Demand(
-                    id=o.id,
-                    group=community_rid(o.community),
-                    size=o.attendees,
-                    weight=o.priority,
-                    events=list(ids),
-                    preferred_periods=frozenset(o.preferred_months),
-                )
-            )
-    _add_counts(sc, problem)
-    return Compiled(problem, cal, days, offering_of_event, unservable, size_limits, no_slot)
+            self.no_slot.add(off.id)  # months, blackouts or the deliverer's absence leave no day
+        return ids
+
+
+def _week_of_day(days: list[dt.date]) -> tuple[int, ...]:
+    """The calendar week (Monday to Sunday) of each day, counted from the first day's week."""
+    monday = days[0] - dt.timedelta(days=days[0].weekday()) if days else dt.date.min
+    return tuple((d - monday).days // 7 for d in days)
 
 
 def _working_days_per_month(days: list[dt.date], working: list[bool]) -> dict[int, int]:
@@ -257,20 +294,15 @@ def _exclusions(sc: Scenario, problem: Problem, off: Offering, days: list[dt.dat
 
     if off.months:
         months = sorted(off.months)
-        rule = problem.add_rule(
-            f"months:{off.id}",
-            f"《{off.title}》只能在{'、'.join(map(str, months))}月举办",
-            f"{off.id} may only run in months {', '.join(map(str, months))}",
-        )
+        listed = ("、".join(map(str, months)), ", ".join(map(str, months)))
+        rule = add_rule(problem, "eligible.months", off.id, title=off.title, id=off.id, months=listed)
         out[rule] = frozenset(i for i, d in enumerate(days) if d.month not in off.months)
     for i, b in enumerate(sc.plan.blackouts):
         if b.types and off.type not in b.types:
             continue
         if b.outdoor_only and not off.outdoor:
             continue
-        rule = problem.add_rule(
-            f"blackout:{i}", f"停办期 {b.start}至{b.end}（{b.reason}）", f"blackout {b.start} to {b.end} ({b.reason})"
-        )
+        rule = add_rule(problem, "calendar.blackout", str(i), start=b.start, end=b.end, reason=b.reason)
         out[rule] = frozenset(i for i, d in enumerate(days) if b.start <= d <= b.end)
     return {k: v for k, v in out.items() if v}
 
@@ -286,55 +318,69 @@ def _fixed_resources(sc: Scenario, off: Offering) -> list[str]:
     return []
 
 
-def eligible_instructors(sc: Scenario, off: Offering) -> list[str]:
-    """Instructor ids who may teach this offering (none for a community's own practice)."""
+def _instructor_pool(sc: Scenario, off: Offering) -> list[Instructor]:
+    """Who may teach by the session's type: a peer session its department's instructors, a
+    department session the mentor department's, a secretary session any secretary, a
+    community's own practice none (its host teaches)."""
     if off.type == SessionType.community:
         return []
-    by_id = sc.instructors()
-    if off.type == SessionType.peer:
-        pool = [i.id for d in sc.departments if d.id == off.department for i in d.instructors]
-    elif off.type == SessionType.department:
-        mentor = _pair(sc, off).mentor
-        pool = [i.id for d in sc.departments if d.id == mentor for i in d.instructors]
-    else:
-        need = TIER_RANK[off.audience_tier]
-        pool = [i for i, (_, ins) in by_id.items() if ins.tier and TIER_RANK[ins.tier] >= need]
-    if off.instructors:
-        pool = [i for i in pool if i in off.instructors]
-    return pool
+    if off.type == SessionType.secretary:
+        return [i for d in sc.departments for i in d.instructors]
+    dept = _pair(sc, off).mentor if off.type == SessionType.department else off.department
+    return [i for d in sc.departments if d.id == dept for i in d.instructors]
 
 
-def eligible_venues(sc: Scenario, off: Offering) -> list[str]:
-    """Venue ids that fit the offering's format and type."""
-    out = []
-    for v in sc.venues:
-        if off.venues and v.id not in off.venues:
-            continue
-        if (off.format == Format.online) != v.online:
-            continue
-        if off.type == SessionType.community and v.owner != off.host:
-            continue
-        if off.type in (SessionType.secretary, SessionType.department) and v.owner != "street":
-            continue
-        out.append(v.id)
-    return out
+def instructor_filter(off: Offering, ins: Instructor) -> str | None:
+    """The eligibility rule that bars an instructor of the pool from the offering, None when
+    none does: a secretary session needs the audience's tier or higher, and an offering's
+    own list of instructors narrows the pool."""
+    if off.type == SessionType.secretary and not (ins.tier and TIER_RANK[ins.tier] >= TIER_RANK[off.audience_tier]):
+        return "eligible.secretary_tier"
+    if off.instructors and ins.id not in off.instructors:
+        return "eligible.instructor"
+    return None
 
 
-def _choices(sc: Scenario, off: Offering, orderers: set[str]) -> list[Choice]:
-    """Instructor and venue options; a community's own venue only if it ordered the offering."""
-    venues = {v.id: v for v in sc.venues}
-    instructor_options = [Option(instructor_rid(i)) for i in eligible_instructors(sc, off)]
+def venue_filter(sc: Scenario, off: Offering, v: Venue) -> str | None:
+    """The eligibility rule that bars this venue from the offering, None when none does."""
+    if off.venues and v.id not in off.venues:
+        return "eligible.venue"
+    if (off.format == Format.online) != v.online:
+        return "eligible.venue_format"
+    if off.type == SessionType.community and v.owner != off.host:
+        return "eligible.host_venue"
+    if off.type in (SessionType.secretary, SessionType.department) and v.owner != "street":
+        return "eligible.street_venue"
+    return None
+
+
+def _choices(sc: Scenario, off: Offering, orderers: set[str]) -> tuple[list[Choice], list[str]]:
+    """Instructor and venue options; a community's own venue only if it ordered the offering.
+    Also the eligibility rules that removed a candidate (instructors outside the offering's
+    department pool are not candidates), in declaration order."""
+    fired: set[str] = set()
+    instructor_options = []
+    for ins in _instructor_pool(sc, off):
+        rule = instructor_filter(off, ins)
+        if rule is None:
+            instructor_options.append(Option(instructor_rid(ins.id)))
+        else:
+            fired.add(rule)
     venue_options = []
-    for vid in eligible_venues(sc, off):
-        v = venues[vid]
+    for v in sc.venues:
+        rule = venue_filter(sc, off, v)
         needs = community_rid(v.owner) if v.owner != "street" and off.type == SessionType.peer else None
-        if needs and v.owner not in orderers:
+        if rule is None and needs and v.owner not in orderers:
+            rule = "eligible.community_venue"
+        if rule is not None:
+            fired.add(rule)
             continue
-        venue_options.append(Option(venue_rid(vid), capacity=v.capacity, needs_group=needs))
+        venue_options.append(Option(venue_rid(v.id), capacity=v.capacity, needs_group=needs))
     venue_choice = Choice("venue", venue_options)
+    order = [r for r in RULES if r in fired]
     if off.type == SessionType.community:  # the host community teaches its own practice
-        return [venue_choice]
-    return [Choice("instructor", instructor_options), venue_choice]
+        return [venue_choice], order
+    return [Choice("instructor", instructor_options), venue_choice], order
 
 
 def _static_unmet_reason(sc: Scenario, off: Offering, o: Order, size_limit: int) -> str | None:
@@ -351,20 +397,18 @@ def _sessions(n: int, kind: str = "") -> str:
 
 
 def _add_counts(sc: Scenario, problem: Problem) -> None:
+    """The quotas: between min and max sessions of each type, and in the year."""
     q = sc.plan.sessions
     for t in SessionType:
         r = q.for_type(t)
+        kind = (TYPE_ZH[t.value], t.value)
         problem.counts.append(
             CountRule(
                 tags=(f"type:{t.value}",),
                 min=r.min,
                 max=r.max,
-                min_rule=problem.add_rule(
-                    f"quota:{t.value}:min", f"{TYPE_ZH[t.value]}至少{r.min}场", f"at least {_sessions(r.min, t.value)}"
-                ),
-                max_rule=problem.add_rule(
-                    f"quota:{t.value}:max", f"{TYPE_ZH[t.value]}至多{r.max}场", f"at most {_sessions(r.max, t.value)}"
-                ),
+                min_rule=add_rule(problem, "quota.type_min", t.value, type=kind, n=r.min, sessions=_sessions(r.min, t.value)),
+                max_rule=add_rule(problem, "quota.type_max", t.value, type=kind, n=r.max, sessions=_sessions(r.max, t.value)),
             )
         )
     lo = q.total if q.total_min is None else q.total_min
@@ -373,7 +417,7 @@ def _add_counts(sc: Scenario, problem: Problem) -> None:
             tags=("session",),
             min=lo,
             max=q.total,
-            min_rule=problem.add_rule("quota:total:min", f"全年至少{lo}场", f"at least {_sessions(lo)} in the year"),
-            max_rule=problem.add_rule("quota:total:max", f"全年至多{q.total}场", f"at most {_sessions(q.total)} in the year"),
+            min_rule=add_rule(problem, "quota.total_min", n=lo, sessions=_sessions(lo)),
+            max_rule=add_rule(problem, "quota.total_max", n=q.total, sessions=_sessions(q.total)),
         )
     )

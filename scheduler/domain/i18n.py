@@ -49,8 +49,9 @@ UNMET = {
         "the year's {total} sessions went to orders of higher priority.",
     ),
     "constraints": (
-        "受时段、场地、教员、社区月度上限或间隔要求限制，无法在不减少更高优先级点单的情况下安排。",
-        "time slots, venues, instructors, monthly caps or spacing leave no room without dropping orders of higher priority.",
+        "受时段、场地、教员、每月或每周场次上限或间隔要求限制，无法在不减少更高优先级点单的情况下安排。",
+        "time slots, venues, instructors, monthly or weekly caps or spacing leave no room without dropping orders of higher "
+        "priority.",
     ),
 }
 
@@ -87,7 +88,7 @@ TEXT = {
         "version {version} is a fresh solve: it has no parent; give two versions",
     ),
     "s.not_version": ("“{text}”不是版本号（见 `schedule plans`）", "'{text}' is not a version number (see `schedule plans`)"),
-    "phase.orders": ("按点单", "by order"),
+    "phase.selection": ("按点单", "by order"),  # which events run and who attends (core phase "selection")
     "phase.periods": ("按月", "by month"),
     "phase.days": ("按日", "by day"),
     "method.periods": (
@@ -96,8 +97,8 @@ TEXT = {
     ),
     "method.days": ("按日求解", "solved day by day"),
     "written": ("方案已写入 {path}", "Plan written to {path}"),
-    "valid": ("valid：方案满足全部硬性规则", "valid: the plan keeps every hard rule"),
-    "invalid": ("invalid：发现 {n} 处违规", "invalid: {n} violations"),
+    "valid": ("有效：方案满足全部硬性规则", "valid: the plan keeps every hard rule"),
+    "invalid": ("无效：发现 {n} 处违规", "invalid: {n} violations"),
     "infeasible": ("无可行方案：以下规则相互冲突", "No plan exists: these rules clash"),
     "unknown": (
         "在时间限制内未找到方案（未证明无解）；请延长 --time-limit",
@@ -175,8 +176,11 @@ def type_name(session_type: str, lang: str) -> str:
     return TYPE_NAMES["zh" if lang == "zh" else "en"][session_type]
 
 
-def unmet_message(code: str, sc: Scenario, order: Order, lang: str, limit: int = 0) -> str:
-    """One sentence for an unmet order; ``limit`` is the largest possible session."""
+def unmet_message(code: str, sc: Scenario, order: Order, lang: str, limit: int = 0, rules: str = "") -> str:
+    """One sentence for an unmet order; ``limit`` is the largest possible session, ``rules``
+    the labels of the eligibility rules that left no venue or instructor (if known)."""
+    if rules and f"u.{code}.named" in TEXT:
+        return t(f"u.{code}.named", lang, rules=rules)
     off = next(o for o in sc.offerings if o.id == order.offering)
     q = sc.plan.sessions
     return UNMET[code][idx(lang)].format(
@@ -433,7 +437,7 @@ TEXT.update(
 
 
 # What the independent validator finds ("v."): one line per violation, its rule id kept
-# as it is ("[working_day] S-2026-001：2026-03-08 不是工作日"). Session types, slots and
+# as it is ("[calendar.working_day] S-2026-001：2026-03-08 不是工作日"; ids: scheduler/domain/rules.py). Session types, slots and
 # lists given as parameters are named in the message's language (see ``Message``).
 TEXT.update(
     {
@@ -785,6 +789,154 @@ TEXT.update(
         "l.not_mapping": (
             "文件顶层应为映射，包含 plan、communities、departments 等部分",
             "expected a mapping with plan, communities, departments, ...",
+        ),
+    }
+)
+
+
+# Scenario checks ("k.", scheduler/domain/checks.py), pydantic's shape errors ("sh.", by the
+# error's type, loader.shape_message) and the render/export lines ("pg.", cli/pages.py).
+# Field names of the scenario file (total_min, plan.slots, ...) stay as they are in Chinese.
+TEXT.update(
+    {
+        "k.plan_reversed": ("计划期首日 {start} 晚于末日 {end}", "first day {start} is after the last day {end}"),
+        "k.outside_year": ("{date} 不在计划年度 {year} 年内", "{date} is outside the plan year {year}"),
+        "k.total_min_above": (
+            "最少场次 total_min（{total_min}）大于总场次 total（{total}）",
+            "total_min {total_min} is above total {total}",
+        ),
+        "k.min_above_max": ("下限 min（{min}）大于上限 max（{max}）", "min {min} is above max {max}"),
+        "k.minimums_above_total": (
+            "各类场次的下限合计 {sum} 场，超过总场次 {total} 场",
+            "the per-type minimums add up to {sum}, more than the total {total}",
+        ),
+        "k.maximums_below": (
+            "各类场次的上限合计只有 {sum} 场，少于要求的 {need} 场",
+            "the per-type maximums add up to {sum}, fewer than the {need} sessions required",
+        ),
+        "k.slot_twice": ("有时段重复列出", "a slot is listed twice"),
+        "k.span_reversed": ("开始日期 {start} 晚于结束日期 {end}", "{start} is after {end}"),
+        "k.duplicate_id": ("编号 {id} 重复", "duplicate id '{id}'"),
+        "k.duplicate_instructor": (
+            "教员编号 {id} 重复（部门 {department} 已有此编号）",
+            "duplicate instructor id '{id}' (also in {department})",
+        ),
+        "k.order_twice": (
+            "社区 {community} 多次点了课程 {offering}，请合并为一个点单",
+            "community '{community}' orders '{offering}' more than once; merge the orders",
+        ),
+        "k.venue_owner": (
+            "{owner} 既不是 street（街道），也不是已有的社区",
+            "'{owner}' is neither 'street' nor a known community",
+        ),
+        "k.pair_self": ("部门不能与自身结对", "a department cannot be paired with itself"),
+        **{f"k.type.{k}": (f"“{TYPE_NAMES['zh'][k]}”", k) for k in TYPE_NAMES["zh"]},
+        "k.not_applicable": ("{type}课程不应填写 {field}", "'{field}' does not apply to a {type} offering"),
+        "k.needs": ("{type}课程须填写 {field}", "a {type} offering needs '{field}'"),
+        "k.unknown_pair": ("结对 {id} 不存在", "unknown pair '{id}'"),
+        "k.secretary_instructors": (
+            "“书记教书记”课程须在 instructors 中列出可授课的书记",
+            "a secretary offering names the secretaries who may teach it",
+        ),
+        "k.no_tier": (
+            "教员 {id} 没有书记层级（tier），不能讲授“书记教书记”课程",
+            "'{id}' has no secretary tier and cannot teach a secretary offering",
+        ),
+        "k.not_department_instructor": (
+            "{id} 不是部门 {department} 的教员",
+            "'{id}' is not an instructor of department '{department}'",
+        ),
+        "k.physical": ("线下", "physical"),
+        "k.venue_format": (
+            "场地 {venue} 是{kind}场地，课程形式却是{format}",
+            "venue '{venue}' is {kind} but the format is {format}",
+        ),
+        "k.host_venue": (
+            "“社区帮社区”场次须在承办社区自己的场地举办；场地 {venue} 属于 {owner}",
+            "a community session is held at the host's own venue; '{venue}' belongs to '{owner}'",
+        ),
+        "k.min_above_capacity": (
+            "最少开班人数 min_attendees（{min}）大于容量 capacity（{capacity}）",
+            "min_attendees {min} is above capacity {capacity}",
+        ),
+        "k.evening_slot": ("晚间课程需要 plan.slots 中有 evening", "an evening offering needs 'evening' in plan.slots"),
+        "k.full_day_slots": (
+            "全天课程需要 plan.slots 中同时有 morning 和 afternoon",
+            "a full-day offering needs 'morning' and 'afternoon' in plan.slots",
+        ),
+        "k.half_day_slots": (
+            "半天课程需要 plan.slots 中有 morning 或 afternoon",
+            "a half-day offering needs 'morning' or 'afternoon' in plan.slots",
+        ),
+        "k.after_changes": ("应用变更后的场景：{record}", "scenario after the changes: {record}"),
+        # pydantic's errors, by type; the English is pydantic's own wording
+        "sh.top_level": ("顶层", "(top level)"),
+        "sh.got": ("{message}（填写的是 {got}）", "{message} (got {got})"),
+        "sh.other": ("取值不符合要求（{what}）", "{what}"),
+        "sh.missing": ("缺少必填字段", "Field required"),
+        "sh.extra_forbidden": ("没有这个字段（是否拼写有误？）", "Extra inputs are not permitted"),
+        "sh.int_type": ("应为整数", "Input should be a valid integer"),
+        "sh.int_parsing": ("应为整数，这段文字不是整数", "Input should be a valid integer, unable to parse string as an integer"),
+        "sh.int_from_float": ("应为整数，不能有小数部分", "Input should be a valid integer, got a number with a fractional part"),
+        "sh.finite_number": ("应为有限的数", "Input should be a finite number"),
+        "sh.greater_than_equal": ("应不小于 {ge}", "Input should be greater than or equal to {ge}"),
+        "sh.less_than_equal": ("应不大于 {le}", "Input should be less than or equal to {le}"),
+        "sh.string_type": ("应为文字", "Input should be a valid string"),
+        "sh.string_pattern_mismatch": ("格式不符，应匹配 {pattern}", "String should match pattern '{pattern}'"),
+        "sh.string_too_short": ("至少应有{min_length}个字符", "String should have at least {min_length} character(s)"),
+        "sh.string_too_long": ("最多只能有{max_length}个字符", "String should have at most {max_length} characters"),
+        "sh.enum": ("应为以下取值之一：{expected}", "Input should be one of {expected}"),
+        "sh.bool_type": ("应为 true 或 false", "Input should be a valid boolean"),
+        "sh.bool_parsing": ("应为 true 或 false，无法识别此值", "Input should be a valid boolean, unable to interpret input"),
+        "sh.list_type": ("应为列表", "Input should be a valid list"),
+        "sh.dict_type": ("应为映射", "Input should be a valid dictionary"),
+        "sh.model_type": (
+            "应为映射（一条 {class_name} 记录的各字段）",
+            "Input should be a valid dictionary or instance of {class_name}",
+        ),
+        "sh.date_type": ("应为日期（YYYY-MM-DD）", "Input should be a valid date"),
+        "sh.date_parsing": (
+            "应为 YYYY-MM-DD 格式的日期：{error}",
+            "Input should be a valid date in the format YYYY-MM-DD, {error}",
+        ),
+        "sh.date_from_datetime_parsing": (
+            "应为有效日期（YYYY-MM-DD）：{error}",
+            "Input should be a valid date or datetime, {error}",
+        ),
+        "sh.date_from_datetime_inexact": (
+            "应为日期，不能带时刻",
+            "Datetimes provided to dates should have zero time - e.g. be exact dates",
+        ),
+        # why a date does not parse (pydantic's ctx "error"), as pydantic says it
+        "sh.date.day": ("日超出该月的天数", "day value is outside expected range"),
+        "sh.date.month": ("月份应在1到12之间", "month value is outside expected range of 1-12"),
+        "sh.date.short": ("内容太短", "input is too short"),
+        "sh.date.separator": ("年月日之间应以 - 分隔", "invalid date separator, expected `-`"),
+        "sh.date.year_char": ("年份中有非数字字符", "invalid character in year"),
+        "sh.date.month_char": ("月份中有非数字字符", "invalid character in month"),
+        "sh.date.day_char": ("日中有非数字字符", "invalid character in day"),
+        "sh.date.year_zero": ("没有公元0年", "year 0 is out of range"),
+        # schedule render / export
+        "pg.one_source": ("请给出 plan.json 或 --version N（二者选一）", "give a plan.json or --version N (one of them)"),
+        "pg.rendered": ("已在 {folder} 中写入 {n} 个文件；请打开 {index}", "{n} files written to {folder}; open {index}"),
+        "pg.feeds": (
+            "已在 {folder} 中生成 {n} 个 iCalendar 日历订阅文件（all.ics 含全部场次）",
+            "{n} iCalendar feeds in {folder} (all.ics: every session)",
+        ),
+    }
+)
+
+
+# The rule registry (scheduler/domain/rules.py): unmet reasons that name eligibility rules
+# ("u."), and the weekly venue cap's validator line (its label is declared with the rule).
+TEXT.update(
+    {
+        # an order with no venue or instructor left, naming the eligibility rules that removed them
+        "u.no_venue.named": ("没有可用的场地：{rules}。", "no venue is left: {rules}."),
+        "u.no_instructor.named": ("没有可授课的教员：{rules}。", "no instructor is left: {rules}."),
+        "v.venue_weekly_cap": (
+            "场地 {venue} 在{monday}起的一周内有{n}场（上限{cap}场）",
+            "venue {venue} hosts {n} sessions in the week of {monday} (cap {cap})",
         ),
     }
 )

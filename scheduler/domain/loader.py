@@ -46,7 +46,7 @@ class InputProblem:
     (from 1) say where a file does not parse."""
 
     file: str
-    record: str
+    record: str | Message
     field: str
     message: str | Message
     line: int | None = None
@@ -54,7 +54,7 @@ class InputProblem:
 
     def text(self, lang: str = "en") -> str:
         """The problem as one line in ``lang``, e.g. ``a.yaml 第3行第5列：…`` / ``a.yaml: line 3, column 5: …``."""
-        where = [x for x in (self.file, self._place(lang), self.record, self.field) if x]
+        where = [x for x in (self.file, self._place(lang), say(self.record, lang), self.field) if x]
         if lang == "zh":
             return " ".join(where) + "：" + say(self.message, lang)
         return ": ".join([*where, say(self.message, lang)])
@@ -431,7 +431,10 @@ def _json_string(token: str) -> str:
 # --------------------------------------------------------------------------- the scenario
 
 
-def record_label(data: Any, loc: tuple) -> tuple[str, str]:
+TOP_LEVEL = Message("sh.top_level")  # the record of a problem with a whole section, or the whole file
+
+
+def record_label(data: Any, loc: tuple) -> tuple[str | Message, str]:
     """Turn a pydantic error location into (record, field) a planner can find."""
     if not loc:
         return "", ""
@@ -448,7 +451,7 @@ def record_label(data: Any, loc: tuple) -> tuple[str, str]:
         return label, ".".join(str(x) for x in rest[1:])
     if head == "plan":
         return "plan", ".".join(str(x) for x in rest)
-    return "(top level)", ".".join(str(x) for x in loc)
+    return TOP_LEVEL, ".".join(str(x) for x in loc)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -459,7 +462,7 @@ def load_scenario(path: str | Path) -> Scenario:
     data = read_data(path)
     name = str(path)
     if not isinstance(data, dict):
-        raise InputError([InputProblem(name, "(top level)", "", Message("l.not_mapping"))])
+        raise InputError([InputProblem(name, TOP_LEVEL, "", Message("l.not_mapping"))])
     for section in ("communities", "departments", "venues", "offerings", "orders", "pairs"):
         if section in data and data[section] is None:  # `pairs:` with nothing under it
             data[section] = []
@@ -477,12 +480,68 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _shape_problem(name: str, data: dict, err) -> InputProblem:
     record, field = record_label(data, tuple(err["loc"]))
-    msg = err["msg"]
-    if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+    return InputProblem(name, record, field, shape_message(err))
+
+
+# pydantic error types with a text of their own ("sh." + type), and the context values it names
+_SHAPE_PARAMS = {
+    "missing": (),
+    "extra_forbidden": (),
+    "int_type": (),
+    "int_parsing": (),
+    "int_from_float": (),
+    "finite_number": (),
+    "greater_than_equal": ("ge",),
+    "less_than_equal": ("le",),
+    "string_type": (),
+    "string_pattern_mismatch": ("pattern",),
+    "string_too_short": ("min_length",),
+    "string_too_long": ("max_length",),
+    "bool_type": (),
+    "bool_parsing": (),
+    "list_type": (),
+    "dict_type": (),
+    "model_type": ("class_name",),
+    "date_type": (),
+    "date_parsing": ("error",),
+    "date_from_datetime_parsing": ("error",),
+    "date_from_datetime_inexact": (),
+}
+# pydantic gives the allowed values only as English ("'a', 'b' or 'c'"): the quoted values are
+# taken out of it and listed the way each language lists them
+_CHOICES = ("enum", "literal_error")
+_DATE_ERRORS = {  # why a date does not parse, as pydantic (speedate) says it
+    "day value is outside expected range": "sh.date.day",
+    "month value is outside expected range of 1-12": "sh.date.month",
+    "input is too short": "sh.date.short",
+    "invalid date separator, expected `-`": "sh.date.separator",
+    "invalid character in year": "sh.date.year_char",
+    "invalid character in month": "sh.date.month_char",
+    "invalid character in day": "sh.date.day_char",
+    "year 0 is out of range": "sh.date.year_zero",
+}
+
+
+def shape_message(err: dict) -> Message:
+    """A pydantic error (one of ``ValidationError.errors()``) in the planner's language, with
+    the value that was given when it is short. A type without a text of its own keeps
+    pydantic's English inside a Chinese frame."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    choices = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) if kind in _CHOICES else []
+    if choices:
+        message = Message("sh.enum", expected=[f"'{c}'" for c in choices])
+    elif kind in _SHAPE_PARAMS and all(k in ctx for k in _SHAPE_PARAMS[kind]):
+        params = {k: ctx[k] for k in _SHAPE_PARAMS[kind]}
+        if "error" in params:
+            params["error"] = Message(_DATE_ERRORS[params["error"]]) if params["error"] in _DATE_ERRORS else params["error"]
+        message = Message(f"sh.{kind}", **params)
+    else:
+        message = Message("sh.other", what=err["msg"])
+    if kind not in ("missing", "extra_forbidden") and "input" in err:
         shown = short_repr(err["input"])  # bounded before it is rendered: the input may be huge
         if len(shown) <= 60:
-            msg += f" (got {shown})"
-    return InputProblem(name, record, field, msg)
+            message = Message("sh.got", message=message, got=shown)
+    return message
 
 
 def _check_the_rest(name: str, data: dict, exc: ValidationError) -> list[InputProblem]:

@@ -9,6 +9,7 @@ each community, department and venue concerned, in Chinese or English.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.domain.i18n import slot_name, t, weekday_name
@@ -121,6 +122,9 @@ class _Words:
         return out
 
 
+_Tell = Callable[[str, str | None, str], None]  # (kind, id, line): add a line to that notice
+
+
 def notices(d: PlanDiff, lang: str = "zh") -> list[Notice]:
     """One notice per community, department and venue the changes touch, in that order."""
     sc = d.new.scenario.snapshot
@@ -128,56 +132,86 @@ def notices(d: PlanDiff, lang: str = "zh") -> list[Notice]:
     lines: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def tell(kind: str, rid: str | None, text: str) -> None:
+        """Add a line to a notice; a line two changes would both give is said once."""
         if rid and text not in lines[kind, rid]:
             lines[kind, rid].append(text)
 
     for o, n in d.moved:
-        text = t("n.moved", lang, s=w.session(n), old=f"{w.when(o)} {w.where(o)}", new=f"{w.when(n)} {w.where(n)}")
-        if o.instructor != n.instructor:
-            text += t("n.teacher", lang, old=w.who(o), new=w.who(n))
-        reason = d.reason(o)
-        if reason:
-            text += t("n.reason", lang, reason=reason)
-        for c in sorted(set(communities(o)) | set(communities(n)) | {o.host, n.host} - {None}):
-            if c in communities(o) and c not in communities(n):
-                tell("community", c, t("n.left", lang, s=w.session(o), when=w.when(o)))
-            elif c not in communities(o) and c in communities(n) and c != n.host:
-                tell("community", c, t("n.joined", lang, s=w.session(n), when=w.when(n), where=w.where(n), n=communities(n)[c]))
-            else:
-                tell("community", c, text)
-        for dep in sorted(w.departments(o) | w.departments(n)):
-            tell("department", dep, text)
-        if o.venue != n.venue or o.date != n.date or o.slots != n.slots:
-            tell("venue", o.venue, t("n.venue_freed", lang, s=w.session(o), when=w.when(o)))
-            tell("venue", n.venue, t("n.venue_booked", lang, s=w.session(n), when=w.when(n)))
+        _tell_moved(d, w, tell, o, n)
     for n in d.added:
         text = t("n.added", lang, s=w.session(n), when=w.when(n), where=w.where(n), who=w.who(n))
-        for c in sorted(set(communities(n)) | ({n.host} if n.host else set())):
-            tell("community", c, text)
-        for dep in sorted(w.departments(n)):
-            tell("department", dep, text)
-        tell("venue", n.venue, t("n.venue_booked", lang, s=w.session(n), when=w.when(n)))
+        _tell_everyone(w, tell, n, text, t("n.venue_booked", lang, s=w.session(n), when=w.when(n)))
     for o in d.dropped:
         reason = d.reason(o) or t("n.no_slot", lang)
         text = t("n.dropped", lang, s=w.session(o), when=w.when(o), reason=reason)
-        for c in sorted(set(communities(o)) | ({o.host} if o.host else set())):
-            tell("community", c, text)
-        for dep in sorted(w.departments(o)):
-            tell("department", dep, text)
-        tell("venue", o.venue, t("n.venue_freed", lang, s=w.session(o), when=w.when(o)))
+        _tell_everyone(w, tell, o, text, t("n.venue_freed", lang, s=w.session(o), when=w.when(o)))
     for o, n in d.regrouped:
-        before, after = communities(o), communities(n)
-        for c in sorted(set(before) | set(after)):
-            if c not in after:
-                tell("community", c, t("n.left", lang, s=w.session(o), when=w.when(o)))
-            elif c not in before:
-                tell("community", c, t("n.joined", lang, s=w.session(n), when=w.when(n), where=w.where(n), n=after[c]))
-            elif before[c] != after[c]:
-                tell("community", c, t("n.count", lang, s=w.session(n), when=w.when(n), old=before[c], new=after[c]))
+        _tell_regrouped(w, tell, o, n)
     unmet_before = {u.order for u in d.old.unmet}
     for u in d.new.unmet:
         if u.order not in unmet_before and u.order in {o.id for o in sc.orders}:
             tell("community", u.community, t("n.unmet", lang, order=u.order, message=u.message))
+    return _gathered(sc, lines)
+
+
+def _tell_moved(d: PlanDiff, w: _Words, tell: _Tell, o: PlannedSession, n: PlannedSession) -> None:
+    """A moved session: who stays learns the new time, place, teacher and why; who joins or
+    leaves learns only that; both venues learn what they gained or lost."""
+    lang = w.lang
+    text = t("n.moved", lang, s=w.session(n), old=f"{w.when(o)} {w.where(o)}", new=f"{w.when(n)} {w.where(n)}")
+    if o.instructor != n.instructor:
+        text += t("n.teacher", lang, old=w.who(o), new=w.who(n))
+    reason = d.reason(o)
+    if reason:
+        text += t("n.reason", lang, reason=reason)
+    for c in sorted(set(communities(o)) | set(communities(n)) | {o.host, n.host} - {None}):
+        if c in communities(o) and c not in communities(n):
+            tell("community", c, _left(w, o))
+        elif c not in communities(o) and c in communities(n) and c != n.host:
+            tell("community", c, _joined(w, n, communities(n)[c]))
+        else:
+            tell("community", c, text)
+    for dep in sorted(w.departments(o) | w.departments(n)):
+        tell("department", dep, text)
+    if o.venue != n.venue or o.date != n.date or o.slots != n.slots:
+        tell("venue", o.venue, t("n.venue_freed", lang, s=w.session(o), when=w.when(o)))
+        tell("venue", n.venue, t("n.venue_booked", lang, s=w.session(n), when=w.when(n)))
+
+
+def _tell_everyone(w: _Words, tell: _Tell, s: PlannedSession, text: str, venue_text: str) -> None:
+    """An added or dropped session: its communities (host included) and departments get
+    ``text``, its venue ``venue_text``."""
+    for c in sorted(set(communities(s)) | ({s.host} if s.host else set())):
+        tell("community", c, text)
+    for dep in sorted(w.departments(s)):
+        tell("department", dep, text)
+    tell("venue", s.venue, venue_text)
+
+
+def _tell_regrouped(w: _Words, tell: _Tell, o: PlannedSession, n: PlannedSession) -> None:
+    """A session whose attendance alone changed: only the communities whose part changed hear."""
+    before, after = communities(o), communities(n)
+    for c in sorted(set(before) | set(after)):
+        if c not in after:
+            tell("community", c, _left(w, o))
+        elif c not in before:
+            tell("community", c, _joined(w, n, after[c]))
+        elif before[c] != after[c]:
+            tell("community", c, t("n.count", w.lang, s=w.session(n), when=w.when(n), old=before[c], new=after[c]))
+
+
+def _left(w: _Words, o: PlannedSession) -> str:
+    """A community is no longer in this session."""
+    return t("n.left", w.lang, s=w.session(o), when=w.when(o))
+
+
+def _joined(w: _Words, n: PlannedSession, attendees: int) -> str:
+    """A community now attends this session, with this many people."""
+    return t("n.joined", w.lang, s=w.session(n), when=w.when(n), where=w.where(n), n=attendees)
+
+
+def _gathered(sc: Scenario, lines: dict[tuple[str, str], list[str]]) -> list[Notice]:
+    """The notices by kind (communities, departments, venues), each kind by id, with names."""
     names = {
         "community": {c.id: c.name for c in sc.communities},
         "department": {x.id: x.name for x in sc.departments},

@@ -13,14 +13,18 @@ from pathlib import Path
 import ortools
 
 from scheduler import __version__
-from scheduler.core.problem import Solution
+from scheduler.core.problem import Assignment, Solution
 from scheduler.core.solve import SolveOptions, relative_gap, solver_threads
 from scheduler.domain.compile import UNITS_PER_DAY, Compiled, slots_for
 from scheduler.domain.i18n import LANGS, every_language, unmet_message
 from scheduler.domain.loader import PLAN_MAX_BYTES, parse_text, read_text
+from scheduler.domain.rules import UNMET_RULES, family
 from scheduler.models import (
     SLOT_ORDER,
     Attendance,
+    Offering,
+    Order,
+    Pair,
     Plan,
     PlannedSession,
     Scenario,
@@ -40,48 +44,66 @@ def _sessions(
     orders = {o.id: o for o in sc.orders}
     pairs = {p.id: p for p in sc.pairs}
     rows = []
-    events: dict[int, str] = {}
+    events: dict[int, str] = {}  # id() of a row -> its event, while rows have no session id yet
     for a in sol.assignments:
-        off = offerings[comp.offering_of_event[a.event]]
-        day = comp.unit_date(a.start)
-        part = a.start % UNITS_PER_DAY
-        slots = slots_for(off.duration)
-        slots = [SLOT_ORDER[part + k] for k in range(len(slots))]
-        per_comm: dict[str, list[str]] = defaultdict(list)
-        for oid in a.demands:
-            per_comm[orders[oid].community].append(oid)
-        attendance = [
-            Attendance(community=c, attendees=sum(orders[o].attendees for o in oids), orders=sorted(oids))
-            for c, oids in sorted(per_comm.items())
-        ]
-        head = sum(x.attendees for x in attendance)
-        departments: list[str] = []
-        if off.type == SessionType.peer:
-            departments = [off.department]
-        elif off.type == SessionType.department:
-            p = pairs[off.pair]
-            departments = [p.mentor, p.learner]
-            head += p.attendees
-        instructor = a.options.get("instructor")
-        rows.append(
-            PlannedSession(
-                id="",
-                offering=off.id,
-                title=off.title,
-                type=off.type,
-                date=day,
-                slots=slots,
-                venue=a.options["venue"].split(":", 1)[1],
-                instructor=instructor.split(":", 1)[1] if instructor else None,
-                host=off.host if off.type == SessionType.community else None,
-                departments=departments,
-                attendance=attendance,
-                headcount=head,
-            )
-        )
+        rows.append(_session_of(comp, offerings[comp.offering_of_event[a.event]], a, orders, pairs))
         events[id(rows[-1])] = a.event
     rows.sort(key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.offering, s.venue))
-    ids = ids or {}
+    _number(rows, events, sc.plan.year, ids or {}, last)
+    return rows
+
+
+def _session_of(comp: Compiled, off: Offering, a: Assignment, orders: dict[str, Order], pairs: dict[str, Pair]) -> PlannedSession:
+    """One solver assignment in domain terms, without its id: when, where, who teaches and
+    who attends (the solver's resource ids lose their ``venue:``/``instructor:`` prefix)."""
+    day = comp.unit_date(a.start)
+    part = a.start % UNITS_PER_DAY
+    slots = slots_for(off.duration)
+    slots = [SLOT_ORDER[part + k] for k in range(len(slots))]
+    attendance = _attendance(a.demands, orders)
+    departments, learners = _departments(off, pairs)
+    instructor = a.options.get("instructor")
+    return PlannedSession(
+        id="",
+        offering=off.id,
+        title=off.title,
+        type=off.type,
+        date=day,
+        slots=slots,
+        venue=a.options["venue"].split(":", 1)[1],
+        instructor=instructor.split(":", 1)[1] if instructor else None,
+        host=off.host if off.type == SessionType.community else None,
+        departments=departments,
+        attendance=attendance,
+        headcount=sum(x.attendees for x in attendance) + learners,
+    )
+
+
+def _attendance(demands: list[str], orders: dict[str, Order]) -> list[Attendance]:
+    """The orders a session meets, grouped by community (people added up), by community id."""
+    per_comm: dict[str, list[str]] = defaultdict(list)
+    for oid in demands:
+        per_comm[orders[oid].community].append(oid)
+    return [
+        Attendance(community=c, attendees=sum(orders[o].attendees for o in oids), orders=sorted(oids))
+        for c, oids in sorted(per_comm.items())
+    ]
+
+
+def _departments(off: Offering, pairs: dict[str, Pair]) -> tuple[list[str], int]:
+    """The departments a session involves, and the people its department pair adds to the
+    headcount (a department session's pair attends besides the communities' orders)."""
+    if off.type == SessionType.peer:
+        return [off.department], 0
+    if off.type == SessionType.department:
+        p = pairs[off.pair]
+        return [p.mentor, p.learner], p.attendees
+    return [], 0
+
+
+def _number(rows: list[PlannedSession], events: dict[int, str], year: int, ids: dict[str, str], last: int) -> None:
+    """Give each session its id: the one its event had (re-planning), else the next number
+    after every number used so far, so a dropped session's id is never given again."""
     used = {int(x.rsplit("-", 1)[1]) for x in ids.values()}
     n = max(used | {last})
     for s in rows:
@@ -90,8 +112,7 @@ def _sessions(
             s.id = given
         else:
             n += 1
-            s.id = f"S-{sc.plan.year}-{n:03d}"
-    return rows
+            s.id = f"S-{year}-{n:03d}"
 
 
 def level_gap(objective: list[int], bound: list[int]) -> float:
@@ -129,6 +150,14 @@ def unmet_reasons(sc: Scenario, comp: Compiled, sessions: list[PlannedSession]) 
     return out
 
 
+def _named_rules(comp: Compiled, offering: str, code: str, lang: str) -> str:
+    """The labels of the eligibility rules (``Compiled.filtered``) behind an unmet reason
+    that the registry ties to them (no venue or instructor left), joined; "" for others."""
+    families = set(UNMET_RULES.get(code, ()))
+    labels = [r.label(lang) for r in comp.filtered.get(offering, []) if family(r.id) in families]
+    return ("；" if lang == "zh" else "; ").join(labels)
+
+
 def build_plan(
     sc: Scenario,
     comp: Compiled,
@@ -147,7 +176,8 @@ def build_plan(
         if o.id not in reasons:
             continue
         code = reasons[o.id]
-        messages = {x: unmet_message(code, sc, o, x, comp.size_limit.get(o.offering, 0)) for x in LANGS}
+        limit = comp.size_limit.get(o.offering, 0)
+        messages = {x: unmet_message(code, sc, o, x, limit, _named_rules(comp, o.offering, code, x)) for x in LANGS}
         unmet.append(
             UnmetOrder(
                 order=o.id, community=o.community, offering=o.offering, reason=code, message=messages[lang], messages=messages

@@ -23,11 +23,12 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.core.greedy import _State, fits_as_before
-from scheduler.core.problem import Keep
+from scheduler.core.greedy import GreedyState
+from scheduler.core.problem import Demand, Event, Keep, Problem
 from scheduler.domain.checks import check_scenario
 from scheduler.domain.compile import PART, UNITS_PER_DAY, Compiled, compile_scenario, instructor_rid, venue_rid
 from scheduler.domain.i18n import Message, every_language
+from scheduler.domain.rules import add_rule
 from scheduler.models import (
     NEW_SESSION_COST,
     CancelledSession,
@@ -220,106 +221,144 @@ class Repair:
 
 
 def prepare(parent: Plan, changes: list[Change], today: dt.date, freeze_days: int = 0) -> Repair:
+    """The repair problem of ``parent`` after ``changes`` (see the module docstring)."""
     base = parent.scenario.snapshot
     _check_changes(base, parent, changes)
     sc, warnings = apply_changes(base, parent, changes, today)
     found = check_scenario(sc)  # e.g. a new order for an offering communities cannot order
     if found:
-        raise ReplanError([(f"scenario after the changes: {r}", f, m) for r, f, m in found])
-    comp = compile_scenario(sc)
-    rep = Repair(parent, sc, comp, today, freeze_days, changes, warnings=today_warnings(base, today) + warnings)
-    p = comp.problem
-    days = comp.day_list
-    day_index = {d: i for i, d in enumerate(days)}
-    cut = bisect.bisect_left(days, rep.cutoff)  # first day index new or moved sessions may use
-    cancelled = {c.session: c for c in changes if c.kind == ChangeKind.cancel}
-    size = {o.id: o.attendees for o in sc.orders}
-    demand_by_id = {d.id: d for d in p.demands}
-
-    events_by_id = {e.id: e for e in p.events}
-    p.in_scope = {d.id for d in p.demands if any(p.allowed_starts(events_by_id[x]) for x in d.events)}
-    runs: dict[str, list] = {}
-    for e in p.events:
-        runs.setdefault(e.family, []).append(e)
+        raise ReplanError([(Message("k.after_changes", record=r), f, m) for r, f, m in found])
+    rep = Repair(parent, sc, compile_scenario(sc), today, freeze_days, changes, warnings=today_warnings(base, today) + warnings)
+    ties = _Ties.of(rep)
     by_offering: dict[str, list[PlannedSession]] = {}
     for s in parent.sessions:
         by_offering.setdefault(s.offering, []).append(s)
-    events = {e.id: e for e in p.events}
-    keeps: list[Keep] = []
-    state = _State(p)
     for off, sessions in sorted(by_offering.items()):
-        sessions.sort(key=lambda s: (s.date, PART[s.slots[0]], s.id))
-        free_runs = sorted(runs.get(off, []), key=lambda e: e.run)
-        for s, e in zip(sessions, free_runs):
-            rep.session_of_event[e.id] = s
-            options = {"venue": venue_rid(s.venue)}
-            if s.instructor:
-                options["instructor"] = instructor_rid(s.instructor)
-            keep = Keep(
-                event=e.id,
-                start=day_index[s.date] * UNITS_PER_DAY + PART[s.slots[0]],
-                options=options,
-                demands={oid: size[oid] for a in s.attendance for oid in a.orders if oid in size},
-                weight=change_cost(s.date, today),
-            )
-            if s.id in cancelled:
-                rule = p.add_rule(f"cancelled:{s.id}", f"{s.id}已在{s.date}取消", f"{s.id} was cancelled on {s.date}")
-                excluded = {**e.excluded, rule: frozenset({day_index[s.date]})}
-                events[e.id] = dataclasses.replace(
-                    e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut], excluded=excluded
-                )
-            elif s.date < rep.cutoff:
-                fits = all(d in demand_by_id for d in keep.demands) and fits_as_before(state, e, keep, demand_by_id) is not None
-                if fits:
-                    keep.frozen = True
-                    events[e.id] = dataclasses.replace(e, starts=[keep.start], optional=False)
-                elif s.date < today:
-                    raise ReplanError([(s.id, "date", f"held on {s.date} before {today}, but no longer fits the rules")])
-                else:
-                    rep.released.append(s.id)
-                    starts = [keep.start] + [t for t in e.starts if t // UNITS_PER_DAY >= cut]
-                    events[e.id] = dataclasses.replace(e, starts=sorted(set(starts)))
-            keeps.append(keep)
-        for s in sessions[len(free_runs) :]:
-            if s.date < today and s.id not in cancelled:
-                raise ReplanError([(s.id, "offering", f"held on {s.date}, but {off} has no run left for it")])
-            rep.unplaced.append(s)
-            # no run of its offering is left (its orders were withdrawn): dropping it still costs
-            keeps.append(
-                Keep(
-                    event=f"unplaced:{s.id}",
-                    start=-1,
-                    options={},
-                    demands={oid: size[oid] for a in s.attendance for oid in a.orders if oid in size},
-                    weight=change_cost(s.date, today),
-                )
-            )
-    frozen = {k.event for k in keeps if k.frozen}
-    _clear_cancelled_days(p, parent, cancelled, runs, events, day_index, frozen)
-    for eid, e in list(events.items()):
-        if eid not in rep.session_of_event or rep.session_of_event[eid].date >= rep.cutoff:
-            events[eid] = dataclasses.replace(e, starts=[t for t in e.starts if t // UNITS_PER_DAY >= cut])
-    p.events = [events[e.id] for e in p.events]
-    p.__dict__.pop("_index", None)
-    p.keeps = keeps
-    p.replanning = True
-    p.new_event_weight = NEW_SESSION_COST
-    p.demand_bound = demand_bound(parent, changes)
+        _tie_offering(ties, off, sessions)
+    _install(ties)
     return rep
 
 
-def _clear_cancelled_days(p, parent: Plan, cancelled, runs, events, day_index, frozen: set[str]) -> None:
+@dataclass
+class _Ties:
+    """Tying the parent's sessions to the new problem's events: what it needs, the keeps
+    made so far, and the events as the re-planning rules leave them."""
+
+    rep: Repair
+    day_index: dict[dt.date, int]
+    cut: int  # first day index new or moved sessions may use
+    cancelled: dict[str, Change]  # session id -> its cancellation
+    size: dict[str, int]  # order id -> attendees
+    demands: dict[str, Demand]
+    runs: dict[str, list[Event]]  # offering id -> its candidate events
+    events: dict[str, Event]  # event id -> the event under the re-planning rules
+    state: GreedyState  # nothing placed: checks whether a session still fits as it was
+    keeps: list[Keep] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, rep: Repair) -> _Ties:
+        p, days = rep.compiled.problem, rep.compiled.day_list
+        events = {e.id: e for e in p.events}
+        p.in_scope = {d.id for d in p.demands if any(p.allowed_starts(events[x]) for x in d.events)}
+        runs: dict[str, list[Event]] = {}
+        for e in p.events:
+            runs.setdefault(e.family, []).append(e)
+        return cls(
+            rep,
+            day_index={d: i for i, d in enumerate(days)},
+            cut=bisect.bisect_left(days, rep.cutoff),
+            cancelled={c.session: c for c in rep.changes if c.kind == ChangeKind.cancel},
+            size={o.id: o.attendees for o in rep.scenario.orders},
+            demands={d.id: d for d in p.demands},
+            runs=runs,
+            events=events,
+            state=GreedyState(p),
+        )
+
+    @property
+    def problem(self) -> Problem:
+        return self.rep.compiled.problem
+
+    def after_cut(self, starts: list[int]) -> list[int]:
+        return [t for t in starts if t // UNITS_PER_DAY >= self.cut]
+
+    def attendance(self, s: PlannedSession) -> dict[str, int]:
+        """The session's orders still in the scenario, with their sizes."""
+        return {oid: self.size[oid] for a in s.attendance for oid in a.orders if oid in self.size}
+
+    def cancel_rule(self, s: PlannedSession) -> str:
+        return add_rule(self.problem, "replan.cancelled_day", s.id, session=s.id, date=s.date)
+
+
+def _tie_offering(ties: _Ties, off: str, sessions: list[PlannedSession]) -> None:
+    """Tie the offering's sessions, in date order, to its runs; a session with no run
+    left (its orders were withdrawn) still costs its dropping."""
+    sessions.sort(key=lambda s: (s.date, PART[s.slots[0]], s.id))
+    free_runs = sorted(ties.runs.get(off, []), key=lambda e: e.run)
+    for s, e in zip(sessions, free_runs):
+        ties.rep.session_of_event[e.id] = s
+        ties.keeps.append(_tie(ties, s, e))
+    for s in sessions[len(free_runs) :]:
+        if s.date < ties.rep.today and s.id not in ties.cancelled:
+            raise ReplanError([(s.id, "offering", f"held on {s.date}, but {off} has no run left for it")])
+        ties.rep.unplaced.append(s)
+        weight = change_cost(s.date, ties.rep.today)
+        ties.keeps.append(Keep(event=f"unplaced:{s.id}", start=-1, options={}, demands=ties.attendance(s), weight=weight))
+
+
+def _tie(ties: _Ties, s: PlannedSession, e: Event) -> Keep:
+    """The keep of session ``s`` on event ``e``; a cancelled session may not come back on
+    its day, and one before the cut-off is frozen if it still fits, else released."""
+    rep = ties.rep
+    options = {"venue": venue_rid(s.venue)}
+    if s.instructor:
+        options["instructor"] = instructor_rid(s.instructor)
+    start = ties.day_index[s.date] * UNITS_PER_DAY + PART[s.slots[0]]
+    keep = Keep(event=e.id, start=start, options=options, demands=ties.attendance(s), weight=change_cost(s.date, rep.today))
+    if s.id in ties.cancelled:
+        excluded = {**e.excluded, ties.cancel_rule(s): frozenset({ties.day_index[s.date]})}
+        ties.events[e.id] = dataclasses.replace(e, starts=ties.after_cut(e.starts), excluded=excluded)
+    elif s.date < rep.cutoff:
+        fits = all(d in ties.demands for d in keep.demands) and ties.state.fits_as_before(e, keep, ties.demands) is not None
+        if fits:
+            keep.frozen = True
+            ties.events[e.id] = dataclasses.replace(e, starts=[keep.start], optional=False)
+        elif s.date < rep.today:
+            raise ReplanError([(s.id, "date", f"held on {s.date} before {rep.today}, but no longer fits the rules")])
+        else:
+            rep.released.append(s.id)
+            ties.events[e.id] = dataclasses.replace(e, starts=sorted({keep.start, *ties.after_cut(e.starts)}))
+    return keep
+
+
+def _install(ties: _Ties) -> None:
+    """Put the keeps and the re-planning rules into the problem: cancelled days closed,
+    nothing new or moved before the cut-off."""
+    p, rep = ties.problem, ties.rep
+    _clear_cancelled_days(ties, {k.event for k in ties.keeps if k.frozen})
+    for eid, e in list(ties.events.items()):
+        if eid not in rep.session_of_event or rep.session_of_event[eid].date >= rep.cutoff:
+            ties.events[eid] = dataclasses.replace(e, starts=ties.after_cut(e.starts))
+    p.events = [ties.events[e.id] for e in p.events]
+    p.invalidate()
+    p.keeps = ties.keeps
+    p.replanning = True
+    p.new_event_weight = NEW_SESSION_COST
+    p.demand_bound = demand_bound(rep.parent, rep.changes)
+
+
+def _clear_cancelled_days(ties: _Ties, frozen: set[str]) -> None:
     """A cancelled session's day is lost to its offering: no run of it is re-placed or
     added on that day (what cancelled the morning, a typhoon say, closes the afternoon
     too). Runs held exactly as before keep their place. ``validate_replan`` restates it."""
-    for s in parent.sessions:
-        if s.id not in cancelled or s.date not in day_index:
+    for s in ties.rep.parent.sessions:
+        if s.id not in ties.cancelled or s.date not in ties.day_index:
             continue
-        rule = p.add_rule(f"cancelled:{s.id}", f"{s.id}已在{s.date}取消", f"{s.id} was cancelled on {s.date}")
-        for e in runs.get(s.offering, []):
+        rule = ties.cancel_rule(s)
+        for e in ties.runs.get(s.offering, []):
             if e.id not in frozen:
-                cur = events[e.id]
-                events[e.id] = dataclasses.replace(cur, excluded={**cur.excluded, rule: frozenset({day_index[s.date]})})
+                cur = ties.events[e.id]
+                ties.events[e.id] = dataclasses.replace(cur, excluded={**cur.excluded, rule: frozenset({ties.day_index[s.date]})})
 
 
 def demand_bound(parent: Plan, changes: list[Change]) -> int | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import chinese_calendar
 
 from scheduler.domain.i18n import Message, t
+from scheduler.domain.rules import declared
 from scheduler.models import (
     NEW_SESSION_COST,
     TIER_RANK,
@@ -36,11 +37,14 @@ DURATION_SLOTS = {
     Duration.evening: ([Slot.evening],),
 }
 FAIRNESS_SCALE = 1000
+# the rule a double booking breaks, by what is booked twice
+OVERLAP = {kind: f"overlap.{kind}" for kind in ("venue", "instructor", "department", "community")}
 
 
 @dataclass
 class Violation:
-    """One broken rule: ``rule`` is a stable id (``working_day``), ``session`` the session
+    """One broken rule: ``rule`` is its id in the registry (``calendar.working_day``, see
+    ``scheduler.domain.rules``), ``session`` the session
     it concerns ("" for the plan as a whole), ``message`` what is wrong, in every language."""
 
     rule: str
@@ -48,7 +52,7 @@ class Violation:
     message: Message
 
     def text(self, lang: str = "en") -> str:
-        """The line a planner reads, e.g. ``[working_day] S-2026-001：2026-03-08 不是工作日``."""
+        """The line a planner reads, e.g. ``[calendar.working_day] S-2026-001：2026-03-08 不是工作日``."""
         body = self.message.text(lang)
         return t("v.line", lang, rule=self.rule, session=self.session, message=body) if self.session else f"[{self.rule}] {body}"
 
@@ -94,8 +98,9 @@ def _busy_departments(sc: Scenario, off: Offering) -> list[str]:
 
 
 def _violation(rule: str, session: str, key: str, **params) -> Violation:
-    """A violation of ``rule`` whose message is the i18n key ``v.<key>`` (see ``scheduler.domain.i18n``)."""
-    return Violation(rule, session, Message("v." + key, **params))
+    """A violation of ``rule`` (a declared rule id: an undeclared one is a bug and raises)
+    whose message is the i18n key ``v.<key>`` (see ``scheduler.domain.i18n``)."""
+    return Violation(declared(rule), session, Message("v." + key, **params))
 
 
 def _listed(values: list) -> list | Message:
@@ -121,13 +126,14 @@ class _Checker:
         for s in self.plan.sessions:
             off = self.off.get(s.offering)
             if off is None:
-                self.bad("unknown_offering", s.id, "unknown_offering", offering=s.offering)
+                self.bad("plan.unknown_offering", s.id, "unknown_offering", offering=s.offering)
                 continue
             self.identity_rules(s, off)
             self.session_rules(s, off)
         self.double_bookings()
         self.community_gap()
         self.monthly_caps()
+        self.weekly_caps()
         self.quotas()
         self.orders_once()
         self.unmet_rules()
@@ -139,124 +145,127 @@ class _Checker:
     def identity_rules(self, s: PlannedSession, off: Offering) -> None:
         """What the offering fixes: title, type, host and the departments taken."""
         if s.title != off.title:
-            self.bad("title", s.id, "title", title=s.title, offering=off.id, expected=off.title)
+            self.bad("plan.title", s.id, "title", title=s.title, offering=off.id, expected=off.title)
         if s.type != off.type:
-            self.bad("type", s.id, "type", type=s.type, expected=off.type)
+            self.bad("plan.type", s.id, "type", type=s.type, expected=off.type)
         host = off.host if off.type == SessionType.community else None
         if s.host != host:
             if host is None:
-                self.bad("host", s.id, "host.none", type=off.type, host=s.host)
+                self.bad("plan.host", s.id, "host.none", type=off.type, host=s.host)
             else:
-                self.bad("host", s.id, "host", host=_listed([s.host] if s.host else []), expected=host)
+                self.bad("plan.host", s.id, "host", host=_listed([s.host] if s.host else []), expected=host)
         expected = _busy_departments(self.sc, off)
         if list(s.departments) != expected:
-            self.bad("departments", s.id, "departments", departments=_listed(s.departments), expected=_listed(expected))
+            self.bad("plan.departments", s.id, "departments", departments=_listed(s.departments), expected=_listed(expected))
         if s.sequence < 0:
-            self.bad("sequence", s.id, "sequence", sequence=s.sequence)
+            self.bad("plan.sequence", s.id, "sequence", sequence=s.sequence)
 
     def session_rules(self, s: PlannedSession, off: Offering) -> None:
         sc, day = self.sc, s.date
         if not sc.plan.start <= day <= sc.plan.end:
-            self.bad("plan_dates", s.id, "plan_dates", date=day, start=sc.plan.start, end=sc.plan.end)
+            self.bad("calendar.plan_dates", s.id, "plan_dates", date=day, start=sc.plan.start, end=sc.plan.end)
         if not is_working_day(sc, day):
-            self.bad("working_day", s.id, "working_day", date=day)
+            self.bad("calendar.working_day", s.id, "working_day", date=day)
         if off.months and day.month not in off.months:
-            self.bad("allowed_months", s.id, "allowed_months", month=day.month, offering=off.id)
+            self.bad("eligible.months", s.id, "allowed_months", month=day.month, offering=off.id)
         reason = _blacked_out(sc, off, day)
         if reason:
-            self.bad("blackout", s.id, "blackout", date=day, reason=reason)
+            self.bad("calendar.blackout", s.id, "blackout", date=day, reason=reason)
         if list(s.slots) not in [list(x) for x in DURATION_SLOTS[off.duration]]:
             duration = Message(f"v.duration.{off.duration.value}")
-            self.bad("duration", s.id, "duration", slots=_listed(s.slots), duration=duration)
+            self.bad("calendar.duration", s.id, "duration", slots=_listed(s.slots), duration=duration)
         for slot in s.slots:
             if slot not in sc.plan.slots:
-                self.bad("slots", s.id, "slots", slot=slot)
+                self.bad("calendar.slots", s.id, "slots", slot=slot)
         self.venue_rules(s, off)
         self.instructor_rules(s, off)
         self.attendance_rules(s, off)
         for d in _busy_departments(sc, off):
             if _off(self.depts[d].unavailable, day):
-                self.bad("department_unavailable", s.id, "department_unavailable", department=d, date=day)
+                self.bad("unavailable.department", s.id, "department_unavailable", department=d, date=day)
         if off.type == SessionType.community and _off(self.comms[off.host].unavailable, day):
-            self.bad("community_unavailable", s.id, "community_unavailable.host", community=off.host, date=day)
+            self.bad("unavailable.community", s.id, "community_unavailable.host", community=off.host, date=day)
 
     def venue_rules(self, s: PlannedSession, off: Offering) -> None:
         v = self.venues.get(s.venue)
         if v is None:
-            self.bad("venue", s.id, "venue.unknown", venue=s.venue)
+            self.bad("plan.unknown_venue", s.id, "venue.unknown", venue=s.venue)
             return
         if off.venues and v.id not in off.venues:
-            self.bad("venue", s.id, "venue.not_allowed", venue=v.id)
+            self.bad("eligible.venue", s.id, "venue.not_allowed", venue=v.id)
         if (off.format == Format.online) != v.online:
-            self.bad("venue_format", s.id, "venue_format", venue=v.id, format=Message(f"v.format.{off.format.value}"))
+            self.bad("eligible.venue_format", s.id, "venue_format", venue=v.id, format=Message(f"v.format.{off.format.value}"))
         if off.type == SessionType.community and v.owner != off.host:
-            self.bad("host_venue", s.id, "host_venue", venue=v.id)
+            self.bad("eligible.host_venue", s.id, "host_venue", venue=v.id)
         if off.type in (SessionType.secretary, SessionType.department) and v.owner != "street":
-            self.bad("street_venue", s.id, "street_venue", type=off.type, venue=v.id)
+            self.bad("eligible.street_venue", s.id, "street_venue", type=off.type, venue=v.id)
         if off.type == SessionType.peer and v.owner != "street":
             if v.owner not in {a.community for a in s.attendance}:
-                self.bad("community_venue", s.id, "community_venue", venue=v.id, owner=v.owner)
+                self.bad("eligible.community_venue", s.id, "community_venue", venue=v.id, owner=v.owner)
         if _off(v.unavailable, s.date):
-            self.bad("venue_unavailable", s.id, "venue_unavailable", venue=v.id, date=s.date)
+            self.bad("unavailable.venue", s.id, "venue_unavailable", venue=v.id, date=s.date)
         if s.headcount > v.capacity:
-            self.bad("venue_capacity", s.id, "venue_capacity", n=s.headcount, venue=v.id, capacity=v.capacity)
+            self.bad("capacity.venue", s.id, "venue_capacity", n=s.headcount, venue=v.id, capacity=v.capacity)
 
     def instructor_rules(self, s: PlannedSession, off: Offering) -> None:
         if off.type == SessionType.community:
             if s.instructor is not None:
-                self.bad("instructor", s.id, "instructor.community", instructor=s.instructor)
+                self.bad("eligible.instructor", s.id, "instructor.community", instructor=s.instructor)
             return
         if s.instructor not in self.ins:
-            key = "instructor.unknown" if s.instructor else "instructor.missing"
-            self.bad("instructor", s.id, key, instructor=s.instructor)
+            if s.instructor:
+                self.bad("plan.unknown_instructor", s.id, "instructor.unknown", instructor=s.instructor)
+            else:
+                self.bad("eligible.instructor", s.id, "instructor.missing", instructor=s.instructor)
             return
         dept, ins = self.ins[s.instructor]
         if off.instructors and ins.id not in off.instructors:
-            self.bad("instructor", s.id, "instructor.not_allowed", instructor=ins.id)
+            self.bad("eligible.instructor", s.id, "instructor.not_allowed", instructor=ins.id)
         if off.type == SessionType.peer and dept.id != off.department:
-            self.bad("instructor", s.id, "instructor.department", instructor=ins.id, department=off.department)
+            self.bad("eligible.instructor", s.id, "instructor.department", instructor=ins.id, department=off.department)
         if off.type == SessionType.department:
             mentor = next(p for p in self.sc.pairs if p.id == off.pair).mentor
             if dept.id != mentor:
-                self.bad("instructor", s.id, "instructor.mentor", instructor=ins.id, department=mentor)
+                self.bad("eligible.instructor", s.id, "instructor.mentor", instructor=ins.id, department=mentor)
         if off.type == SessionType.secretary:
             if ins.tier is None:
-                self.bad("secretary_teacher", s.id, "secretary_teacher.none", instructor=ins.id)
+                self.bad("eligible.secretary_tier", s.id, "secretary_teacher.none", instructor=ins.id)
             elif TIER_RANK[ins.tier] < TIER_RANK[off.audience_tier]:
                 tier, audience = Message(f"v.tier.{ins.tier.value}"), Message(f"v.tier.{off.audience_tier.value}")
-                self.bad("secretary_teacher", s.id, "secretary_teacher.rank", instructor=ins.id, tier=tier, audience=audience)
+                rank = {"instructor": ins.id, "tier": tier, "audience": audience}
+                self.bad("eligible.secretary_tier", s.id, "secretary_teacher.rank", **rank)
         if _off(ins.unavailable, s.date) or _off(dept.unavailable, s.date):
-            self.bad("instructor_unavailable", s.id, "instructor_unavailable", instructor=ins.id, date=s.date)
+            self.bad("unavailable.instructor", s.id, "instructor_unavailable", instructor=ins.id, date=s.date)
 
     def attendance_rules(self, s: PlannedSession, off: Offering) -> None:
         head = 0
         if off.type == SessionType.department:
             head += next(p for p in self.sc.pairs if p.id == off.pair).attendees
             if s.attendance:
-                self.bad("attendance", s.id, "attendance.department")
+                self.bad("plan.attendance", s.id, "attendance.department")
         seen = set()
         for a in s.attendance:
             if a.community in seen:
-                self.bad("attendance", s.id, "attendance.twice", community=a.community)
+                self.bad("plan.attendance", s.id, "attendance.twice", community=a.community)
             seen.add(a.community)
             comm = self.comms.get(a.community)
             if comm is None:
-                self.bad("unknown_community", s.id, "unknown_community", community=a.community)
+                self.bad("plan.unknown_community", s.id, "unknown_community", community=a.community)
             elif _off(comm.unavailable, s.date):
-                self.bad("community_unavailable", s.id, "community_unavailable", community=a.community, date=s.date)
+                self.bad("unavailable.community", s.id, "community_unavailable", community=a.community, date=s.date)
             if off.type == SessionType.community and a.community == off.host:
-                self.bad("host_not_visitor", s.id, "host_not_visitor", community=a.community)
+                self.bad("eligible.host_not_visitor", s.id, "host_not_visitor", community=a.community)
             if not a.orders:
-                self.bad("attendance_empty", s.id, "attendance_empty.orders", community=a.community)
+                self.bad("plan.attendance_empty", s.id, "attendance_empty.orders", community=a.community)
             if a.attendees <= 0:
-                self.bad("attendance_empty", s.id, "attendance_empty.attendees", community=a.community, n=a.attendees)
+                self.bad("plan.attendance_empty", s.id, "attendance_empty.attendees", community=a.community, n=a.attendees)
             head += self.order_rules(s, off, a)
         if s.headcount != head:
-            self.bad("headcount", s.id, "headcount", stated=s.headcount, total=head)
+            self.bad("plan.headcount", s.id, "headcount", stated=s.headcount, total=head)
         if head > off.capacity:
-            self.bad("offering_capacity", s.id, "offering_capacity", n=head, capacity=off.capacity)
+            self.bad("capacity.offering", s.id, "offering_capacity", n=head, capacity=off.capacity)
         if head < off.min_attendees:
-            self.bad("min_attendees", s.id, "min_attendees", n=head, min=off.min_attendees)
+            self.bad("capacity.min_attendees", s.id, "min_attendees", n=head, min=off.min_attendees)
 
     def order_rules(self, s: PlannedSession, off: Offering, a) -> int:
         """Each order of one attendance entry is that community's order of this offering,
@@ -266,13 +275,13 @@ class _Checker:
         for oid in a.orders:
             o = self.orders.get(oid)
             if o is None:
-                self.bad("unknown_order", s.id, "unknown_order", order=oid)
+                self.bad("plan.unknown_order", s.id, "unknown_order", order=oid)
                 continue
             if o.offering != off.id or o.community != a.community:
-                self.bad("attendance", s.id, "attendance.order", order=oid, community=a.community, offering=off.id)
+                self.bad("plan.attendance", s.id, "attendance.order", order=oid, community=a.community, offering=off.id)
             total += o.attendees
         if total != a.attendees:
-            self.bad("attendance", s.id, "attendance.sum", community=a.community, stated=a.attendees, total=total)
+            self.bad("plan.attendance", s.id, "attendance.sum", community=a.community, stated=a.attendees, total=total)
         return total
 
     # -- across sessions --------------------------------------------------------------
@@ -300,7 +309,7 @@ class _Checker:
                     key = ((kind, rid), s.date, slot)
                     if key in busy and busy[key] != s.id:
                         who = Message(f"v.who.{kind}", id=rid)
-                        self.bad("double_booking", s.id, "double_booking", who=who, other=busy[key], date=s.date, slot=slot)
+                        self.bad(OVERLAP[kind], s.id, "double_booking", who=who, other=busy[key], date=s.date, slot=slot)
                     busy.setdefault(key, s.id)
 
     def community_gap(self) -> None:
@@ -316,7 +325,7 @@ class _Checker:
             ds.sort()
             for (d1, s1), (d2, s2) in zip(ds, ds[1:]):
                 if (d2 - d1).days < gap:
-                    self.bad("community_gap", s2, "community_gap", community=c, other=s1, date=d1, gap=gap)
+                    self.bad("cap.community_gap", s2, "community_gap", community=c, other=s1, date=d1, gap=gap)
 
     def monthly_caps(self) -> None:
         caps = self.sc.plan.caps
@@ -333,11 +342,23 @@ class _Checker:
         cap = caps.community_per_month
         for (c, mo), n in sorted(comm.items()):
             if cap and n > cap:
-                self.bad("community_monthly_cap", "", "community_monthly_cap", community=c, n=n, month=mo, cap=cap)
+                self.bad("cap.community_per_month", "", "community_monthly_cap", community=c, n=n, month=mo, cap=cap)
         for (d, mo), n in sorted(dept.items()):
             cap = self.depts[d].monthly_cap or caps.department_per_month
             if cap and n > cap:
-                self.bad("department_monthly_cap", "", "department_monthly_cap", department=d, n=n, month=mo, cap=cap)
+                self.bad("cap.department_per_month", "", "department_monthly_cap", department=d, n=n, month=mo, cap=cap)
+
+    def weekly_caps(self) -> None:
+        """A venue hosts at most ``caps.venue_per_week`` sessions in a calendar week (Monday to Sunday)."""
+        cap = self.sc.plan.caps.venue_per_week
+        if not cap:
+            return
+        week: dict[tuple[str, dt.date], int] = defaultdict(int)
+        for s in self.plan.sessions:
+            week[s.venue, s.date - dt.timedelta(days=s.date.weekday())] += 1
+        for (v, monday), n in sorted(week.items()):
+            if n > cap:
+                self.bad("cap.venue_per_week", "", "venue_weekly_cap", venue=v, n=n, monday=monday, cap=cap)
 
     def quotas(self) -> None:
         q = self.sc.plan.sessions
@@ -349,14 +370,16 @@ class _Checker:
         for ty in SessionType:
             r, n = q.for_type(ty), by_type[ty]
             if not r.min <= n <= r.max:
-                self.bad("type_quota", "", "type_quota", n=n, type=ty, min=r.min, max=r.max)
+                self.bad(
+                    "quota.type_min" if n < r.min else "quota.type_max", "", "type_quota", n=n, type=ty, min=r.min, max=r.max
+                )
         lo = q.total if q.total_min is None else q.total_min
         n = len(self.plan.sessions)
         if not lo <= n <= q.total:
-            self.bad("total_quota", "", "total_quota", n=n, min=lo, max=q.total)
+            self.bad("quota.total_min" if n < lo else "quota.total_max", "", "total_quota", n=n, min=lo, max=q.total)
         for oid, n in sorted(runs.items()):
             if oid in self.off and n > self.off[oid].max_runs:
-                self.bad("max_runs", "", "max_runs", offering=oid, n=n, max=self.off[oid].max_runs)
+                self.bad("quota.max_runs", "", "max_runs", offering=oid, n=n, max=self.off[oid].max_runs)
 
     def orders_once(self) -> None:
         """An order is met by one session at most, and is either met or listed unmet
@@ -367,28 +390,28 @@ class _Checker:
                 for oid in a.orders:
                     if oid in where:
                         key = "order_once.same" if where[oid] == s.id else "order_once"
-                        self.bad("order_once", s.id, key, order=oid, other=where[oid])
+                        self.bad("order.once", s.id, key, order=oid, other=where[oid])
                     where[oid] = s.id
         unmet = {u.order for u in self.plan.unmet}
         for oid in self.orders:
             if (oid in where) == (oid in unmet):
                 key = "order_accounting.both" if oid in where else "order_accounting.neither"
-                self.bad("order_accounting", "", key, order=oid)
+                self.bad("order.accounting", "", key, order=oid)
 
     def unmet_rules(self) -> None:
         """Each unmet entry names an order of the scenario, once, as it was ordered."""
         seen: set[str] = set()
         for u in self.plan.unmet:
             if u.order in seen:
-                self.bad("unmet_once", "", "unmet_once", order=u.order)
+                self.bad("order.unmet_once", "", "unmet_once", order=u.order)
             seen.add(u.order)
             o = self.orders.get(u.order)
             if o is None:
-                self.bad("unknown_order", "", "unknown_order", order=u.order)
+                self.bad("plan.unknown_order", "", "unknown_order", order=u.order)
                 continue
             if (u.community, u.offering) != (o.community, o.offering):
                 stated, actual = f"{u.community}/{u.offering}", f"{o.community}/{o.offering}"
-                self.bad("unmet_order", "", "unmet_order", order=u.order, stated=stated, actual=actual)
+                self.bad("order.unmet_order", "", "unmet_order", order=u.order, stated=stated, actual=actual)
 
     def cancelled_rules(self) -> None:
         """Sessions dropped by re-plans: only a re-plan has them; each is a run of an
@@ -396,14 +419,14 @@ class _Checker:
         info = self.plan.replan
         for c in self.plan.cancelled:
             if info is None:
-                self.bad("cancelled", c.id, "cancelled.fresh")
+                self.bad("plan.cancelled", c.id, "cancelled.fresh")
             elif c.dropped_on is None:
-                self.bad("cancelled", c.id, "cancelled.no_date")
+                self.bad("plan.cancelled", c.id, "cancelled.no_date")
             if not c.reason.strip():
-                self.bad("cancelled", c.id, "cancelled.reason")
+                self.bad("plan.cancelled", c.id, "cancelled.reason")
             off = self.off.get(c.offering)
             if off is None:
-                self.bad("unknown_offering", c.id, "unknown_offering", offering=c.offering)
+                self.bad("plan.unknown_offering", c.id, "unknown_offering", offering=c.offering)
             else:
                 self.identity_rules(c, off)
 
@@ -412,14 +435,14 @@ class _Checker:
         running: set[str] = set()
         for s in self.plan.sessions:
             if s.id in running:
-                self.bad("session_ids", s.id, "session_ids", id=s.id)
+                self.bad("plan.session_ids", s.id, "session_ids", id=s.id)
             running.add(s.id)
         dropped: set[str] = set()
         for c in self.plan.cancelled:
             if c.id in running:
-                self.bad("session_ids", c.id, "session_ids.running", id=c.id)
+                self.bad("plan.session_ids", c.id, "session_ids.running", id=c.id)
             elif c.id in dropped:
-                self.bad("session_ids", c.id, "session_ids.cancelled_twice", id=c.id)
+                self.bad("plan.session_ids", c.id, "session_ids.cancelled_twice", id=c.id)
             dropped.add(c.id)
 
 
@@ -578,7 +601,7 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
     on the day it was cancelled (except one held there exactly as before)."""
     info = plan.replan
     if info is None:
-        return [_violation("replan", "", "replan")]
+        return [_violation("replan.parent", "", "replan")]
     sc = plan.scenario.snapshot
     out: list[Violation] = []
     cutoff = info.today + dt.timedelta(days=info.freeze_days)
@@ -592,7 +615,7 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
         held_as_before = was is not None and n.id not in cancelled and _where(was) == _where(n)
         if (n.offering, n.date) in lost_days and not held_as_before:
             sid = lost_days[n.offering, n.date]
-            out.append(_violation("replan_cancelled", n.id, "replan_cancelled", offering=n.offering, date=n.date, other=sid))
+            out.append(_violation("replan.cancelled_day", n.id, "replan_cancelled", offering=n.offering, date=n.date, other=sid))
     for s in parent.sessions:
         n = new.get(s.id)
         if s.id in cancelled or s.date >= cutoff:
@@ -602,15 +625,15 @@ def validate_replan(parent: Plan, plan: Plan) -> list[Violation]:
         if n is None or _where(n) != _where(s):
             before = s.date < info.today
             key = "replan_frozen.before" if before else "replan_frozen.window"
-            out.append(_violation("replan_frozen", s.id, key, date=info.today if before else cutoff))
+            out.append(_violation("replan.frozen", s.id, key, date=info.today if before else cutoff))
         elif _orders_of(n) != _orders_of(s) & orders:
-            out.append(_violation("replan_frozen", s.id, "replan_frozen.attendance"))
+            out.append(_violation("replan.frozen", s.id, "replan_frozen.attendance"))
     for n in plan.sessions:
         if n.date >= cutoff:
             continue
         s = old.get(n.id)
         if s is None or s.date != n.date or s.id in cancelled:
-            out.append(_violation("replan_cutoff", n.id, "replan_cutoff", date=n.date, cutoff=cutoff))
+            out.append(_violation("replan.cutoff", n.id, "replan_cutoff", date=n.date, cutoff=cutoff))
     return out
 
 
