@@ -128,8 +128,8 @@ def no_solve(monkeypatch) -> list:
         called.append(True)
         raise AssertionError("the solver ran")
 
-    monkeypatch.setattr("scheduler.cli.commands.run_scenario", refuse)
-    monkeypatch.setattr("scheduler.cli.history.replan", refuse)
+    monkeypatch.setattr("scheduler.plan.engine.run_scenario", refuse)  # the commands import it when they run
+    monkeypatch.setattr("scheduler.plan.engine.replan", refuse)
     return called
 
 

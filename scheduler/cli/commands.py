@@ -26,13 +26,10 @@ from scheduler.cli.common import (
     progress_printer,
     solver_options,
 )
-from scheduler.cli.publish_plan import open_surroundings, publish
 from scheduler.domain.checks import check_scenario
 from scheduler.domain.i18n import say, t
 from scheduler.domain.loader import InputError, InputProblem, load_scenario, scenario_hash
-from scheduler.plan.engine import PlanInvalid, run_scenario
 from scheduler.plan.validate import validate
-from scheduler.publish.report import summary_lines
 
 
 @click.group(cls=PlannerGroup)
@@ -77,6 +74,10 @@ def solve(
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
+    from scheduler.cli.publish_plan import open_surroundings, publish  # imported when used: keeps `schedule --help` fast
+    from scheduler.plan.engine import PlanInvalid, run_scenario  # imported when used: keeps `schedule --help` fast
+    from scheduler.publish.report import summary_lines  # imported when used: keeps `schedule --help` fast
+
     try:  # bad input is refused before the store or the output folder is touched
         sc = load_scenario(scenario)
         sha256 = scenario_hash(scenario)

@@ -14,17 +14,18 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import TypeAdapter, ValidationError
 
 from scheduler import __version__
-from scheduler.core.solve import Progress, SolveOptions
+
+if TYPE_CHECKING:
+    from scheduler.core.solve import Progress, SolveOptions
 from scheduler.domain.i18n import LANGS, say, t
 from scheduler.domain.loader import TOP_LEVEL, InputError, InputProblem, shape_message
 from scheduler.models import Id, Plan, PlanSettings
-from scheduler.plan.planfile import read_plan
-from scheduler.publish.report import explanation_lines
 
 plan_argument = click.argument("plan_file", type=click.Path(path_type=Path))  # a folder: the loader says so, in --lang
 lang_option = click.option(
@@ -189,6 +190,8 @@ def progress_printer(lang: str):
 
 
 def build_options(time_limit: float, seed: int, workers: int, deterministic: bool, progress) -> SolveOptions:
+    from scheduler.core.solve import SolveOptions  # imported when used: keeps `schedule --help` fast
+
     return SolveOptions(time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic, progress=progress)
 
 
@@ -209,6 +212,8 @@ def problem_line(p: InputProblem, lang: str) -> str:
 def load_plan(path: Path) -> Plan:
     """Read plan.json (with or without a BOM); every problem becomes an ``InputError`` naming
     the file and the line and column, or the field."""
+    from scheduler.plan.planfile import read_plan  # imported when used: keeps `schedule --help` fast
+
     try:
         return read_plan(path)  # file missing, not UTF-8, malformed JSON: with line and column
     except ValidationError as err:
@@ -254,6 +259,8 @@ def print_warnings(warnings, lang: str) -> None:
 
 def explain_failure(outcome, lang: str) -> None:
     """Why no plan came out: the clashing rules, or that time ran out."""
+    from scheduler.publish.report import explanation_lines  # imported when used: keeps `schedule --help` fast
+
     exp = outcome.explanation
     if exp is None:
         click.echo(t("unknown", lang), err=True)

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import ValidationError
@@ -39,15 +40,13 @@ from scheduler.cli.common import (
     solver_options,
     store_message,
 )
-from scheduler.cli.publish_plan import open_surroundings, publish
 from scheduler.domain.checks import check_scenario
 from scheduler.domain.i18n import Message, say, t
 from scheduler.domain.loader import InputError, InputProblem
 from scheduler.models import HEADS, Change, ChangeKind, Order, Plan, ResourceKind, Scenario
-from scheduler.plan.diff import diff_lines, diff_plans, notice_lines, notices
-from scheduler.plan.engine import PlanInvalid, replan
-from scheduler.plan.replan import ReplanError, apply_changes, check_change, check_order_is_new, past_cancels, today_warnings
-from scheduler.store.plan_store import PlanChanged, Store, StoreError
+
+if TYPE_CHECKING:
+    from scheduler.store.plan_store import Store
 
 EXIT_CHANGED = 4
 
@@ -109,6 +108,13 @@ def describe(ch: Change) -> str:
 
 def _record(db: str | None, version: int | None, change: Change, lang: str) -> None:
     """Check a change against the current plan (with the changes already pending) and store it."""
+    from scheduler.plan.replan import (  # imported when used: keeps `schedule --help` fast
+        apply_changes,
+        check_change,
+        check_order_is_new,
+    )
+    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+
     store = open_store(db, lang, writing=True, create=False)  # a store it cannot write to is refused before the checks
     try:
         line, head = store.line(version)
@@ -260,6 +266,8 @@ def add_order(community, offering, attendees, priority, months, order_id, reason
 
     Example: schedule add-order --community shanxia --offering p-anti-fraud --attendees 20 --priority 4
     """
+    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+
     store = open_store(db, lang)
     try:
         line, head = store.line(version)
@@ -328,6 +336,11 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
     every community, department and venue concerned.
     Example: schedule resolve --today 2026-06-02 --freeze-days 7
     """
+    from scheduler.cli.publish_plan import open_surroundings, publish  # imported when used: keeps `schedule --help` fast
+    from scheduler.plan.engine import PlanInvalid, replan  # imported when used: keeps `schedule --help` fast
+    from scheduler.plan.replan import ReplanError  # imported when used: keeps `schedule --help` fast
+    from scheduler.store.plan_store import PlanChanged, StoreError  # imported when used: keeps `schedule --help` fast
+
     store = open_surroundings(db, out_dir, lang, create=False)  # a folder or store that cannot be used fails now
     try:
         line, head = store.line(version)
@@ -387,6 +400,8 @@ def _check_base(store: Store, line, head, base: int | None, lang: str) -> None:
 def _refuse_past_cancels(store: Store, parent: Plan, pending: list[tuple[int, Change]], today: dt.date, lang: str) -> None:
     """Exit 2 naming each pending cancellation of a session before ``today`` (nothing is
     written, no change is used up); ``today``'s warnings first, they often say why."""
+    from scheduler.plan.replan import past_cancels, today_warnings  # imported when used: keeps `schedule --help` fast
+
     past = past_cancels(parent, [c for _, c in pending], today)
     if not past:
         return
@@ -400,6 +415,13 @@ def _refuse_past_cancels(store: Store, parent: Plan, pending: list[tuple[int, Ch
 
 
 def _print_diff(old: Plan, new: Plan, lang: str, with_notices: bool = True) -> None:
+    from scheduler.plan.diff import (  # imported when used: keeps `schedule --help` fast
+        diff_lines,
+        diff_plans,
+        notice_lines,
+        notices,
+    )
+
     d = diff_plans(old, new)
     for line in diff_lines(d, lang):
         click.echo(line)
@@ -423,6 +445,9 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
     (the newest version against its parent; also the default).
     Example: schedule diff 1 2
     """
+    from scheduler.plan.diff import notices  # imported when used: keeps `schedule --help` fast
+    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+
     store = open_store(db, lang)
     try:
         if len(versions) > 2:
@@ -449,6 +474,8 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
 
 def _version_number(value: int | str) -> int:
     """A version of two (click has checked each is a version number or ``latest``, which stands alone)."""
+    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+
     if value == "latest":
         raise StoreError(f"'{value}' is not a version number (see `schedule plans`)", "s.not_version", text=value)
     return value
@@ -470,6 +497,8 @@ def db_upgrade(db: str | None, lang: str) -> None:
 
     Example: schedule db upgrade --db postgresql+psycopg://planner@localhost/schedule
     """
+    from scheduler.store.plan_store import Store, StoreError  # imported when used: keeps `schedule --help` fast
+
     try:
         store = Store(db, upgrade=False)
         before, after = store.upgrade()

@@ -25,7 +25,6 @@ from scheduler.domain.i18n import t
 from scheduler.domain.loader import InputError
 from scheduler.models import Plan
 from scheduler.publish.export import FORMATS, export
-from scheduler.publish.render import render_site
 
 plan_source = click.argument("plan_file", required=False, type=click.Path(path_type=Path))  # a folder: see load_plan
 version_option = click.option(
@@ -79,6 +78,8 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     Open OUT/index.html in a browser; print the month pages on A4 landscape.
     Example: schedule render out/plan.json --out site/   or   schedule render --version 2 --out site-v2/
     """
+    from scheduler.publish.render import render_site  # imported when used: keeps `schedule --help` fast
+
     plan = _the_plan(plan_file, version, db, lang)
     written = render_site(plan, out_dir, lang)
     click.echo(t("pg.rendered", lang, n=len(written), folder=out_dir, index=out_dir / "index.html"))
