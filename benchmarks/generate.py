@@ -4,7 +4,8 @@
 15 departments, 70 sessions, ~60 offerings, ~170 orders); ``scale=10`` gives
 "10x Pinghu": 120 communities, 60 departments, 700 sessions, ~500 offerings,
 ~1700 orders. The calendar (2026), blackouts and caps are those of the Pinghu
-example, so the only thing that changes between scales is the size.
+example (the street-wide caps grow with the scale), so the only thing that changes
+between scales is the size.
 
 Same scale and seed give the same scenario, byte for byte (a seeded
 ``random.Random``, no set iteration order, no clock).
@@ -46,6 +47,9 @@ BLACKOUTS = [
     {"start": "2026-06-01", "end": "2026-09-30", "reason": "三防期间暂停户外现场教学", "outdoor_only": True},
 ]
 CAPS = {"community_per_month": 3, "department_per_month": 4, "community_min_gap_days": 3}
+# The street-wide load grows with the street: Pinghu's 2 a day and 3 a week per unit of
+# scale (a ten-times street runs ten times as many sessions on the same working days).
+STREET_PER_DAY, STREET_PER_WEEK = 2, 3
 OUTDOOR_SEASON = {6, 7, 8, 9}
 BUSY_MONTHS = {2}  # nobody asks for February
 
@@ -205,6 +209,11 @@ def _months_window(rng: random.Random, outdoor: bool) -> list[int]:
     return allowed[start : start + k]
 
 
+def street_caps(scale: float) -> dict:
+    """Street-wide caps for a street ``scale`` times Pinghu's size."""
+    return {"street_per_day": max(2, round(STREET_PER_DAY * scale)), "street_per_week": max(3, round(STREET_PER_WEEK * scale))}
+
+
 def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
     """The scenario as a plain dict, ready for ``yaml.safe_dump`` or ``Scenario.model_validate``."""
     if scale <= 0:
@@ -230,7 +239,7 @@ def generate(scale: float = 10, seed: int = DEFAULT_SEED) -> dict:
         "slots": ["morning", "afternoon", "evening"],
         "blackouts": [dict(b) for b in BLACKOUTS],
         "holidays": {"days_off": [], "working_days": []},
-        "caps": dict(CAPS),
+        "caps": {**CAPS, **street_caps(scale)},
     }
 
     # ---------------------------------------------------------------- communities

@@ -129,6 +129,7 @@ def _child(spec: dict) -> dict:
                 unmet=len(out.plan.unmet),
                 orders=len(out.scenario.orders),
             )
+            result.update(_rhythm(out))
         result["first_level_proven"] = marks.get("proven:demand")
         result["first_solution"] = marks.get("first_solution")
         result["marks"] = marks
@@ -137,6 +138,20 @@ def _child(spec: dict) -> dict:
     if tmp is not None:
         os.unlink(tmp.name)
     return result
+
+
+def _rhythm(out) -> dict:
+    """The plan's rhythm figures (``scheduler.plan.validate.rhythm_figures``)."""
+    from scheduler.plan.validate import rhythm_figures
+
+    r = rhythm_figures(out.scenario, out.plan)
+    return {
+        "busiest_day": r.busiest_day,
+        "busiest_week": r.busiest_week,
+        "weeks": r.weeks,
+        "usable_weeks": r.usable_weeks,
+        "early_share": r.early_share(len(out.plan.sessions)),
+    }
 
 
 # --------------------------------------------------------------------------- parent
@@ -189,6 +204,9 @@ COLUMNS = [
     "objective",
     "bound",
     "gap",
+    "day/week max",
+    "weeks",
+    "days 1-10",
     "peak MB",
     "1st sol (s)",
     "L1 proven (s)",
@@ -209,6 +227,9 @@ def row(r: dict) -> list[str]:
         "[" + ", ".join(map(str, obj)) + "]" if obj else "-",
         "[" + ", ".join(map(str, r["bound"])) + "]" if r.get("bound") else "-",
         _fmt(r.get("gap"), ".2%"),
+        f"{r['busiest_day']}/{r['busiest_week']}" if "busiest_day" in r else "-",
+        f"{r['weeks']}/{r['usable_weeks']}" if "weeks" in r else "-",
+        _fmt(r.get("early_share"), ".0%"),
         _fmt(r.get("peak_mb"), ".0f"),
         _fmt(r.get("first_solution"), ".1f"),
         _fmt(r.get("first_level_proven"), ".1f"),

@@ -71,9 +71,9 @@ HEADS = 100_000  # no session, venue or community is larger: keeps numbers sane 
 class DateSpan(Strict):
     """A closed range of dates; a single date is written as a plain date."""
 
-    start: dt.date = Field(description="first day, inclusive")
-    end: dt.date = Field(description="last day, inclusive")
-    reason: str = Field("", description="shown to planners, e.g. 外出学习")
+    start: dt.date = Field(description="首日（含） / first day, inclusive")
+    end: dt.date = Field(description="末日（含）；不写则与首日相同 / last day, inclusive; the first day when left out")
+    reason: str = Field("", description="原因，计划员可见，如 外出学习 / reason shown to planners, e.g. 外出学习")
 
     @model_validator(mode="before")
     @classmethod
@@ -90,134 +90,209 @@ class DateSpan(Strict):
 
 
 class Range(Strict):
-    min: int = Field(0, ge=0, description="at least this many sessions")
-    max: int = Field(1000, ge=0, description="at most this many sessions")
+    min: int = Field(0, ge=0, description="至少场次 / at least this many sessions")
+    max: int = Field(1000, ge=0, description="至多场次 / at most this many sessions")
 
 
 class Quotas(Strict):
-    total: int = Field(ge=1, le=10_000, description="sessions in the year (exact unless total_min is set)")
-    total_min: int | None = Field(None, ge=0, le=10_000, description="allow fewer sessions, down to this")
-    secretary: Range = Field(default_factory=Range)
-    peer: Range = Field(default_factory=Range)
-    community: Range = Field(default_factory=Range)
-    department: Range = Field(default_factory=Range)
+    total: int = Field(
+        ge=1,
+        le=10_000,
+        description="全年场次数（未设 total_min 时须恰好排满） / sessions in the year (exact unless total_min is set)",
+    )
+    total_min: int | None = Field(None, ge=0, le=10_000, description="允许少排，最少场次 / allow fewer sessions, down to this")
+    secretary: Range = Field(
+        default_factory=Range, description="“书记教书记”场次的下限与上限 / min and max of secretary sessions"
+    )
+    peer: Range = Field(default_factory=Range, description="“同行学同行”场次的下限与上限 / min and max of peer sessions")
+    community: Range = Field(
+        default_factory=Range, description="“社区帮社区”场次的下限与上限 / min and max of community sessions"
+    )
+    department: Range = Field(
+        default_factory=Range, description="“部门带部门”场次的下限与上限 / min and max of department sessions"
+    )
 
     def for_type(self, t: SessionType) -> Range:
         return getattr(self, t.value)
 
 
 class Blackout(Strict):
-    start: dt.date
-    end: dt.date
-    reason: str = Field(min_length=1, description="why nothing may be held, e.g. 三防 typhoon season")
-    types: list[SessionType] = Field(default_factory=list, description="only these types; empty = all")
-    outdoor_only: bool = Field(False, description="only outdoor offerings (site visits)")
+    start: dt.date = Field(description="停办首日（含） / first day of the blackout, inclusive")
+    end: dt.date = Field(description="停办末日（含） / last day of the blackout, inclusive")
+    reason: str = Field(
+        min_length=1, description="停办原因，如 三防（台风季） / why nothing may be held, e.g. 三防 typhoon season"
+    )
+    types: list[SessionType] = Field(
+        default_factory=list, description="只停这些类型；留空则全部停办 / only these types; empty = all"
+    )
+    outdoor_only: bool = Field(
+        False,
+        description="只停户外课程和户外场地的场次 / only outdoor offerings (site visits) and sessions at outdoor venues",
+    )
 
 
 class HolidayOverrides(Strict):
-    days_off: list[DateSpan] = Field(default_factory=list, description="extra days off (win over the library)")
+    days_off: list[DateSpan] = Field(
+        default_factory=list, description="额外的休息日（优先于节假日库） / extra days off (win over the library)"
+    )
     working_days: list[dt.date] = Field(
-        default_factory=list, description="extra make-up working days 调休 (win over the library)"
+        default_factory=list,
+        description="额外的调休上班日（优先于节假日库） / extra make-up working days 调休 (win over the library)",
     )
 
 
 class Caps(Strict):
-    community_per_month: int | None = Field(None, ge=1, description="sessions a community attends per month")
-    department_per_month: int | None = Field(None, ge=1, description="sessions a department takes part in per month")
-    community_min_gap_days: int = Field(0, ge=0, description="days between two sessions one community attends")
-    venue_per_week: int | None = Field(None, ge=1, description="sessions one venue hosts in a calendar week (Monday to Sunday)")
+    community_per_month: int | None = Field(
+        None, ge=1, description="每个社区每月最多参加场次 / sessions a community attends per month, at most"
+    )
+    department_per_month: int | None = Field(
+        None, ge=1, description="每个部门每月最多参与场次 / sessions a department takes part in per month, at most"
+    )
+    community_min_gap_days: int = Field(
+        0, ge=0, description="同一社区两场之间至少相隔天数 / days between two sessions one community attends, at least"
+    )
+    venue_per_week: int | None = Field(
+        None,
+        ge=1,
+        description="每个场地每周（周一至周日）最多场次 / sessions a venue hosts in a week (Monday to Sunday), at most",
+    )
+    street_per_day: int = Field(2, ge=1, description="全街道每天最多场次 / sessions on one day across the street, at most")
+    street_per_week: int | None = Field(
+        None,
+        ge=1,
+        description="全街道每周（周一至周日）最多场次 / sessions in a calendar week (Monday to Sunday), street-wide, at most",
+    )
 
 
 class PlanSettings(Strict):
-    name: str = Field(min_length=1)
-    year: int = Field(ge=2000, le=2100)
-    start: dt.date = Field(description="first day that may hold a session")
-    end: dt.date = Field(description="last day that may hold a session")
-    sessions: Quotas
-    slots: list[Slot] = Field(default_factory=lambda: [Slot.morning, Slot.afternoon])
-    blackouts: list[Blackout] = Field(default_factory=list)
-    holidays: HolidayOverrides = Field(default_factory=HolidayOverrides)
-    caps: Caps = Field(default_factory=Caps)
+    name: str = Field(
+        min_length=1, description="计划名称；日历发出后请勿再改 / plan name; keep it fixed once calendar feeds are out"
+    )
+    year: int = Field(ge=2000, le=2100, description="计划年度 / the plan's year")
+    start: dt.date = Field(description="最早可安排场次的日期 / first day that may hold a session")
+    end: dt.date = Field(description="最晚可安排场次的日期 / last day that may hold a session")
+    sessions: Quotas = Field(
+        description="场次数量：全年总数及各类下限与上限 / how many sessions: the year's total and per-type min/max"
+    )
+    slots: list[Slot] = Field(
+        default_factory=lambda: [Slot.morning, Slot.afternoon], description="开放的时段 / half-day slots open for sessions"
+    )
+    blackouts: list[Blackout] = Field(
+        default_factory=list, description="停办期：不安排场次的时间段 / blackouts: periods without sessions"
+    )
+    holidays: HolidayOverrides = Field(
+        default_factory=HolidayOverrides,
+        description="节假日调整（补充节假日库） / holiday overrides on top of the holiday library",
+    )
+    caps: Caps = Field(default_factory=Caps, description="场次上限与间隔要求 / caps and spacing of sessions")
 
 
 class Community(Strict):
-    id: Id
-    name: str = Field(min_length=1)
-    cadres: int = Field(ge=0, le=HEADS, description="cadre head-count")
-    secretary: str = Field("", description="name of the community's party secretary")
-    unavailable: list[DateSpan] = Field(default_factory=list)
+    id: Id = Field(description="社区编号（字母、数字、_ . -），供其他记录引用 / community id (letters, digits, _ . -)")
+    name: str = Field(min_length=1, description="社区名称，如 山厦社区 / community name")
+    cadres: int = Field(ge=0, le=HEADS, description="干部人数 / cadre head-count")
+    secretary: str = Field("", description="社区党委书记姓名 / name of the community's party secretary")
+    unavailable: list[DateSpan] = Field(
+        default_factory=list, description="社区不能参加的日期 / dates the community cannot attend"
+    )
 
 
 class Instructor(Strict):
-    id: Id
-    name: str = Field(min_length=1)
-    tier: Tier | None = Field(None, description="secretary tier, for 书记教书记 teachers")
-    unavailable: list[DateSpan] = Field(default_factory=list)
+    id: Id = Field(description="教员编号 / instructor id")
+    name: str = Field(min_length=1, description="教员姓名 / instructor's name")
+    tier: Tier | None = Field(None, description="书记层级，“书记教书记”的授课人须填 / secretary tier, for 书记教书记 teachers")
+    unavailable: list[DateSpan] = Field(
+        default_factory=list, description="教员不能授课的日期 / dates the instructor cannot teach"
+    )
 
 
 class Department(Strict):
-    id: Id
-    name: str = Field(min_length=1)
-    instructors: list[Instructor] = Field(default_factory=list)
-    unavailable: list[DateSpan] = Field(default_factory=list)
-    monthly_cap: int | None = Field(None, ge=1, description="overrides plan.caps.department_per_month")
+    id: Id = Field(description="部门编号 / department id")
+    name: str = Field(min_length=1, description="部门名称，如 应急管理办 / department name")
+    instructors: list[Instructor] = Field(default_factory=list, description="本部门的教员 / the department's instructors")
+    unavailable: list[DateSpan] = Field(default_factory=list, description="部门不能送课的日期 / dates the department is away")
+    monthly_cap: int | None = Field(
+        None,
+        ge=1,
+        description="本部门每月最多场次，优先于 plan.caps.department_per_month / overrides plan.caps.department_per_month",
+    )
 
 
 class Venue(Strict):
-    id: Id
-    name: str = Field(min_length=1)
-    capacity: int = Field(ge=1, le=HEADS)
-    owner: str = Field("street", description="'street' or the id of the community that owns it")
-    online: bool = False
-    unavailable: list[DateSpan] = Field(default_factory=list)
+    id: Id = Field(description="场地编号 / venue id")
+    name: str = Field(min_length=1, description="场地名称 / venue name")
+    capacity: int = Field(ge=1, le=HEADS, description="最多容纳人数 / most people it holds")
+    owner: str = Field(
+        "street", description="归属：street（街道）或所属社区编号 / 'street' or the id of the community that owns it"
+    )
+    online: bool = Field(False, description="线上场地（如直播间） / an online room (e.g. a live-stream studio)")
+    outdoor: bool = Field(
+        False, description="户外场地：户外停办期内不安排 / open-air site: every session there stops in outdoor_only blackouts"
+    )
+    unavailable: list[DateSpan] = Field(default_factory=list, description="场地不可用的日期 / dates the venue cannot be used")
 
 
 class Offering(Strict):
-    id: Id
-    title: str = Field(min_length=1)
-    type: SessionType
-    department: str | None = Field(None, description="delivering department (peer)")
-    host: str | None = Field(None, description="host community (community)")
-    pair: str | None = Field(None, description="mentor/learner pair (department)")
-    instructors: list[str] = Field(default_factory=list, description="allowed teachers; empty = all eligible")
-    venues: list[str] = Field(default_factory=list, description="allowed venues; empty = all eligible")
-    duration: Duration = Duration.half_day
-    capacity: int = Field(ge=1, le=HEADS, description="most attendees in one session")
-    min_attendees: int = Field(1, ge=1, le=HEADS, description="a session runs only with this many attendees")
-    format: Format = Format.offline
-    max_runs: int = Field(1, ge=1, le=50, description="how many sessions of it may run in the year")
-    months: list[Month] = Field(default_factory=list, description="allowed months; empty = all")
-    outdoor: bool = Field(False, description="outdoor site visit (hit by outdoor blackouts)")
-    audience_tier: Tier = Field(Tier.community, description="secretary sessions: tier of the audience")
+    id: Id = Field(description="课程编号 / offering id")
+    title: str = Field(min_length=1, description="课程名称 / course title")
+    type: SessionType = Field(description="赋能类型（四类赋能） / kind of session")
+    department: str | None = Field(None, description="送课部门编号（同行学同行） / delivering department (peer)")
+    host: str | None = Field(None, description="承办社区编号（社区帮社区） / host community (community)")
+    pair: str | None = Field(None, description="结对编号（部门带部门） / mentor/learner pair (department)")
+    instructors: list[str] = Field(
+        default_factory=list, description="可授课的教员编号；留空则所有合格教员 / allowed teachers; empty = all eligible"
+    )
+    venues: list[str] = Field(
+        default_factory=list, description="可用的场地编号；留空则所有合适场地 / allowed venues; empty = all eligible"
+    )
+    duration: Duration = Field(Duration.half_day, description="时长 / length of a session")
+    capacity: int = Field(ge=1, le=HEADS, description="单场最多人数 / most attendees in one session")
+    min_attendees: int = Field(
+        1, ge=1, le=HEADS, description="单场最少人数，不足不开班 / a session runs only with this many attendees"
+    )
+    format: Format = Field(Format.offline, description="形式：线下、线上或线上线下结合 / offline, online or hybrid")
+    max_runs: int = Field(1, ge=1, le=50, description="全年最多开班场数 / how many sessions of it may run in the year")
+    months: list[Month] = Field(
+        default_factory=list, description="允许举办的月份（1–12）；留空则全年 / allowed months (1–12); empty = all"
+    )
+    outdoor: bool = Field(False, description="户外现场观摩（户外停办期内不安排） / outdoor site visit (hit by outdoor blackouts)")
+    audience_tier: Tier = Field(
+        Tier.community, description="“书记教书记”学员的书记层级 / secretary sessions: tier of the audience"
+    )
 
 
 class Order(Strict):
-    id: Id
-    community: str
-    offering: str
-    attendees: int = Field(ge=1, le=HEADS)
-    roles: list[str] = Field(default_factory=list, description="e.g. 网格员, 安全员, 两委委员")
-    priority: int = Field(3, ge=1, le=5, description="5 = most wanted")
-    preferred_months: list[Month] = Field(default_factory=list)
+    id: Id = Field(description="点单编号 / order id")
+    community: str = Field(description="点单社区编号 / id of the ordering community")
+    offering: str = Field(description="所点课程编号 / id of the offering ordered")
+    attendees: int = Field(ge=1, le=HEADS, description="参加人数 / attendees")
+    roles: list[str] = Field(
+        default_factory=list,
+        description="参加人员岗位，如 网格员、安全员、两委委员 / roles of the attendees, e.g. 网格员, 安全员, 两委委员",
+    )
+    priority: int = Field(3, ge=1, le=5, description="优先级，1–5（5最高） / priority, 1–5 (5 = most wanted)")
+    preferred_months: list[Month] = Field(default_factory=list, description="意向月份（1–12） / preferred months (1–12)")
 
 
 class Pair(Strict):
-    id: Id
-    mentor: str = Field(description="导师部门 department id")
-    learner: str = Field(description="学员部门 department id")
-    attendees: int = Field(ge=1, le=HEADS, description="learner staff attending")
+    id: Id = Field(description="结对编号 / pair id")
+    mentor: str = Field(description="导师部门编号 / mentor department id")
+    learner: str = Field(description="学员部门编号 / learner department id")
+    attendees: int = Field(ge=1, le=HEADS, description="学员部门参加人数 / learner staff attending")
 
 
 class Scenario(Strict):
     """Everything the engine needs for one year's plan."""
 
-    plan: PlanSettings
-    communities: list[Community]
-    departments: list[Department]
-    venues: list[Venue]
-    offerings: list[Offering]
-    orders: list[Order] = Field(default_factory=list)
-    pairs: list[Pair] = Field(default_factory=list)
+    plan: PlanSettings = Field(
+        description="计划设置：年度、日期、场次、时段、停办期、节假日、上限 / plan settings: dates, quotas, slots, caps"
+    )
+    communities: list[Community] = Field(description="社区 / communities")
+    departments: list[Department] = Field(description="部门及其教员 / departments and their instructors")
+    venues: list[Venue] = Field(description="场地 / venues")
+    offerings: list[Offering] = Field(description="课程菜单 / the menu of offerings")
+    orders: list[Order] = Field(default_factory=list, description="点单：社区所点的课程 / orders: what communities ask for")
+    pairs: list[Pair] = Field(default_factory=list, description="部门带部门的结对 / mentor and learner department pairs")
 
     def instructors(self) -> dict[str, tuple[Department, Instructor]]:
         return {i.id: (d, i) for d in self.departments for i in d.instructors}

@@ -135,6 +135,8 @@ def crowded_scenario() -> dict:
             "end": "2026-10-16",
             "sessions": {"total": 20, "total_min": 0, "department": {"min": 1}},
             "slots": ["morning", "afternoon", "evening"],
+            # a street that allows crowded days, so the pages have one to lay out
+            "caps": {"street_per_day": 8},
             "blackouts": [
                 {"start": "2026-09-04", "end": "2026-09-30", "reason": "换届选举，暂停培训"},
                 {"start": "2026-10-12", "end": "2026-10-16", "reason": "三防值班", "outdoor_only": True},

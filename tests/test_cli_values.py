@@ -3,6 +3,7 @@ work, `--today` is checked against the plan, and no traceback ever reaches the t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -45,12 +46,19 @@ def run(db: str, *args, debug: bool = False):
 @pytest.fixture(scope="module")
 def pending_store(tmp_path_factory) -> Path:
     """The tiny example solved once (version 1) with one pending change: the cancellation of
-    S-2026-005, held on 2026-03-16."""
+    its first session (``CANCELLED``: its id, its day, and a day four days later, still
+    inside the plan)."""
     tmp = tmp_path_factory.mktemp("pending-store")
     db = f"sqlite:///{tmp / 'history.db'}"
     assert run(db, "solve", TINY, "--out", tmp / "v1", "--quiet", "--workers", "1").exit_code == 0
-    assert run(db, "cancel", "S-2026-005", "--reason", "台风红色预警").exit_code == 0
+    first = min(json.loads((tmp / "v1" / "plan.json").read_text(encoding="utf-8"))["sessions"], key=lambda s: s["date"])
+    day = dt.date.fromisoformat(first["date"])
+    CANCELLED.update(sid=first["id"], day=str(day), later=str(day + dt.timedelta(days=4)))
+    assert run(db, "cancel", first["id"], "--reason", "台风红色预警").exit_code == 0
     return tmp / "history.db"
+
+
+CANCELLED: dict[str, str] = {}  # filled by pending_store
 
 
 @pytest.fixture
@@ -63,7 +71,7 @@ def db(pending_store, tmp_path) -> str:
 def unchanged(db: str) -> bool:
     """Still version 1 only, with its one pending change."""
     store = Store(db)
-    return [v.id for v in store.versions()] == [1] and [c.session for _, c in store.pending(1)] == ["S-2026-005"]
+    return [v.id for v in store.versions()] == [1] and [c.session for _, c in store.pending(1)] == [CANCELLED["sid"]]
 
 
 RESOLVE = ["resolve", "--today", "2026-03-09", "--quiet"]
@@ -111,7 +119,7 @@ BAD_VALUES = [
     (["diff", "0"], "VERSIONS 的值“0”不是版本号", "VERSIONS: '0' is not a version number"),
     (["diff", "1", "2.5"], "VERSIONS 的值“2.5”不是版本号", "VERSIONS: '2.5' is not a version number"),
     (
-        ["cancel", "S-2026-005", "--version", BIG],
+        ["cancel", "S-2026-001", "--version", BIG],
         f"--version 的值 {BIG} 超出范围：应在 1 到 2147483647 之间",
         f"--version: {BIG} is out of range: it must be from 1 to 2147483647",
     ),
@@ -152,7 +160,7 @@ def test_a_very_long_value_is_cut_short_in_the_message(db):
 
 
 def test_the_words_latest_and_one_version_still_work_for_diff(db, tmp_path):
-    assert run(db, *RESOLVE, "--workers", "1", "--out", tmp_path / "v2").exit_code == 0
+    assert run(db, "resolve", "--today", CANCELLED["day"], "--workers", "1", "--out", tmp_path / "v2").exit_code == 0
     assert run(db, "diff", "latest").output == run(db, "diff", "2").output == run(db, "diff", "1", "2").output
     r = run(db, "diff", "latest", "2")
     assert r.exit_code == 2 and "“latest”不是版本号" in r.output, r.output
@@ -185,28 +193,28 @@ def test_resolve_base_of_another_plan_exits_2(db, tmp_path):
 
 
 def test_cancelling_a_session_before_today_is_refused_naming_the_change_and_the_date(db, tmp_path):
-    args = ["resolve", "--today", "2026-03-20", "--quiet", "--out", tmp_path / "v2"]
+    sid, day, later = CANCELLED["sid"], CANCELLED["day"], CANCELLED["later"]
+    args = ["resolve", "--today", later, "--quiet", "--out", tmp_path / "v2"]
     r = run(db, *args)
     assert r.exit_code == 2, r.output
-    why = "场次 S-2026-005 定于 2026-03-16，早于 --today 2026-03-20：已过去的场次不能取消"
-    why += "（确需取消时，请用不晚于 2026-03-16 的 --today）"
-    assert "error: 方案库 sqlite:///" in r.output and f"变更 #1（cancel S-2026-005 (台风红色预警)）：{why}" in r.output, r.output
-    assert "共 1 处问题，未写入任何内容。" in r.output and "警告" not in r.output  # 2026-03-20 is inside the plan
+    why = f"场次 {sid} 定于 {day}，早于 --today {later}：已过去的场次不能取消"
+    why += f"（确需取消时，请用不晚于 {day} 的 --today）"
+    assert "error: 方案库 sqlite:///" in r.output and f"变更 #1（cancel {sid} (台风红色预警)）：{why}" in r.output, r.output
+    assert "共 1 处问题，未写入任何内容。" in r.output and "警告" not in r.output  # four days later is inside the plan
     r = run(db, *args, "--lang", "en")
     assert r.exit_code == 2, r.output
     assert (
-        "change #1 (cancel S-2026-005 (台风红色预警)): session S-2026-005 was on 2026-03-16, before --today 2026-03-20: "
-        "a session in the past cannot be cancelled (to cancel it all the same, give a --today no later than 2026-03-16)"
-        in r.output
+        f"change #1 (cancel {sid} (台风红色预警)): session {sid} was on {day}, before --today {later}: "
+        f"a session in the past cannot be cancelled (to cancel it all the same, give a --today no later than {day})" in r.output
     ), r.output
     assert unchanged(db) and not (tmp_path / "v2").exists()
 
 
 def test_the_session_day_as_today_lets_that_cancellation_through(db, tmp_path):
     """What the refusal advises works: the change was never lost."""
-    r = run(db, "resolve", "--today", "2026-03-16", "--quiet", "--workers", "1", "--out", tmp_path / "v2")
+    r = run(db, "resolve", "--today", CANCELLED["day"], "--quiet", "--workers", "1", "--out", tmp_path / "v2")
     assert r.exit_code == 0, r.output
-    assert Store(db).pending(1) == [] and Store(db).plan(2).replan.changes[0].session == "S-2026-005"
+    assert Store(db).pending(1) == [] and Store(db).plan(2).replan.changes[0].session == CANCELLED["sid"]
 
 
 def test_today_after_the_plan_warns_and_refuses_to_cancel_the_past(db, tmp_path):
@@ -214,10 +222,11 @@ def test_today_after_the_plan_warns_and_refuses_to_cancel_the_past(db, tmp_path)
     r = run(db, *args)
     assert r.exit_code == 2, r.output
     assert "警告: --today 2027-03-09 晚于计划期末日 2026-03-31：计划中的场次都已过去，不会再调整" in r.stderr, r.output
-    assert "场次 S-2026-005 定于 2026-03-16，早于 --today 2027-03-09" in r.stderr and "致社区" not in r.output
+    sid, day = CANCELLED["sid"], CANCELLED["day"]
+    assert f"场次 {sid} 定于 {day}，早于 --today 2027-03-09" in r.stderr and "致社区" not in r.output
     r = run(db, *args, "--lang", "en")
     assert "Warning: --today 2027-03-09 is after the plan's last day 2026-03-31: every session is in the past" in r.stderr
-    assert r.exit_code == 2 and "session S-2026-005 was on 2026-03-16, before --today 2027-03-09" in r.stderr
+    assert r.exit_code == 2 and f"session {sid} was on {day}, before --today 2027-03-09" in r.stderr
     assert unchanged(db) and not (tmp_path / "v2").exists()
 
 
@@ -232,7 +241,7 @@ def test_today_before_the_plan_warns_in_the_planners_language_and_the_plan_keeps
 
 
 def test_today_inside_the_plan_gives_no_today_warning(db, tmp_path):
-    r = run(db, *RESOLVE, "--workers", "1", "--out", tmp_path / "v2")
+    r = run(db, "resolve", "--today", CANCELLED["day"], "--quiet", "--workers", "1", "--out", tmp_path / "v2")
     assert r.exit_code == 0 and "--today" not in r.output, r.output
 
 

@@ -52,8 +52,8 @@ def test_a_hand_built_problem_with_unfamiliar_tags_and_no_total_rule_solves_to_i
     preferred period, the two events one per period (spread 0)."""
     sol = solve(lectures_and_a_lab(), SolveOptions(time_limit=10, workers=1, periods=periods))
     assert sol.status == "OPTIMAL"
-    assert sol.level_names == ["demand", "fairness", "preferred", "spread"]
-    assert sol.objective == sol.bound == [7, 700, 0, 0]
+    assert sol.level_names == ["demand", "fairness", "preferred", "spread", "rhythm"]
+    assert sol.objective == sol.bound == [7, 700, 0, 0, 0]  # no rhythm windows, no two events at once
     assert sorted(a.event for a in sol.assignments) == ["intro", "practice"]
     assert sorted(a.start for a in sol.assignments) == [0, 1]
 

@@ -19,7 +19,7 @@ from gen import random_scenario
 from scheduler.models import Attendance, Plan, PlannedSession, Scenario, SessionType
 from scheduler.plan.validate import DURATION_SLOTS, objective, validate
 
-LEVELS = ["demand", "fairness", "preferred", "spread"]
+LEVELS = ["demand", "fairness", "preferred", "spread", "rhythm"]  # rhythm: the weeks and the half-days
 
 
 def candidate_sessions(sc: Scenario, off, run: int) -> list[PlannedSession]:

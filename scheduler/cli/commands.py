@@ -70,7 +70,7 @@ def solve(
     db: str | None,
     lang: str,
 ) -> None:
-    """Solve SCENARIO (YAML or JSON), write OUT/plan.json and record it as a new version in the store.
+    """Solve SCENARIO (YAML, JSON or an .xlsx workbook), write OUT/plan.json and record it as a new version in the store.
 
     Example: schedule solve examples/pinghu-2026/scenario.yaml --out out/
     """
@@ -137,10 +137,10 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
 
 
 def _register_more_commands() -> None:
-    """Commands that live in their own modules (calendars and exports, plan history)."""
-    from scheduler.cli import history, pages
+    """Commands that live in their own modules (calendars and exports, plan history, the scenario's schema, the workbook)."""
+    from scheduler.cli import history, intake, pages, schema
 
-    for command in pages.COMMANDS + history.COMMANDS:
+    for command in pages.COMMANDS + history.COMMANDS + schema.COMMANDS + intake.COMMANDS:
         main.add_command(command)
 
 

@@ -10,7 +10,11 @@ Objective levels (``Model.levels``), most important first:
 1. ``demand``: priority-weighted demands met;
 2. ``fairness``: the worst-served group's share of its own demand (max-min);
 3. ``preferred``: demands met in a preferred period;
-4. ``spread``: minus the events away from an even split over periods (largest remainder).
+4. ``spread``: minus the events away from an even split over periods (largest remainder);
+5. ``rhythm``: minus the events away from an even split over the rhythm windows (e.g.
+   weeks; the same largest-remainder split), minus each pair of events that share a time
+   unit (a day's events spread over its parts where the rules allow). Only the day model
+   has days: in the period model the level is 0.
 
 When re-planning (``problem.is_replan``), two levels come right after ``demand``:
 ``changes`` (minus the weighted cost of moving, dropping or adding events against the
@@ -33,10 +37,10 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.core.problem import Assignment, Demand, Event, Problem, Resource
+from scheduler.core.problem import Assignment, Demand, Event, Option, Problem, Resource, WindowCap
 
-LEVELS = ["demand", "fairness", "preferred", "spread"]
-REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread"]
+LEVELS = ["demand", "fairness", "preferred", "spread", "rhythm"]
+REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread", "rhythm"]
 
 
 class Values:
@@ -74,9 +78,14 @@ class Model:
         self.day_range: dict[str, tuple[int, int]] = {}
         self.period: dict[str, cp_model.IntVar] = {}
         self.windows: dict[tuple[str, int], cp_model.IntVar] = {}  # (event, id of a window table) -> window
+        self.tables_by_id: dict[int, tuple[int, ...]] = {}  # id of a window table -> the table (for hints)
+        self.cap_usage: dict[str, list] = defaultdict(list)  # resource -> (event, literal) counted by its period cap only
         self.part: dict[str, cp_model.IntVar] = {}
         self.first_start: dict[str, int] = {}
         self.spread: list[tuple[cp_model.IntVar, int, object]] = []  # (deviation, period, target)
+        self.rhythm: list[tuple[cp_model.IntVar, int, object]] = []  # (deviation, window, target)
+        self.in_window: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # event -> window -> in it
+        self.starts_of: dict[str, list[int]] = {}  # event -> the starts its hard days leave
         self.total_var: cp_model.IntVar | None = None
         # objective helpers that a solution of an earlier level leaves loose: (var, best value)
         self.derived: list[tuple[cp_model.IntVar, Callable[[cp_model.CpSolver], int]]] = []
@@ -122,7 +131,7 @@ class Model:
         upd = p.units_per_day
         for e in p.events:
             banned = self._hard_days(e)
-            starts = [t for t in e.starts if t // upd not in banned]
+            starts = self.starts_of[e.id] = [t for t in e.starts if t // upd not in banned]
             if not starts or any(not c.options for c in e.choices):
                 continue
             self.live.append(e)
@@ -137,6 +146,7 @@ class Model:
                         self._avoid_days(e, banned_days, rule, x)
         self._choices_and_demands()
         self._resources()
+        self._window_counts()
         self._counts()
         self._symmetry()
         self._keeps()
@@ -261,40 +271,54 @@ class Model:
             m.add(load <= e.capacity * x)
             m.add(load >= e.min_size * x)
             for c in e.choices:
-                zs = []
-                for opt in c.options:
-                    z = self.z[e.id][c.kind, opt.resource] = m.new_bool_var(f"{c.kind}_{e.id}_{opt.resource}")
-                    zs.append(z)
-                    if opt.capacity is not None and opt.capacity < e.capacity:
-                        m.add(load <= opt.capacity).only_enforce_if(z)
-                    if opt.needs_group:
-                        a = self.attend.get((opt.needs_group, e.id))
-                        if a is None:
-                            m.add(z == 0)
-                        else:
-                            m.add_implication(z, a)
-                    self.usage[opt.resource].append((e, z))
-                    for rule, banned_days in p.resources[opt.resource].blocked.items():
-                        self._avoid_days(e, banned_days, rule, z)
-                m.add(sum(zs) == x)
+                m.add(sum(self._option(e, c.kind, opt, load) for opt in c.options) == x)
         # a group that attends must be free then
         for (g, eid), a in self.attend.items():
             e = self.p.event(eid)
             for rule, banned_days in p.resources[g].blocked.items():
                 self._avoid_days(e, banned_days, rule, a)
 
+    def _option(self, e: Event, kind: str, opt: Option, load) -> cp_model.IntVar:
+        """The literal of using this option for the event: its capacity, the group it needs,
+        its resource's use (and the period cap it counts toward), its blocked days."""
+        m = self.m
+        z = self.z[e.id][kind, opt.resource] = m.new_bool_var(f"{kind}_{e.id}_{opt.resource}")
+        if opt.capacity is not None and opt.capacity < e.capacity:
+            m.add(load <= opt.capacity).only_enforce_if(z)
+        if opt.needs_group:
+            a = self.attend.get((opt.needs_group, e.id))
+            if a is None:
+                m.add(z == 0)
+            else:
+                m.add_implication(z, a)
+        self.usage[opt.resource].append((e, z))
+        if opt.counts_toward:
+            self.cap_usage[opt.counts_toward].append((e, z))
+        for rule, banned_days in [*self.p.resources[opt.resource].blocked.items(), *opt.blocked.items()]:
+            self._avoid_days(e, banned_days, rule, z)
+        return z
+
     def _resources(self) -> None:
-        for rid in sorted(self.usage):
+        for rid in sorted(set(self.usage) | set(self.cap_usage)):
             uses = self.usage[rid]
             res = self.p.resources[rid]
             if len(uses) > 1:
                 self._no_overlap(res, uses)
                 if res.min_gap_days > 0:
                     self._gap(res, uses)
-            if res.period_cap is not None and len(uses) > res.period_cap:
-                self._period_cap(res, uses)
+            counted = uses + self.cap_usage[rid]  # an option may count toward a cap without taking the time
+            if res.period_cap is not None and len(counted) > res.period_cap:
+                self._period_cap(res, counted)
             if res.window_cap is not None and len(uses) > res.window_cap.cap:
-                self._window_cap(res, uses)
+                self._window_cap(res, res.window_cap, uses)
+
+    def _window_counts(self) -> None:
+        """``Problem.window_counts``: each a window cap over the running events it counts,
+        which may overlap in time (a stand-in resource with no time of its own)."""
+        for i, wc in enumerate(self.p.window_counts):
+            uses = [(e, self.x[e.id]) for e in self.live if set(wc.tags) <= set(e.tags)]
+            if len(uses) > wc.limit.cap:
+                self._window_cap(Resource(f"count{i}", "", ""), wc.limit, uses)
 
     def _no_overlap(self, res: Resource, uses: list) -> None:
         intervals = []
@@ -320,10 +344,10 @@ class Model:
             intervals.append(self.m.new_optional_fixed_size_interval_var(self._period(e), 1, pres, f"cap_{res.id}_{e.id}"))
         self.m.add_cumulative(intervals, [1] * len(intervals), res.period_cap)
 
-    def _window_cap(self, res: Resource, uses: list) -> None:
-        """At most ``cap`` uses per window of days (``Resource.window_cap``): a cumulative
-        over the window axis, each use at its day's window, like the period cap."""
-        cap = res.window_cap
+    def _window_cap(self, res: Resource, cap: WindowCap, uses: list) -> None:
+        """At most ``cap.cap`` uses per window of days (``Resource.window_cap``, a window
+        count): a cumulative over the window axis, each use at its day's window, like the
+        period cap."""
         intervals = []
         for e, lit in uses:
             pres = self._kept(lit, cap.rule, f"winuse_{res.id}_{e.id}")
@@ -334,8 +358,11 @@ class Model:
     def _window(self, e: Event, window_of_day: tuple[int, ...]) -> cp_model.IntVar:
         """The window of the event's day, one variable per event and table (resources
         usually share one table, e.g. the calendar weeks)."""
+        if all(w == d for d, w in enumerate(window_of_day)):
+            return self.day[e.id]  # windows of one day each: the day itself
         key = (e.id, id(window_of_day))
         if key not in self.windows:
+            self.tables_by_id[id(window_of_day)] = window_of_day
             lo, hi = self.day_range[e.id]
             values = sorted({window_of_day[d] for d in range(lo, hi + 1)})
             w = self.windows[key] = self.m.new_int_var_from_domain(cp_model.Domain.from_values(values), f"window_{e.id}")
@@ -403,16 +430,20 @@ class Model:
         demand_terms, pref_terms, wanted, served_by_group = self._demand_terms()
         fair = self._worst_share(wanted, served_by_group)
         devs = self._spread_deviations()
+        rhythm = self._rhythm_terms()
         out = {
             "demand": sum(demand_terms),
             "fairness": fair,
             "preferred": sum(pref_terms),
             "spread": -sum(devs),
+            "rhythm": -sum(rhythm),
         }
         self.ranges = {
             "fairness": (0, p.fairness_scale),
             "preferred": (0, len(pref_terms)),
             "spread": (-2 * self.p.total_range(self.live)[1], 0),
+            # the window deviations add up to at most twice the events (like spread), each pair 1
+            "rhythm": (-2 * self.p.total_range(self.live)[1] - len(rhythm), 0),
         }
         if p.is_replan:
             out.update(self._stability())
@@ -474,30 +505,99 @@ class Model:
     def _spread_deviations(self) -> list[cp_model.IntVar]:
         """The spread level's terms: how far each period's events are from an even split of
         the events that run (its target depends on how many run); none without period weights."""
-        p, m = self.p, self.m
-        devs: list[cp_model.IntVar] = []
-        if not (self.live and p.period_weight):
-            return devs
+        members = {mo: [ms[mo] for ms in self.month.values() if mo in ms] for mo in self.p.period_weight}
+        devs, self.target_table = self.even_deviations(self.p.period_weight, members, self.spread, "spread")
+        return devs
+
+    def _events_total(self) -> cp_model.IntVar:
+        """How many events run, as one variable (the even splits' targets depend on it)."""
+        if self.total_var is None:
+            lo, hi = self.p.total_range(self.live)
+            self.total_var = self.m.new_int_var(lo, hi, "events_total")
+            self.m.add(self.total_var == sum(self.x.values()))
+        return self.total_var
+
+    def even_deviations(self, weights: dict[int, int], members: dict[int, list], out: list, name: str) -> tuple[list, dict]:
+        """How far each bucket's events (``members``: bucket -> literals) are from the even
+        split of the events that run over ``weights`` (``even_targets``); each deviation is
+        recorded in ``out`` as (deviation, bucket, target). Returns them and the target table."""
+        m = self.m
+        if not (self.live and weights):
+            return [], {}
         lo, hi = self.p.total_range(self.live)
-        n = self.total_var = m.new_int_var(lo, hi, "events_total")
-        m.add(n == sum(self.x.values()))
-        periods = sorted(p.period_weight)
-        table = {k: even_targets(k, p.period_weight) for k in range(lo, hi + 1)}
-        for mo in periods:
-            nm = sum(months[mo] for months in self.month.values() if mo in months)
+        n = self._events_total()
+        table = {k: even_targets(k, weights) for k in range(lo, hi + 1)}
+        devs = []
+        for b in sorted(weights):
+            nm = sum(members.get(b, []))
             if lo == hi:
-                target = table[lo][mo]
+                target = table[lo][b]
             else:
-                target = m.new_int_var(0, hi, f"spread_target_{mo}")
-                m.add_element(n - lo, [table[k][mo] for k in range(lo, hi + 1)], target)
-            dev = m.new_int_var(0, hi, f"spread_dev_{mo}")
+                target = m.new_int_var(0, hi, f"{name}_target_{b}")
+                m.add_element(n - lo, [table[k][b] for k in range(lo, hi + 1)], target)
+            dev = m.new_int_var(0, hi, f"{name}_dev_{b}")
             m.add(dev >= nm - target)
             m.add(dev >= target - nm)
             devs.append(dev)
             self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
-            self.spread.append((dev, mo, target))
-        self.target_table = table
-        return devs
+            out.append((dev, b, target))
+        return devs, table
+
+    def _rhythm_terms(self) -> list:
+        """The rhythm level's terms: each window's deviation from the even split over the
+        windows, and one term per pair of events that share a time unit."""
+        p = self.p
+        devs: list = []
+        if p.rhythm_window_of_day and p.rhythm_weight:
+            for e in self.live:
+                self._window_literals(e)
+            members = {w: [ws[w] for ws in self.in_window.values() if w in ws] for w in p.rhythm_weight}
+            devs, self.window_table = self.even_deviations(p.rhythm_weight, members, self.rhythm, "rhythm")
+        return devs + self._shared_units()
+
+    def _window_literals(self, e: Event) -> None:
+        """One literal per rhythm window the event's day may fall in (exactly one if it runs)."""
+        m, win = self.m, self.p.rhythm_window_of_day
+        by_window: dict[int, list[int]] = defaultdict(list)
+        for d in sorted({t // self.p.units_per_day for t in self.starts_of[e.id]}):
+            by_window[win[d]].append(d)
+        lits = []
+        for w, ds in sorted(by_window.items()):
+            b = self.in_window[e.id][w] = m.new_bool_var(f"window_{e.id}_{w}")
+            m.add_linear_expression_in_domain(self.day[e.id], cp_model.Domain.from_values(ds)).only_enforce_if(b)
+            lits.append(b)
+        m.add(sum(lits) == self.x[e.id])
+
+    def _shared_units(self) -> list[cp_model.IntVar]:
+        """One literal per pair of events that could share a time unit: true when both run
+        and they overlap. Two literals say which comes first otherwise; the pair literal is
+        only pushed down by maximisation, so it is registered in ``derived`` (exact hints)."""
+        m, out = self.m, []
+        occupied = {e.id: {t + k for t in self.starts_of[e.id] for k in range(e.length)} for e in self.live}
+        for i, a in enumerate(self.live):
+            for b in self.live[i + 1 :]:
+                if occupied[a.id].isdisjoint(occupied[b.id]):
+                    continue
+                xa, xb = self.x[a.id], self.x[b.id]
+                sa, sb = self.start[a.id], self.start[b.id]
+                shared = m.new_bool_var(f"shared_{a.id}_{b.id}")
+                before, after = m.new_bool_var(f"before_{a.id}_{b.id}"), m.new_bool_var(f"after_{a.id}_{b.id}")
+                m.add(sa + a.length <= sb).only_enforce_if(before)
+                m.add(sb + b.length <= sa).only_enforce_if(after)
+                m.add(shared + before + after >= xa + xb - 1)
+                for k, lit in enumerate((before, after, shared)):
+                    self.derived.append((lit, lambda s, k=k, a=a, b=b: self._order(s, a, b)[k]))
+                out.append(shared)
+        return out
+
+    def _order(self, s, a: Event, b: Event) -> tuple[int, int, int]:
+        """For two events that both run: (a ends before b starts, b ends before a starts,
+        they share a time unit); all 0 unless both run."""
+        if not (s.value(self.x[a.id]) and s.value(self.x[b.id])):
+            return 0, 0, 0
+        sa, sb = s.value(self.start[a.id]), s.value(self.start[b.id])
+        before, after = int(sa + a.length <= sb), int(sb + b.length <= sa)
+        return before, after, int(not (before or after))
 
     def _preferred_cuts(self, pref_at: dict[str, list]) -> None:
         """An event sits in one period: it meets at most the largest group of demands
@@ -555,6 +655,7 @@ class Model:
         """A complete hint from a plan given as (event, start, {kind: resource}, [demand ids]):
         every variable, objective helpers included, so the hint is a feasible solution
         whenever the plan is."""
+        self.levels()  # the objective's variables exist before they are hinted
         p = self.p
         upd = p.units_per_day
         placed = {e.id: (t, picks, set(ds)) for e, t, picks, ds in placements}
@@ -575,6 +676,8 @@ class Model:
                 vals.set(self.period[e.id], month if month in self.month[e.id] else min(self.month[e.id]))
             for (kind, rid), z in self.z[e.id].items():
                 vals.set(z, int(picks.get(kind) == rid))
+        for (eid, table), w in self.windows.items():
+            vals.set(w, self.tables_by_id[table][vals.value(self.day[eid])])
         for (d, eid), y in self.y.items():
             vals.set(y, int(eid in placed and d in placed[eid][2]))
         for (g, eid), a in self.attend.items():
@@ -582,12 +685,18 @@ class Model:
                 vals.set(a, int(any(vals.value(self.y[d, eid]) for d in self.demands_at[eid] if self.group_of[d] == g)))
         for iv, lits in self.ands:
             vals.set(iv, int(all(vals.value(v) for v in lits)))
+        win = p.rhythm_window_of_day
+        for eid, windows in self.in_window.items():
+            t = placed[eid][0] if eid in placed else None
+            for w, b in windows.items():
+                vals.set(b, int(t is not None and win[t // upd] == w))
         if self.total_var is not None:
             n = len(placed)
             vals.set(self.total_var, n)
-            for _, mo, target in self.spread:
-                if not isinstance(target, int):
-                    vals.set(target, self.target_table[n][mo])
+            for buckets, table in ((self.spread, self.target_table), (self.rhythm, getattr(self, "window_table", {}))):
+                for _, b, target in buckets:
+                    if not isinstance(target, int):
+                        vals.set(target, table[n][b])
         self._hint(vals)
 
     def hint_solution(self, solver: cp_model.CpSolver) -> None:

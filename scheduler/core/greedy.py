@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from scheduler.core.problem import Demand, Event, Keep, Problem
+from scheduler.core.problem import Demand, Event, Keep, Option, Problem
 
 # (event, start unit, {choice kind: resource id}, [demand ids])
 Placement = tuple[Event, int, dict[str, str], list[str]]
@@ -35,6 +35,7 @@ class GreedyState:
         self.served: set[str] = set()  # demand ids
         self.placed: dict[str, Placement] = {}  # event id -> placement, in the order placed
         self.counted = [0] * len(problem.counts)  # running events per count rule
+        self.windowed: dict[tuple[int, int], int] = defaultdict(int)  # (window count, window) -> events
         self._rules: dict[str, list[int]] = {}
 
     def blocked(self, rid: str, day: int) -> bool:
@@ -55,6 +56,22 @@ class GreedyState:
             if sum(window.window_of_day[d] == here for d in self.days[rid]) >= window.cap:
                 return False
         return True
+
+    def option_free(self, o: Option, day: int, units: range) -> bool:
+        """Can this option be used on this day: its resource free, the option not blocked
+        then, and room left in the period cap it counts toward."""
+        if o.blocked_on(day) or not self.free(o.resource, day, units):
+            return False
+        cap = self.p.resources[o.counts_toward].period_cap if o.counts_toward else None
+        return cap is None or self.per_period[o.counts_toward, self.p.period_of_day[day]] < cap
+
+    def window_room(self, e: Event, day: int) -> bool:
+        """Running the event on this day keeps every window count (``Problem.window_counts``) at or under its cap."""
+        return all(
+            self.windowed[i, wc.limit.window_of_day[day]] < wc.limit.cap
+            for i, wc in enumerate(self.p.window_counts)
+            if set(wc.tags) <= set(e.tags)
+        )
 
     def take(self, rid: str, day: int, units: range) -> None:
         self.busy[rid].update(units)
@@ -77,6 +94,13 @@ class GreedyState:
         day, units = start // self.p.units_per_day, range(start, start + e.length)
         for rid in [*e.resources, *picks.values(), *sorted({d.group for d in chosen})]:
             self.take(rid, day, units)
+        for c in e.choices:
+            toward = next(o.counts_toward for o in c.options if o.resource == picks[c.kind])
+            if toward:
+                self.per_period[toward, self.p.period_of_day[day]] += 1
+        for i, wc in enumerate(self.p.window_counts):
+            if set(wc.tags) <= set(e.tags):
+                self.windowed[i, wc.limit.window_of_day[day]] += 1
         self.served.update(d.id for d in chosen)
         self.placed[e.id] = (e, start, picks, [d.id for d in chosen])
         for i in self.rules_of(e):
@@ -86,23 +110,25 @@ class GreedyState:
         """The demands (of ``demands``, by id) an event serves when put back exactly where
         ``keep`` says, or None when it no longer fits there."""
         t, day = keep.start, keep.start // self.p.units_per_day
-        if t not in e.starts or any(day in days for days in e.excluded.values()):
+        if t not in e.starts or any(day in days for days in e.excluded.values()) or not self.window_room(e, day):
             return None
         chosen = [demands[d] for d in keep.demands if d in demands]
         load = e.fixed_size + sum(d.size for d in chosen)
         if load < e.min_size or load > e.capacity:
             return None
         groups = {d.group for d in chosen}
+        units = range(t, t + e.length)
         for c in e.choices:
             opt = next((o for o in c.options if o.resource == keep.options.get(c.kind)), None)
             if (
                 opt is None
                 or (opt.capacity is not None and opt.capacity < load)
                 or (opt.needs_group and opt.needs_group not in groups)
+                or not self.option_free(opt, day, units)
             ):
                 return None
         used = list(e.resources) + [keep.options[c.kind] for c in e.choices] + sorted(groups)
-        if len(set(used)) < len(used) or not all(self.free(r, day, range(t, t + e.length)) for r in used):
+        if len(set(used)) < len(used) or not all(self.free(r, day, units) for r in [*e.resources, *sorted(groups)]):
             return None
         return chosen
 
@@ -123,7 +149,7 @@ class GreedyState:
 
 def _try_place(st: GreedyState, e: Event, day: int, t: int, open_demands: list, share: int) -> tuple[dict, list] | None:
     units = range(t, t + e.length)
-    if any(day in days for days in e.excluded.values()):
+    if any(day in days for days in e.excluded.values()) or not st.window_room(e, day):
         return None
     if not all(st.free(r, day, units) for r in e.resources):
         return None
@@ -146,7 +172,7 @@ def _try_place(st: GreedyState, e: Event, day: int, t: int, open_demands: list, 
             for o in c.options
             if (o.capacity is None or o.capacity >= load)
             and (o.needs_group is None or o.needs_group in groups)
-            and st.free(o.resource, day, units)
+            and st.option_free(o, day, units)
         ]
         if not ok:
             return None

@@ -1,7 +1,8 @@
 """Relaxations that prove the objective before any day is chosen.
 
-Every objective level depends only on which events run, which demands they serve and
-in which period (month) each event sits. Days, parts of the day and the chosen
+Every objective level but the last (``rhythm``, see ``scheduler.core.solve._lay_out``)
+depends only on which events run, which demands they serve and in which period (month)
+each event sits. Days, parts of the day and the chosen
 resources only decide whether such a plan can be laid out. Two relaxations use that:
 
 *Period model* (``PeriodModel``): the day model without days. It keeps every rule
@@ -11,8 +12,8 @@ attendance) and replaces the day-level rules by conditions every real plan meets
 - no overlap: the lengths of a resource's events in a period fit in the time units
   their starts in that period can cover, on days the resource is free;
 - gaps: no more of a resource's events in a period than days that far apart fit in;
-- window caps (e.g. per week): no more of a resource's events in a period than the cap
-  times the windows its free days there touch;
+- window caps (e.g. per week) and window counts (all events per day or week): no more
+  of the events in a period than the cap times the windows its free days there touch;
 - blocked days: an option (or an attending group) is not used in a period where it
   is blocked on every day the event could take;
 - identical runs of a family: run k+1 not in an earlier period than run k.
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from scheduler.core.cpmodel import Model
-from scheduler.core.problem import Event, Problem, Resource
+from scheduler.core.problem import Event, Problem, Resource, WindowCap
 
 
 @dataclass
@@ -131,11 +132,12 @@ class PeriodModel(Model):
 
         self._per_period(res, uses, lambda e: 1, days)
 
-    def _window_cap(self, res: Resource, uses: list) -> None:
-        """Window caps without days: per period, at most ``cap`` uses for each window
-        that has a day there the uses could take and the resource is free. Every plan meets
-        it (a window split over two periods counts in each), so it stays a relaxation."""
-        cap = res.window_cap
+    def _window_cap(self, res: Resource, cap: WindowCap, uses: list) -> None:
+        """Window caps and window counts without days: per period, at most ``cap`` uses for
+        each window that has a day there the uses could take and the resource is free (a cap
+        of 2 a day: twice the usable days; of 3 a week: three times the weeks touching the
+        period on such a day). Every plan meets it (a window split over two periods counts in
+        each), so it stays a relaxation."""
 
         def windows(here: list[Event], mo: int, blocked: set[int]) -> int:
             free = {d for e in here for d in self.days_in[e.id][mo]} - blocked
@@ -145,6 +147,11 @@ class PeriodModel(Model):
 
     def _not_before(self, a: Event, b: Event) -> None:
         self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])
+
+    def _rhythm_terms(self) -> list:
+        """No days, so no rhythm: it is optimised once the months are laid out on days
+        (``scheduler.core.solve``)."""
+        return []
 
     def picks(self, solver: cp_model.CpSolver) -> list[Pick]:
         out = []
@@ -200,13 +207,14 @@ def spaced(days: list[int], gap: int) -> int:
     return count
 
 
-def realisation(problem: Problem, picks: list[Pick]) -> Problem:
+def realisation(problem: Problem, picks: list[Pick], period_of_day: list[int] | None = None) -> Problem:
     """The full problem with the period solution's decisions fixed: only the picked
-    events, each run in its period, serving exactly its picked demands."""
-    events = []
+    events, each run in its period, serving exactly its picked demands. ``period_of_day``:
+    the periods the picks name, when not the problem's (e.g. the piece model's)."""
+    events, periods, upd = [], period_of_day or problem.period_of_day, problem.units_per_day
     for pk in picks:
         e = problem.event(pk.event)
-        starts = [t for t in e.starts if problem.period_of_unit(t) == pk.period]
+        starts = [t for t in e.starts if periods[t // upd] == pk.period]
         # a family of its own: runs now differ by period and attendance (no symmetry)
         events.append(replace(e, starts=starts, optional=False, family=e.id))
     demands = {d.id: d for d in problem.demands}
@@ -224,6 +232,27 @@ def relaxations_apply(problem: Problem) -> bool:
         return False
     upd = problem.units_per_day
     return all(t % upd + e.length <= upd for e in problem.events for t in e.starts)
+
+
+def pieces(problem: Problem) -> tuple[Problem, dict[int, int], dict[int, int]]:
+    """The *piece model*'s problem: the period model with each rhythm window (e.g. week)
+    cut at period (month) borders, so that a piece lies in one period and one window and
+    both the ``spread`` and the window part of ``rhythm`` are sums over pieces. Period caps
+    are dropped (they are per period, not per piece), so every plan is a solution with the
+    same demand, fairness, preferred and spread, and its best window deviation with those
+    held bounds the rhythm of every plan that holds them. Returns the problem and each
+    piece's period and window."""
+    win, keys = problem.rhythm_window_of_day, {}
+    piece_of_day = [keys.setdefault((mo, win[d]), len(keys)) for d, mo in enumerate(problem.period_of_day)]
+    period_of = {k: mo for (mo, _), k in keys.items()}
+    window_of = {k: w for (_, w), k in keys.items()}
+    resources = {k: replace(r, period_cap=None) for k, r in problem.resources.items()}
+    demands = [
+        replace(d, preferred_periods=frozenset(k for k, mo in period_of.items() if mo in d.preferred_periods))
+        for d in problem.demands
+    ]
+    loose = replace(problem, period_of_day=piece_of_day, period_weight={}, resources=resources, demands=demands)
+    return loose, period_of, window_of
 
 
 def flattened(problem: Problem) -> Problem:

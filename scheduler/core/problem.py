@@ -60,13 +60,32 @@ class Resource:
     window_cap: WindowCap | None = None  # at most so many events in each window of days (e.g. a week)
 
 
+@dataclass(frozen=True)
+class WindowCount:
+    """At most ``limit.cap`` running events carrying all of ``tags`` start in each window of
+    days (``limit.window_of_day``), whatever resources they use: events counted here may
+    overlap in time, so this is a count over windows, not a resource."""
+
+    tags: tuple[str, ...]
+    limit: WindowCap
+
+
 @dataclass
 class Option:
-    """One candidate for a choice; ``needs_group`` requires that group to attend."""
+    """One candidate for a choice; ``needs_group`` requires that group to attend.
+
+    ``blocked``: days this option may not be used for this event (rule id -> day indices),
+    on top of its resource's own blocked days. ``counts_toward``: a resource whose period
+    cap also counts the events that use this option (its time is not taken)."""
 
     resource: str
     capacity: int | None = None
     needs_group: str | None = None
+    blocked: dict[str, frozenset[int]] = field(default_factory=dict)
+    counts_toward: str | None = None
+
+    def blocked_on(self, day: int) -> bool:
+        return any(day in days for days in self.blocked.values())
 
 
 @dataclass
@@ -162,6 +181,13 @@ class Problem:
     # tags of the count rule that counts every event: its bounds are the total's (the
     # spread level's even split); None: no total rule
     total_tags: tuple[str, ...] | None = None
+    # at most so many events (by tags) in each window of days, e.g. a day or a week
+    window_counts: list[WindowCount] = field(default_factory=list)
+    # the rhythm level's windows (e.g. calendar weeks): day ``d`` is in window
+    # ``rhythm_window_of_day[d]``; each window should carry a load in proportion to its
+    # weight (e.g. usable working days); empty: no window part in the rhythm level
+    rhythm_window_of_day: tuple[int, ...] = ()
+    rhythm_weight: dict[int, int] = field(default_factory=dict)
 
     @property
     def is_replan(self) -> bool:
@@ -211,9 +237,10 @@ class Problem:
         if e is None or keep.start not in self.allowed_starts(e):
             return False
         day = keep.start // self.units_per_day
-        options = {c.kind: {o.resource for o in c.options} for c in e.choices}
+        options = {c.kind: {o.resource: o for o in c.options} for c in e.choices}
         for kind, rid in keep.options.items():
-            if rid not in options.get(kind, ()) or any(day in days for days in self.resources[rid].blocked.values()):
+            opt = options.get(kind, {}).get(rid)
+            if opt is None or opt.blocked_on(day) or any(day in days for days in self.resources[rid].blocked.values()):
                 return False
         return set(keep.options) == set(options)
 

@@ -11,10 +11,16 @@ so when its plan can be laid out on days (a small feasibility solve), the plan i
 optimal wherever the period model proved it. If it cannot, the day model is solved,
 its demand held to the period model's bound. Re-planning solves the day model (its
 stability levels are about days).
+
+The last level, ``rhythm``, depends on the day (weeks, parts of a day), so the period
+model cannot see it: it is optimised while the month plan is laid out on days, bounded
+by the piece model (weeks cut at month borders) and, on problems small enough, by a
+last day-model stage (``_lay_out``); plan.json states its bound and gap.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.core.cpmodel import REPLAN_LEVELS, Model
 from scheduler.core.greedy import greedy_plan, verdict
-from scheduler.core.periods import PeriodModel, flattened, realisation, relaxations_apply
+from scheduler.core.periods import PeriodModel, Pick, flattened, pieces, realisation, relaxations_apply
 from scheduler.core.problem import Assignment, Problem, Solution
 
 STATUS = {
@@ -92,7 +98,7 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
     prm.linearization_level = 2  # the LP with all constraints proves the levels far sooner (measured)
     if opts.deterministic:
         prm.interleave_search = True
-        prm.interleave_batch_size = 8
+        prm.interleave_batch_size = INTERLEAVE_BATCH
         prm.max_deterministic_time = max(0.1, budget)
     else:
         prm.max_time_in_seconds = max(0.1, budget)
@@ -109,12 +115,17 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
 # stability levels in the first stage: the demand met and the fewest changes are
 # decided together.
 PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
-STAGES = [("demand", "fairness"), ("preferred", "spread")]
-REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread")]
+STAGES = [("demand", "fairness"), ("preferred", "spread", "rhythm")]
+REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread", "rhythm")]
 PERIOD_SHARE = 0.8  # of the time limit, for the selection and period models; the rest lays out days
 SELECTION_SHARE = 0.25  # of that, at most, for the selection model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
+LAYOUT_SHARE = 0.5  # of the time left, at most, for laying the months out on days (rhythm with months fixed)
+RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece model, the day model's last stage
+PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
+INTERLEAVE_BATCH = 8
+PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
 LIFT_SHARE = 0.15  # of the period budget, at most, for giving the selection model's events periods
 
 
@@ -155,8 +166,18 @@ class _Clock:
     def left(self, limit: float) -> float:
         return max(0.0, limit - self.used())
 
-    def solve(self, model: cp_model.CpModel, budget: float) -> tuple[cp_model.CpSolver, str]:
+    def solve(
+        self, model: cp_model.CpModel, budget: float, interleave: bool = False, enough: float | None = None
+    ) -> tuple[cp_model.CpSolver, str]:
+        """Solve within ``budget``; ``interleave``: interleaved search (as in deterministic
+        mode) with a wall-clock limit; ``enough``: stop once the bound of the (maximised)
+        objective is down to this value (a known plan reaches it: it is proven)."""
         solver = _parameters(self.opts, budget)
+        if interleave:
+            solver.parameters.interleave_search = True
+            solver.parameters.interleave_batch_size = INTERLEAVE_BATCH
+        if enough is not None:
+            solver.best_bound_callback = lambda bound: solver.stop_search() if bound <= enough else None
         code = solver.solve(model)
         self.det += solver.deterministic_time
         return solver, STATUS[code]
@@ -301,13 +322,27 @@ def _solve_stage(
     """Solve one stage with up to ``left`` seconds; outside deterministic mode a watchdog
     stops it once ``share`` has passed and it has a solution, so later stages get time."""
     model.m.maximize(stage.objective)
+    return _solve_watched(model.m, opts, clock, _Callback(notify), found, left, share)
+
+
+def _solve_watched(
+    m: cp_model.CpModel,
+    opts: SolveOptions,
+    clock: _Clock,
+    callback: cp_model.CpSolverSolutionCallback,
+    found: threading.Event,
+    left: float,
+    share: float,
+) -> tuple[cp_model.CpSolver, str]:
+    """Solve with up to ``left`` seconds, stopped once ``share`` has passed and ``found`` is
+    set (by ``callback``); deterministic mode has no watchdog and gets ``share``."""
     done = threading.Event()
     solver = _parameters(opts, share if opts.deterministic else left)
     watchdog = None
     if not opts.deterministic:
         watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
         watchdog.start()
-    code = solver.solve(model.m, _Callback(notify))
+    code = solver.solve(m, callback)
     done.set()
     if watchdog:
         watchdog.join()
@@ -442,12 +477,126 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
         return None, head.bound[0] if head.bound else None
     if head.bound and run.bound[0] > head.bound[0]:
         run.bound[0] = head.bound[0]  # the selection model's bound holds for every plan
-    days = Model(realisation(problem, model.picks(run.solver)))
-    solver, st = clock.solve(days.m, clock.left(opts.time_limit))
+    return _lay_out(problem, model.picks(run.solver), run, opts, clock), run.bound[0]
+
+
+def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions, clock: _Clock) -> Solution | None:
+    """Lay the period plan out on days, optimising ``rhythm`` (the one level that depends
+    on the day), then bound it and try to do better.
+
+    Rhythm is optimised here, after the months, and not in the period model: it has no
+    days. With the months fixed the layout is a small model, but its best rhythm is only
+    the best over plans with *these* months. So the piece model (``periods.pieces``: weeks
+    cut at month borders, every earlier level held) bounds the window part of rhythm over
+    all plans, and its plan, laid out on days, often comes closer to that bound; when a gap
+    is left, a bounded last stage solves the day model for rhythm alone, every earlier
+    level held and the best plan as a complete hint. plan.json reports the bound and gap.
+    None when the plan cannot be laid out (the caller then solves the day model)."""
+    # the first layout may take all the time left to find a plan, but stops optimising
+    # after RHYTHM_LIMIT once it has one
+    left = clock.left(opts.time_limit)
+    first = _realise(realisation(problem, picks), opts, clock, left, min(left * LAYOUT_SHARE, RHYTHM_LIMIT))
+    if first is None:
+        return None
+    placed, value = first
+    bound = 0  # no deviation and no shared time unit
+    if value < bound:
+        bound, week_picks, piece_of_day = _window_bound(problem, run, placed, value, opts, clock)
+        if week_picks:
+            budget = min(clock.left(opts.time_limit), RHYTHM_LIMIT)
+            again = _realise(realisation(problem, week_picks, piece_of_day), opts, clock, budget, budget)
+            if again is not None and again[1] > value:
+                placed, value = again
+    if value < bound:  # the day model may do better, or prove a tighter bound
+        placed, value, day_bound = _prove_rhythm(problem, run, placed, value, opts, clock)
+        bound = min(bound, day_bound)
+    if opts.progress:
+        opts.progress(Progress("rhythm", 1, 1, value, bound, clock.elapsed(), "days"))
+    proven = run.status == "OPTIMAL" and value == bound
+    levels = [*run.solved, "rhythm"]
+    sol = Solution("OPTIMAL" if proven else "FEASIBLE", placed, [*run.objective, value], [*run.bound, bound], levels, 0.0)
+    sol.wall_time, sol.info = clock.elapsed(), {"method": "periods"}
+    return sol
+
+
+def _realise(
+    problem: Problem, opts: SolveOptions, clock: _Clock, left: float, share: float
+) -> tuple[list[Assignment], int] | None:
+    """A realisation (``periods.realisation``) solved for rhythm within ``left``, stopped
+    after ``share`` once it has a plan: that plan and its rhythm."""
+    days = Model(problem)
+    rhythm = days.levels()["rhythm"]
+    days.m.maximize(rhythm)
+    found = threading.Event()
+    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, share)
     if st not in ("OPTIMAL", "FEASIBLE"):
-        return None, run.bound[0]
-    info = {"method": "periods"}
-    return Solution(run.status, days.assignments(solver), run.objective, run.bound, run.solved, clock.elapsed(), info), None
+        return None
+    return days.assignments(solver), solver.value(rhythm)
+
+
+def _window_bound(
+    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: _Clock
+) -> tuple[int, list[Pick], list[int]]:
+    """A bound of ``rhythm`` from the piece model (``periods.pieces``): its least window
+    deviation with every earlier level held at its value, from the realised plan; with
+    the piece model's plan (empty when none) and its pieces by day."""
+    if not (problem.rhythm_window_of_day and problem.rhythm_weight and run.status == "OPTIMAL"):
+        return 0, [], []
+    loose, period_of, window_of = pieces(problem)
+    model = PeriodModel(loose)
+    exprs = model.levels()
+    held = dict(zip(run.solved, run.objective))
+    for name in ("demand", "fairness", "preferred"):
+        model.m.add(exprs[name] >= held[name])
+
+    def deviations(weights: dict[int, int], bucket_of: dict[int, int], name: str) -> list:
+        members: dict[int, list] = {}
+        for months in model.month.values():
+            for k, lit in months.items():
+                members.setdefault(bucket_of[k], []).append(lit)
+        return model.even_deviations(weights, members, [], name)[0]
+
+    model.m.add(-sum(deviations(problem.period_weight, period_of, "piece_period")) >= held["spread"])
+    weekly = -sum(deviations(problem.rhythm_weight, window_of, "piece_window"))
+    model.hint_placements([(loose.event(a.event), a.start, a.options, a.demands) for a in placed])
+    model.m.maximize(weekly)
+    # interleaved search proves this bound far sooner here (measured on Pinghu: -18 in
+    # about 15 s, where the default portfolio stayed at -14 after 12 s); it stops once the
+    # bound is down to the realised plan's rhythm, which is then proven
+    budget = min(clock.left(opts.time_limit), PIECE_LIMIT)
+    solver, st = clock.solve(model.m, budget, interleave=True, enough=value + 0.5)
+    if st in ("INFEASIBLE", "MODEL_INVALID"):
+        return 0, [], []
+    # the bound holds with or without a solution found (the realised plan is one)
+    bound = min(0, solver.value(weekly) if st == "OPTIMAL" else math.floor(solver.best_objective_bound + 1e-6))
+    return bound, model.picks(solver) if st in ("OPTIMAL", "FEASIBLE") else [], loose.period_of_day
+
+
+def _prove_rhythm(
+    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: _Clock
+) -> tuple[list[Assignment], int, int]:
+    """The last stage: the day model, the earlier levels held at their values, maximises
+    rhythm from the realised plan (a complete hint) in the time left. Returns the better
+    plan, its rhythm and the best bound known (0 when the model would be too large:
+    its pairs of events grow with the square of the events)."""
+    n = len(problem.events)
+    if n * (n - 1) // 2 > PAIR_LIMIT:
+        return placed, value, 0
+    full = Model(problem)
+    exprs = full.levels()
+    for name, held in zip(run.solved, run.objective):
+        full.m.add(exprs[name] >= held)
+    full.m.add(exprs["rhythm"] >= value)
+    full.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in placed])
+    full.m.maximize(exprs["rhythm"])
+    solver, st = clock.solve(full.m, min(clock.left(opts.time_limit), RHYTHM_LIMIT), enough=value + 0.5)
+    if st not in ("OPTIMAL", "FEASIBLE"):
+        return placed, value, full.ranges["rhythm"][1]
+    best = solver.value(exprs["rhythm"])
+    bound = best if st == "OPTIMAL" else max(best, round(solver.best_objective_bound))
+    if best > value:
+        return full.assignments(solver), best, bound
+    return placed, value, bound
 
 
 def _solve_days(

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from scheduler.core.problem import Choice, CountRule, Demand, Event, Option, Problem, Resource, WindowCap
+from scheduler.core.problem import Choice, CountRule, Demand, Event, Option, Problem, Resource, WindowCap, WindowCount
 from scheduler.core.problem import Rule as LabelledRule
 from scheduler.domain.rules import RULES, add_rule, labelled
 from scheduler.domain.workdays import WorkCalendar
@@ -96,7 +96,9 @@ def compile_scenario(sc: Scenario) -> Compiled:
         units_per_day=UNITS_PER_DAY,
         days=len(days),
         period_of_day=[d.month for d in days],
-        period_weight=_working_days_per_month(days, working),
+        period_weight=_working_days_per_month(days, usable := _usable_days(sc, days, working)),
+        rhythm_window_of_day=_week_of_day(days),
+        rhythm_weight=_usable_days_per_week(days, usable),
         rules={},
         resources={},
         events=[],
@@ -109,6 +111,7 @@ def compile_scenario(sc: Scenario) -> Compiled:
     b.venues()
     b.departments()
     b.communities()
+    b.street()
     orders_by_offering: dict[str, list[Order]] = defaultdict(list)
     for o in sc.orders:
         orders_by_offering[o.offering].append(o)
@@ -198,6 +201,19 @@ class _Builder:
                 overlap_rule=self.overlap["community"],
             )
 
+    def street(self) -> None:
+        """The street-wide load: at most ``caps.street_per_day`` sessions on one day and
+        ``caps.street_per_week`` in one calendar week, counting every session (they may
+        overlap in time, so these are window counts, not a resource)."""
+        caps, problem = self.sc.plan.caps, self.problem
+        for family, cap, windows in (
+            ("cap.street_per_day", caps.street_per_day, tuple(range(len(self.days)))),
+            ("cap.street_per_week", caps.street_per_week, _week_of_day(self.days)),
+        ):
+            if cap:
+                rule = add_rule(problem, family, cap=cap)
+                problem.window_counts.append(WindowCount(("session",), WindowCap(windows, cap, rule)))
+
     def offering(self, off: Offering, orders: list[Order]) -> None:
         """One offering: its candidate runs, and a demand for each order they may serve
         (orders that can never be met get their reason instead)."""
@@ -233,6 +249,7 @@ class _Builder:
         sc, problem = self.sc, self.problem
         starts = _starts(sc, off, self.working)
         excluded = _exclusions(sc, problem, off, self.days)
+        _block_outdoor_venues(sc, problem, off, choices, self.days)
         runs = off.max_runs if off.type == SessionType.department else min(off.max_runs, servable)
         ids = []
         for k in range(runs):
@@ -262,6 +279,35 @@ def _week_of_day(days: list[dt.date]) -> tuple[int, ...]:
     """The calendar week (Monday to Sunday) of each day, counted from the first day's week."""
     monday = days[0] - dt.timedelta(days=days[0].weekday()) if days else dt.date.min
     return tuple((d - monday).days // 7 for d in days)
+
+
+def _usable_days(sc: Scenario, days: list[dt.date], working: list[bool]) -> list[bool]:
+    """Working days some offering may use as far as the calendar goes (its slots, months
+    and the blackouts): the spread and rhythm levels share the load over these only, so a
+    closed day or month counts for nothing (the validator restates this)."""
+    open_offerings = [off for off in sc.offerings if _starts(sc, off, [True])]
+
+    def open_on(off: Offering, d: dt.date) -> bool:
+        return (not off.months or d.month in off.months) and not _closed(sc, off, d)
+
+    return [w and any(open_on(off, d) for off in open_offerings) for d, w in zip(days, working)]
+
+
+def _closed(sc: Scenario, off: Offering, day: dt.date) -> bool:
+    """Whether a blackout closes this offering on this day."""
+    return any(
+        b.start <= day <= b.end and (not b.types or off.type in b.types) and (not b.outdoor_only or off.outdoor)
+        for b in sc.plan.blackouts
+    )
+
+
+def _usable_days_per_week(days: list[dt.date], usable: list[bool]) -> dict[int, int]:
+    """Usable days per calendar week (the rhythm level's weights)."""
+    out: dict[int, int] = defaultdict(int)
+    for week, u in zip(_week_of_day(days), usable):
+        if u:
+            out[week] += 1
+    return dict(out)
 
 
 def _working_days_per_month(days: list[dt.date], working: list[bool]) -> dict[int, int]:
@@ -297,14 +343,35 @@ def _exclusions(sc: Scenario, problem: Problem, off: Offering, days: list[dt.dat
         listed = ("、".join(map(str, months)), ", ".join(map(str, months)))
         rule = add_rule(problem, "eligible.months", off.id, title=off.title, id=off.id, months=listed)
         out[rule] = frozenset(i for i, d in enumerate(days) if d.month not in off.months)
+    out.update(_blackout_days(sc, problem, off, days, off.outdoor))
+    return {k: v for k, v in out.items() if v}
+
+
+def _blackout_days(sc: Scenario, problem: Problem, off: Offering, days: list[dt.date], outdoor: bool) -> dict[str, frozenset]:
+    """The days each blackout closes to this offering, by rule; ``outdoor``: the session is
+    held in the open (an outdoor offering, or an outdoor venue), so outdoor-only ones count."""
+    out: dict[str, frozenset[int]] = {}
     for i, b in enumerate(sc.plan.blackouts):
-        if b.types and off.type not in b.types:
-            continue
-        if b.outdoor_only and not off.outdoor:
+        if (b.types and off.type not in b.types) or (b.outdoor_only and not outdoor):
             continue
         rule = add_rule(problem, "calendar.blackout", str(i), start=b.start, end=b.end, reason=b.reason)
         out[rule] = frozenset(i for i, d in enumerate(days) if b.start <= d <= b.end)
-    return {k: v for k, v in out.items() if v}
+    return out
+
+
+def _block_outdoor_venues(sc: Scenario, problem: Problem, off: Offering, choices: list[Choice], days: list[dt.date]) -> None:
+    """An outdoor-only blackout closes outdoor venues too: an indoor offering may not use
+    one on those days (an outdoor offering is excluded on them already). Only blackouts of
+    the offering's type count, so this is per offering's venue option, not the venue's own block."""
+    outdoor = {venue_rid(v.id) for v in sc.venues if v.outdoor}
+    if off.outdoor or not outdoor:
+        return
+    indoor = _blackout_days(sc, problem, off, days, False)
+    extra = {r: ds for r, ds in _blackout_days(sc, problem, off, days, True).items() if r not in indoor and ds}
+    for c in choices:
+        for opt in c.options:
+            if opt.resource in outdoor:
+                opt.blocked = extra
 
 
 def _fixed_resources(sc: Scenario, off: Offering) -> list[str]:
@@ -360,10 +427,15 @@ def _choices(sc: Scenario, off: Offering, orderers: set[str]) -> tuple[list[Choi
     department pool are not candidates), in declaration order."""
     fired: set[str] = set()
     instructor_options = []
+    fixed = set(_fixed_resources(sc, off))
+    department_of = {i.id: department_rid(d.id) for d in sc.departments for i in d.instructors}
     for ins in _instructor_pool(sc, off):
         rule = instructor_filter(off, ins)
         if rule is None:
-            instructor_options.append(Option(instructor_rid(ins.id)))
+            # the instructor's department's monthly cap counts the session too (书记教书记 included),
+            # once: a peer or pair session already takes its department
+            toward = department_of[ins.id] if department_of[ins.id] not in fixed else None
+            instructor_options.append(Option(instructor_rid(ins.id), counts_toward=toward))
         else:
             fired.add(rule)
     venue_options = []

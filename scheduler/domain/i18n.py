@@ -67,7 +67,10 @@ TEXT = {
     "level.demand": ("按优先级加权的已满足点单", "priority-weighted orders met"),
     "level.fairness": ("最差社区满足率（‰）", "worst community's share (per mille)"),
     "level.preferred": ("在意向月份满足的点单", "orders met in a preferred month"),
-    "level.spread": ("月度均衡（偏离按工作日均分的场次数，取负）", "even spread (minus sessions off the even monthly load)"),
+    "level.spread": (
+        "月度均衡（偏离按可用工作日均分的场次数，取负）",
+        "even spread (minus sessions off the even monthly load by usable days)",
+    ),
     "progress": (
         "[{phase} {stage}/{stages} {level}] 当前最优 {obj}  界 {bound}  差距 {gap:.1%}  用时 {elapsed:.1f}s",
         "[{phase} {stage}/{stages} {level}] best {obj}  bound {bound}  gap {gap:.1%}  elapsed {elapsed:.1f}s",
@@ -937,6 +940,202 @@ TEXT.update(
         "v.venue_weekly_cap": (
             "场地 {venue} 在{monday}起的一周内有{n}场（上限{cap}场）",
             "venue {venue} hosts {n} sessions in the week of {monday} (cap {cap})",
+        ),
+    }
+)
+
+
+# Issue 12's hard rules: the street-wide caps per day and per week (validator lines; their
+# labels are declared with the rules) and a blackout hitting a session at an outdoor venue.
+TEXT.update(
+    {
+        "v.street_daily_cap": (
+            "{date} 全街道有{n}场（每天上限{cap}场）",
+            "{n} sessions across the street on {date} (cap {cap} a day)",
+        ),
+        "v.street_weekly_cap": (
+            "{monday}起的一周内全街道有{n}场（每周上限{cap}场）",
+            "{n} sessions across the street in the week of {monday} (cap {cap} a week)",
+        ),
+        "v.blackout.outdoor_venue": (
+            "{date} 处于停办期（{reason}），露天场地 {venue} 停用",
+            "{date} is in a blackout ({reason}) that closes the outdoor venue {venue}",
+        ),
+    }
+)
+
+
+# Issue 12's rhythm level and the rhythm figures of the summary, the index page and the benchmarks.
+TEXT.update(
+    {
+        "level.rhythm": (
+            "周节奏（偏离按可用工作日逐周均分的场次数，加同一时段重叠的场次对数，取负）",
+            "steady rhythm (minus sessions off the even weekly load by usable days, and pairs sharing a half-day)",
+        ),
+        "rhythm": ("节奏", "Rhythm"),
+        "rhythm.busiest": ("单日最多{day}场，单周最多{week}场", "most sessions on one day: {day}; in one week: {week}"),
+        "rhythm.weeks": (
+            "有场次的周：{weeks}/{usable}（有可用工作日的周）",
+            "weeks with a session: {weeks} of {usable} (weeks with usable days)",
+        ),
+        "rhythm.early": (
+            "每月1–10日的场次：{n}场，占{share}",
+            "sessions on days 1–10 of their month: {n} ({share})",
+        ),
+    }
+)
+
+
+# Issue 15's `schedule schema`: the scenario's JSON Schema for YAML editors (scheduler/cli/schema.py).
+TEXT.update(
+    {
+        "sc.title": ("年度干部培训计划场景文件", "scenario of a year's cadre-training plan"),
+        "sc.description": (
+            "由 schedule schema 按场景模型生成；YAML 文件首行写 # yaml-language-server: $schema=路径，"
+            "编辑器即可给出说明、补全与校验",
+            "written by `schedule schema` from the scenario models; a YAML file whose first line is "
+            "# yaml-language-server: $schema=PATH gets help, completion and checks in the editor",
+        ),
+        "sc.single_day": ("单日，如 2026-03-05", "a single day, e.g. 2026-03-05"),
+        "sc.written": ("场景文件的 JSON Schema 已写入 {path}", "the scenario's JSON Schema is written to {path}"),
+        "sc.cannot_write": ("无法写入 {path}：{why}", "cannot write {path}: {why}"),
+    }
+)
+
+
+# The scenario as an Excel workbook (scheduler/domain/workbook.py, "wb."): column labels
+# ("wb.f." + field, or + Model.field where one name means two things), places and problems.
+TEXT.update(
+    {
+        "wb.f.name": ("名称", "name"),
+        "wb.f.year": ("年份", "year"),
+        "wb.f.start": ("开始日期", "start"),
+        "wb.f.end": ("结束日期", "end"),
+        "wb.f.sessions": ("场次", "sessions"),
+        "wb.f.slots": ("可用时段", "slots"),
+        "wb.f.blackouts": ("停办期", "blackouts"),
+        "wb.f.holidays": ("节假日调整", "holidays"),
+        "wb.f.caps": ("上限", "caps"),
+        "wb.f.total": ("全年场次", "total"),
+        "wb.f.total_min": ("最少场次", "total_min"),
+        "wb.f.Quotas.secretary": ("书记教书记", "secretary"),
+        "wb.f.Quotas.peer": ("同行学同行", "peer"),
+        "wb.f.Quotas.community": ("社区帮社区", "community"),
+        "wb.f.Quotas.department": ("部门带部门", "department"),
+        "wb.f.min": ("至少", "min"),
+        "wb.f.max": ("至多", "max"),
+        "wb.f.reason": ("原因", "reason"),
+        "wb.f.types": ("限定类型", "types"),
+        "wb.f.outdoor_only": ("仅停户外", "outdoor_only"),
+        "wb.f.days_off": ("放假", "days_off"),
+        "wb.f.working_days": ("调休上班", "working_days"),
+        "wb.f.kind": ("类别", "kind"),
+        "wb.f.community_per_month": ("社区每月场次上限", "community_per_month"),
+        "wb.f.department_per_month": ("部门每月场次上限", "department_per_month"),
+        "wb.f.community_min_gap_days": ("社区两场最少间隔天数", "community_min_gap_days"),
+        "wb.f.venue_per_week": ("场地每周场次上限", "venue_per_week"),
+        "wb.f.street_per_day": ("全街道每日场次上限", "street_per_day"),
+        "wb.f.street_per_week": ("全街道每周场次上限", "street_per_week"),
+        "wb.f.id": ("编号", "id"),
+        "wb.f.cadres": ("干部人数", "cadres"),
+        "wb.f.Community.secretary": ("书记", "secretary"),
+        "wb.f.unavailable": ("不可用日期", "unavailable"),
+        "wb.f.tier": ("书记层级", "tier"),
+        "wb.f.Instructor.department": ("所属部门", "department"),
+        "wb.f.Department.instructors": ("教员", "instructors"),
+        "wb.f.monthly_cap": ("每月场次上限", "monthly_cap"),
+        "wb.f.capacity": ("容量", "capacity"),
+        "wb.f.owner": ("所属", "owner"),
+        "wb.f.online": ("线上", "online"),
+        "wb.f.outdoor": ("户外", "outdoor"),
+        "wb.f.title": ("课程名称", "title"),
+        "wb.f.type": ("类型", "type"),
+        "wb.f.department": ("送课部门", "department"),
+        "wb.f.host": ("承办社区", "host"),
+        "wb.f.pair": ("结对", "pair"),
+        "wb.f.instructors": ("授课教员", "instructors"),
+        "wb.f.venues": ("可用场地", "venues"),
+        "wb.f.duration": ("时长", "duration"),
+        "wb.f.min_attendees": ("最少人数", "min_attendees"),
+        "wb.f.format": ("形式", "format"),
+        "wb.f.max_runs": ("最多开班次数", "max_runs"),
+        "wb.f.months": ("可选月份", "months"),
+        "wb.f.audience_tier": ("学员层级", "audience_tier"),
+        "wb.f.community": ("社区", "community"),
+        "wb.f.offering": ("课程", "offering"),
+        "wb.f.attendees": ("参加人数", "attendees"),
+        "wb.f.Pair.attendees": ("学员人数", "attendees"),
+        "wb.f.roles": ("参加人员", "roles"),
+        "wb.f.priority": ("优先级", "priority"),
+        "wb.f.preferred_months": ("希望月份", "preferred_months"),
+        "wb.f.mentor": ("导师部门", "mentor"),
+        "wb.f.learner": ("学员部门", "learner"),
+        "wb.item": ("项目", "item"),
+        "wb.key": ("键", "key"),
+        "wb.value": ("值", "value"),
+        "wb.both": ("{zh}", "{en}"),
+        "wb.at": ("{sheet}!{cell}", "{sheet}!{cell}"),
+        "wb.range": ("{field}应为{lo}–{hi}，实为{got}", "{field} should be {lo}–{hi}, got {got}"),
+        "wb.cell": ("{sheet}!{cell}（{field}）", "{sheet}!{cell} ({field})"),
+        "wb.row": ("{sheet}!第{row}行", "{sheet}!row {row}"),
+        "wb.sheet": ("工作表“{sheet}”", "sheet {sheet}"),
+        "wb.not_xlsx": ("不是可读取的 Excel 工作簿（.xlsx）：{why}", "not a readable Excel workbook (.xlsx): {why}"),
+        "wb.too_large": (
+            "工作簿解压后超过{limit} MB，不像是场景文件",
+            "the workbook unpacks to more than {limit} MB: not a scenario",
+        ),
+        "wb.formula": (
+            "公式没有保存的计算结果：请在 Excel 中打开并保存一次，或直接填写数值",
+            "a formula without a saved result: open and save the file in Excel, or type the value",
+        ),
+        "wb.unknown_column": ("没有“{name}”这一列（是否拼写有误？）", "there is no column '{name}' (a typo?)"),
+        "wb.duplicate_column": (
+            "“{name}”这一列出现了两次（第一次在{first}列）",
+            "column '{name}' appears twice (first in column {first})",
+        ),
+        "wb.unknown_key": ("计划中没有“{name}”这一项（是否拼写有误？）", "the plan has no item '{name}' (a typo?)"),
+        "wb.duplicate_key": (
+            "“{name}”这一项出现了两次（第一次在第{first}行）",
+            "item '{name}' appears twice (first in row {first})",
+        ),
+        "wb.misnamed": (
+            "这张表像是“{section}”表，但名称不符，未读取：请改名为“{section}”",
+            "this sheet looks like the sheet {section} but is named otherwise, so it was not read: rename it {section}",
+        ),
+        "wb.out_suffix": ("{path}：工作簿的文件名应以 .xlsx 结尾", "{path}: the workbook's name should end in .xlsx"),
+        "wb.out_folder": ("文件夹 {folder} 不存在", "the folder {folder} does not exist"),
+        "wb.cannot_write": ("无法写入 {path}（{why}）", "cannot write {path}: {why}"),
+        "wb.written": ("工作簿已写入 {path}（{n}张表）", "Workbook written to {path} ({n} sheets)"),
+        "wb.dv.title": ("取值有误", "Invalid value"),
+        "wb.dv.list": ("请从下拉列表中选择", "Choose a value from the list"),
+        "wb.dv.whole": ("应为{lo}到{hi}之间的整数", "A whole number from {lo} to {hi}"),
+        "wb.dv.at_least": ("应为不小于{lo}的整数", "A whole number of at least {lo}"),
+        "wb.guide.title": ("说明", "Guide"),
+        "wb.guide": (
+            "本工作簿即一份完整的场景文件：schedule solve 本文件.xlsx 可直接求解，所有命令均可读取。\n"
+            "每张表对应场景的一部分：计划（键值表，每行一项）、社区、部门、教员（每行一名教员，“所属部门”填部门编号）、"
+            "场地、课程菜单、点单、结对、停办期、节假日调整（每行一条，“类别”填 days_off 放假或 working_days 调休上班）。\n"
+            "表头为“中文名 英文键”，按英文键识别，列的顺序可以调整；没有英文键的列（如“备注”）不读取。\n"
+            "多个取值写在一格内，用逗号分隔：月份 3,4,5；编号 dj-lin,dj-wu；全角数字和逗号（３，４）也可以。\n"
+            "日期写作 2026-07-06（或 Excel 日期）；时段写作 2026-07-06~2026-07-24，原因写在括号里："
+            "2026-07-06~2026-07-24（三防值班），单日写作 2026-05-20，多个时段用逗号分隔。\n"
+            "空行跳过；隐藏的行照常读取；合并单元格视为每格都填了该值；公式取保存的计算结果。\n"
+            "是/否字段填 TRUE/FALSE（或 是/否）；留空即用默认值。其他名称的工作表不读取。\n"
+            "出错时每个问题都会标明表名和单元格（如 点单!D17），改正后重新运行即可。",
+            "This workbook is a complete scenario: schedule solve this.xlsx solves it, and every command reads it.\n"
+            "Each sheet is one part of the scenario: 计划 (the plan, one item per row), 社区 communities, 部门 departments, "
+            "教员 instructors (one per row, 所属部门 department = the department's id), 场地 venues, 课程菜单 offerings, "
+            "点单 orders, 结对 pairs, 停办期 blackouts, 节假日调整 holidays (one per row, kind days_off or working_days).\n"
+            "Headers read 'Chinese name  English key'; columns are found by the key, in any order; "
+            "columns without a key (notes) are not read.\n"
+            "Several values in one cell are separated by commas: months 3,4,5; ids dj-lin,dj-wu; "
+            "full-width digits and commas (３，４) work too.\n"
+            "Dates as 2026-07-06 (or Excel dates); spans as 2026-07-06~2026-07-24, a reason in brackets: "
+            "2026-07-06~2026-07-24（三防值班）, one day as 2026-05-20, several spans separated by commas.\n"
+            "Empty rows are skipped; hidden rows are read; a merged cell counts for every cell it covers; "
+            "formulas give their saved result.\n"
+            "Yes/no fields take TRUE/FALSE (or 是/否); an empty cell takes the default. Sheets of other names are not read.\n"
+            "Each problem is named by sheet and cell (e.g. 点单!D17): fix them and run again.",
         ),
     }
 )

@@ -456,11 +456,19 @@ def record_label(data: Any, loc: tuple) -> tuple[str | Message, str]:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load, validate shape, then check the scenario as a whole; raise ``InputError``."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":  # the scenario as a workbook: problems named by sheet and cell
+        from scheduler.domain.workbook import load_workbook_scenario
+
+        return load_workbook_scenario(path)
+    return validate_data(str(path), read_data(path))
+
+
+def validate_data(name: str, data: Any) -> Scenario:
+    """Validate the shape of ``data`` (read from the file ``name``), then check the scenario as
+    a whole; raise ``InputError`` with every problem, each named by record and field."""
     from scheduler.domain.checks import check_scenario
 
-    path = Path(path)
-    data = read_data(path)
-    name = str(path)
     if not isinstance(data, dict):
         raise InputError([InputProblem(name, TOP_LEVEL, "", Message("l.not_mapping"))])
     for section in ("communities", "departments", "venues", "offerings", "orders", "pairs"):

@@ -12,7 +12,8 @@ absences, withdrawn and new orders):
    moved may start before that cut-off, and a cancelled session may not come back
    on its cancelled day.
 3. The solver's ``changes`` and ``moved`` levels (after ``demand``) make it keep as
-   much as it can; ``finish`` turns the solution into a plan that keeps session ids,
+   much as it can; then fairness, preferred months, month spread and, last, the rhythm
+   (weeks and half-days), so a steadier week never costs a move; ``finish`` turns the solution into a plan that keeps session ids,
    bumps the iCalendar SEQUENCE of what changed and lists what was dropped.
 """
 

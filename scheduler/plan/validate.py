@@ -10,7 +10,7 @@ A violation names its rule by a stable id and says what is wrong in every langua
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -77,9 +77,11 @@ def _off(spans, day: dt.date) -> bool:
     return any(s.start <= day <= s.end for s in spans)
 
 
-def _blacked_out(sc: Scenario, off: Offering, day: dt.date) -> str | None:
+def _blacked_out(sc: Scenario, off: Offering, day: dt.date, outdoor: bool = False) -> str | None:
+    """The reason of a blackout closing this offering on this day; ``outdoor``: held at an
+    outdoor venue, which outdoor-only blackouts close as well."""
     for b in sc.plan.blackouts:
-        if b.start <= day <= b.end and (not b.types or off.type in b.types) and (off.outdoor or not b.outdoor_only):
+        if b.start <= day <= b.end and (not b.types or off.type in b.types) and (off.outdoor or outdoor or not b.outdoor_only):
             return b.reason
     return None
 
@@ -134,6 +136,7 @@ class _Checker:
         self.community_gap()
         self.monthly_caps()
         self.weekly_caps()
+        self.street_caps()
         self.quotas()
         self.orders_once()
         self.unmet_rules()
@@ -169,8 +172,11 @@ class _Checker:
         if off.months and day.month not in off.months:
             self.bad("eligible.months", s.id, "allowed_months", month=day.month, offering=off.id)
         reason = _blacked_out(sc, off, day)
+        venue = self.venues.get(s.venue)
         if reason:
             self.bad("calendar.blackout", s.id, "blackout", date=day, reason=reason)
+        elif venue is not None and venue.outdoor and (reason := _blacked_out(sc, off, day, outdoor=True)):
+            self.bad("calendar.blackout", s.id, "blackout.outdoor_venue", date=day, reason=reason, venue=venue.id)
         if list(s.slots) not in [list(x) for x in DURATION_SLOTS[off.duration]]:
             duration = Message(f"v.duration.{off.duration.value}")
             self.bad("calendar.duration", s.id, "duration", slots=_listed(s.slots), duration=duration)
@@ -337,7 +343,7 @@ class _Checker:
                 continue
             for c in self._communities(s):
                 comm[c, s.date.month] += 1
-            for d in _busy_departments(self.sc, off):
+            for d in self._counted_departments(s, off):
                 dept[d, s.date.month] += 1
         cap = caps.community_per_month
         for (c, mo), n in sorted(comm.items()):
@@ -347,6 +353,31 @@ class _Checker:
             cap = self.depts[d].monthly_cap or caps.department_per_month
             if cap and n > cap:
                 self.bad("cap.department_per_month", "", "department_monthly_cap", department=d, n=n, month=mo, cap=cap)
+
+    def _counted_departments(self, s: PlannedSession, off: Offering) -> list[str]:
+        """The departments whose monthly cap a session counts toward: those it occupies
+        (peer, pair) and the department of whoever teaches it (书记教书记 included), once each."""
+        out = list(_busy_departments(self.sc, off))
+        teacher = self.ins.get(s.instructor) if s.instructor else None
+        if teacher is not None and teacher[0].id not in out:
+            out.append(teacher[0].id)
+        return out
+
+    def street_caps(self) -> None:
+        """At most ``caps.street_per_day`` sessions on one day and ``caps.street_per_week``
+        in one calendar week (Monday to Sunday), across the street."""
+        caps = self.sc.plan.caps
+        per_day: dict[dt.date, int] = defaultdict(int)
+        per_week: dict[dt.date, int] = defaultdict(int)
+        for s in self.plan.sessions:
+            per_day[s.date] += 1
+            per_week[s.date - dt.timedelta(days=s.date.weekday())] += 1
+        for day, n in sorted(per_day.items()):
+            if n > caps.street_per_day:
+                self.bad("cap.street_per_day", "", "street_daily_cap", date=day, n=n, cap=caps.street_per_day)
+        for monday, n in sorted(per_week.items()):
+            if caps.street_per_week and n > caps.street_per_week:
+                self.bad("cap.street_per_week", "", "street_weekly_cap", monday=monday, n=n, cap=caps.street_per_week)
 
     def weekly_caps(self) -> None:
         """A venue hosts at most ``caps.venue_per_week`` sessions in a calendar week (Monday to Sunday)."""
@@ -540,26 +571,86 @@ def objective(sc: Scenario, plan: Plan) -> dict[str, int]:
             served[o.community] += o.priority
     fairness = min((FAIRNESS_SCALE * served[c] // w for c, w in wanted.items()), default=FAIRNESS_SCALE)
     preferred = sum(1 for oid, s in met.items() if s.date.month in orders[oid].preferred_months)
-    weights: dict[int, int] = defaultdict(int)
-    day = sc.plan.start
+    usable = usable_days(sc)
+    monthly = _deviation(plan.sessions, usable, lambda day: day.month)
+    weekly = _deviation(plan.sessions, usable, lambda day: _monday(sc, day))
+    return {
+        "demand": demand,
+        "fairness": fairness,
+        "preferred": preferred,
+        "spread": -monthly,
+        "rhythm": -weekly - _overlaps(plan),
+    }
+
+
+def usable_days(sc: Scenario) -> list[dt.date]:
+    """The days some session may use as far as the calendar goes: working days inside
+    the plan on which some offering's slots, months and blackouts leave it open. The
+    spread and rhythm levels share the year's sessions over these only."""
+    offerings = [off for off in sc.offerings if any(all(x in sc.plan.slots for x in o) for o in DURATION_SLOTS[off.duration])]
+    out, day = [], sc.plan.start
     while day <= sc.plan.end:
-        if is_working_day(sc, day):
-            weights[day.month] += 1
+        if is_working_day(sc, day) and any(
+            (not off.months or day.month in off.months) and not _blacked_out(sc, off, day) for off in offerings
+        ):
+            out.append(day)
         day += dt.timedelta(days=1)
-    spread = 0
-    if weights:
-        n = len(plan.sessions)
-        total = sum(weights.values())
-        # the even load: n split by working days, largest remainders (earlier month on ties) get one more
-        target = {mo: n * w // total for mo, w in weights.items()}
-        order = sorted(weights, key=lambda mo: (-(n * weights[mo] % total), mo))
-        for mo in order[: n - sum(target.values())]:
-            target[mo] += 1
-        per_month: dict[int, int] = defaultdict(int)
-        for s in plan.sessions:
-            per_month[s.date.month] += 1
-        spread = -sum(abs(per_month[mo] - target[mo]) for mo in weights)
-    return {"demand": demand, "fairness": fairness, "preferred": preferred, "spread": spread}
+    return out
+
+
+@dataclass
+class Rhythm:
+    """How steady a plan's rhythm is, as a planner reads it."""
+
+    busiest_day: int  # most sessions on one day
+    busiest_week: int  # most sessions in one calendar week
+    weeks: int  # weeks with a session
+    usable_weeks: int  # weeks with a usable day
+    early: int  # sessions on days 1–10 of their month
+
+    def early_share(self, sessions: int) -> float:
+        return self.early / sessions if sessions else 0.0
+
+
+def rhythm_figures(sc: Scenario, plan: Plan) -> Rhythm:
+    """The rhythm figures of a plan (summary, index page, benchmarks)."""
+    per_day = Counter(s.date for s in plan.sessions)
+    per_week = Counter(_monday(sc, s.date) for s in plan.sessions)
+    usable_weeks = {_monday(sc, day) for day in usable_days(sc)}
+    early = sum(1 for s in plan.sessions if s.date.day <= 10)
+    return Rhythm(max(per_day.values(), default=0), max(per_week.values(), default=0), len(per_week), len(usable_weeks), early)
+
+
+def _monday(sc: Scenario, day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _deviation(sessions: list[PlannedSession], usable: list[dt.date], bucket) -> int:
+    """Sessions away from the even load over ``bucket(day)`` (month or week): the sessions
+    split in proportion to each bucket's usable days, largest remainders first (the
+    earlier bucket on ties); buckets with no usable day are not counted."""
+    weights: dict = defaultdict(int)
+    for day in usable:
+        weights[bucket(day)] += 1
+    if not weights:
+        return 0
+    n, total = len(sessions), sum(weights.values())
+    target = {b: n * w // total for b, w in weights.items()}
+    order = sorted(weights, key=lambda b: (-(n * weights[b] % total), b))
+    for b in order[: n - sum(target.values())]:
+        target[b] += 1
+    count: dict = defaultdict(int)
+    for s in sessions:
+        count[bucket(s.date)] += 1
+    return sum(abs(count[b] - target[b]) for b in weights)
+
+
+def _overlaps(plan: Plan) -> int:
+    """Pairs of sessions on the same day that share a part of it (morning, afternoon, evening)."""
+    by_day: dict[dt.date, list[set]] = defaultdict(list)
+    for s in plan.sessions:
+        by_day[s.date].append(set(s.slots))
+    return sum(1 for slots in by_day.values() for i, a in enumerate(slots) for b in slots[i + 1 :] if a & b)
 
 
 # --------------------------------------------------------------------------- re-plans

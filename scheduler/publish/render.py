@@ -32,6 +32,7 @@ from markupsafe import Markup
 from scheduler.domain.i18n import TEXT, TYPE_MARKS, month_title, plan_warnings, slot_name, t, type_name, weekday_name
 from scheduler.domain.workdays import WorkCalendar
 from scheduler.models import Plan, SessionType
+from scheduler.publish.report import rhythm_lines
 from scheduler.publish.views import (
     SLOT_TIMES,
     Named,
@@ -311,6 +312,7 @@ class IndexPage(Page):
     seconds: float = 0.0
     seed: int = 0
     levels: list[LevelRow] = field(default_factory=list)
+    rhythm: list[str] = field(default_factory=list)  # the rhythm figures, one line each
     warnings: list[str] = field(default_factory=list)
     example_id: str = "S-0000-001"
 
@@ -594,6 +596,7 @@ def _index_page(view: PlanView, site: Site) -> IndexPage:
         seconds=s.time_seconds,
         seed=s.seed,
         levels=levels,
+        rhythm=rhythm_lines(plan, lang),
         warnings=plan_warnings(plan, lang),
         example_id=view.sessions[0].id if view.sessions else f"S-{site.year}-001",
     )

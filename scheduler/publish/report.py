@@ -8,6 +8,7 @@ from scheduler.core.explain import Explanation
 from scheduler.core.problem import Problem
 from scheduler.domain.i18n import t, type_name
 from scheduler.models import Plan, SessionType
+from scheduler.plan.validate import rhythm_figures
 
 
 def explanation_lines(exp: Explanation, problem: Problem, lang: str) -> list[str]:
@@ -37,6 +38,8 @@ def summary_lines(plan: Plan, lang: str = "zh") -> list[str]:
     for name, value, bound in zip(s.levels, s.objective, s.bound):
         mark = "" if value == bound else f"  (bound {bound})"
         out.append(f"  {t('level.' + name, lang)}: {value}{mark}")
+    out.append(t("rhythm", lang) + ":")
+    out += ["  " + line for line in rhythm_lines(plan, lang)]
     out.append(t("types", lang) + ":")
     counts = Counter(x.type for x in plan.sessions)
     for ty in SessionType:
@@ -63,3 +66,15 @@ def summary_lines(plan: Plan, lang: str = "zh") -> list[str]:
     if not plan.unmet:
         out.append("  " + t("none", lang))
     return out
+
+
+def rhythm_lines(plan: Plan, lang: str = "zh") -> list[str]:
+    """The plan's rhythm as a planner reads it: the busiest day and week, the weeks with a
+    session against those with usable days, and the share on days 1–10 of their month."""
+    r = rhythm_figures(plan.scenario.snapshot, plan)
+    share = f"{r.early_share(len(plan.sessions)):.0%}"
+    return [
+        t("rhythm.busiest", lang, day=r.busiest_day, week=r.busiest_week),
+        t("rhythm.weeks", lang, weeks=r.weeks, usable=r.usable_weeks),
+        t("rhythm.early", lang, n=r.early, share=share),
+    ]
