@@ -140,13 +140,18 @@ def test_index_page_shows_the_rhythm_figures(tmp_path):
 
 
 def test_pinghu_keeps_a_steady_rhythm_through_the_year():
-    """Issue 12's targets on the reference example (its caps: 2 a day, 3 a week)."""
+    """Issue 12's targets on the reference example (its caps: 2 a day, 3 a week), solved in
+    deterministic mode: the outcome must not depend on how busy the machine is."""
     from conftest import ROOT
 
     from scheduler.core.solve import SolveOptions
     from scheduler.plan.engine import run
 
-    out = run(ROOT / "examples" / "pinghu-2026" / "scenario.yaml", SolveOptions(time_limit=30, workers=2), explain=False)
+    out = run(
+        ROOT / "examples" / "pinghu-2026" / "scenario.yaml",
+        SolveOptions(time_limit=60, workers=2, deterministic=True),
+        explain=False,
+    )
     plan = out.plan
     r = rhythm_figures(out.scenario, plan)
     assert r.busiest_day <= 2 and r.busiest_week <= 3

@@ -126,6 +126,10 @@ RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece mod
 PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
 INTERLEAVE_BATCH = 8
 PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
+# A rhythm value below any real one: the solver's figure for a layout whose rhythm it did
+# not score. The engine's check accepts a solver figure below the validator's (never above)
+# and replaces it with the validator's count.
+UNSCORED = -(10**9)
 LIFT_SHARE = 0.15  # of the period budget, at most, for giving the selection model's events periods
 
 
@@ -510,7 +514,7 @@ def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions,
     if value < bound:  # the day model may do better, or prove a tighter bound
         placed, value, day_bound = _prove_rhythm(problem, run, placed, value, opts, clock)
         bound = min(bound, day_bound)
-    if opts.progress:
+    if opts.progress and value != UNSCORED:
         opts.progress(Progress("rhythm", 1, 1, value, bound, clock.elapsed(), "days"))
     proven = run.status == "OPTIMAL" and value == bound
     levels = [*run.solved, "rhythm"]
@@ -522,16 +526,37 @@ def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions,
 def _realise(
     problem: Problem, opts: SolveOptions, clock: _Clock, left: float, share: float
 ) -> tuple[list[Assignment], int] | None:
-    """A realisation (``periods.realisation``) solved for rhythm within ``left``, stopped
-    after ``share`` once it has a plan: that plan and its rhythm."""
+    """A realisation (``periods.realisation``): first any layout (a feasibility solve,
+    quick at every size), then rhythm maximised from it within ``share``. The rhythm model
+    holds a variable for each pair of events that could share a half-day, so on a large
+    street it may not even finish presolve in time: the plain layout is kept then, its
+    rhythm ``UNSCORED`` (the validator scores the plan; the level stays unproven)."""
+    start = clock.elapsed()
+    plain = _any_layout(problem, opts, clock, left)
+    if plain is None:
+        return None
+    n = len(problem.events)
+    budget = min(share, left - (clock.elapsed() - start))
+    if n * (n - 1) // 2 > PAIR_LIMIT * 10 or budget <= 0.1:
+        return plain, UNSCORED
     days = Model(problem)
     rhythm = days.levels()["rhythm"]
     days.m.maximize(rhythm)
+    days.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in plain])
     found = threading.Event()
-    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, share)
+    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, budget, budget)
     if st not in ("OPTIMAL", "FEASIBLE"):
-        return None
+        return plain, UNSCORED
     return days.assignments(solver), solver.value(rhythm)
+
+
+def _any_layout(problem: Problem, opts: SolveOptions, clock: _Clock, left: float) -> list[Assignment] | None:
+    """Any plan of a realisation: no objective, so no rhythm terms are built."""
+    days = Model(problem)
+    found = threading.Event()
+    # a model without an objective stops at its first solution: the whole budget is a limit only
+    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, left)
+    return days.assignments(solver) if st in ("OPTIMAL", "FEASIBLE") else None
 
 
 def _window_bound(
