@@ -7,6 +7,7 @@ import copy
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,38 @@ BASE = {
     ],
     "pairs": [],
 }
+
+
+Mutate = Callable[[dict], None]
+
+
+def _walk(d: dict, path: str) -> tuple[object, object]:
+    """The container holding the last key of a dotted path (``orders.0.priority``), and that key."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    target = d
+    for k in keys[:-1]:
+        target = target[k]
+    return target, keys[-1]
+
+
+def set_at(path: str, value) -> Mutate:
+    """A mutation setting a nested value: ``set_at("orders.0.priority", 6)``."""
+
+    def mutate(d: dict) -> None:
+        target, key = _walk(d, path)
+        target[key] = value
+
+    return mutate
+
+
+def delete_at(path: str) -> Mutate:
+    """A mutation deleting a nested key: ``delete_at("plan.year")``."""
+
+    def mutate(d: dict) -> None:
+        target, key = _walk(d, path)
+        del target[key]
+
+    return mutate
 
 
 def scenario_dict(**sections) -> dict:

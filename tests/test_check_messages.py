@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import scenario_dict, solve_dict
+from conftest import Mutate, scenario_dict, solve_dict
+from conftest import delete_at as _delete
+from conftest import set_at as _set
 from pydantic import TypeAdapter, ValidationError
 
 from scheduler.cli.commands import main
@@ -24,32 +25,6 @@ from scheduler.domain.i18n import TEXT, Message
 from scheduler.domain.loader import shape_message
 from scheduler.models import Scenario
 from scheduler.plan.planfile import plan_json
-
-Mutate = Callable[[dict], None]
-
-
-def _set(path: str, value) -> Mutate:
-    """Set a nested value: _set("orders.0.priority", 6)."""
-
-    def mutate(d: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        target = d
-        for k in keys[:-1]:
-            target = target[k]
-        target[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(path: str) -> Mutate:
-    def mutate(d: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        target = d
-        for k in keys[:-1]:
-            target = target[k]
-        del target[keys[-1]]
-
-    return mutate
 
 
 def _add(section: str, record: dict) -> Mutate:

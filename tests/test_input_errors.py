@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import scenario_dict, solve_dict
+from conftest import Mutate, scenario_dict, solve_dict
+from conftest import delete_at as _delete
+from conftest import set_at as _set
 
 from scheduler.cli.commands import main
 from scheduler.cli.common import load_plan
@@ -90,32 +91,6 @@ def test_the_base_scenario_is_valid(tmp_path):
 
 
 # --------------------------------------------------------------------------- one mistake each
-
-Mutate = Callable[[dict], None]
-
-
-def _set(path: str, value) -> Mutate:
-    """Set a nested value: _set("orders.0.priority", 6)."""
-
-    def mutate(d: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        target = d
-        for k in keys[:-1]:
-            target = target[k]
-        target[keys[-1]] = value
-
-    return mutate
-
-
-def _delete(path: str) -> Mutate:
-    def mutate(d: dict) -> None:
-        keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-        target = d
-        for k in keys[:-1]:
-            target = target[k]
-        del target[keys[-1]]
-
-    return mutate
 
 
 def _typo(d: dict) -> None:

@@ -22,6 +22,7 @@ from scheduler.cli.common import (
     fail_input,
     lang_option,
     load_plan,
+    out_dir_option,
     plan_argument,
     progress_printer,
     solver_options,
@@ -48,14 +49,7 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))  # a folder: the loader says so, in --lang
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for plan.json.",
-)
+@out_dir_option("Folder for plan.json.")
 @solver_options(time_limit=30.0)
 @db_option
 @lang_option

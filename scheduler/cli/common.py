@@ -130,6 +130,18 @@ DAY = Day()
 ID = IdType()
 
 
+def out_dir_option(help_text: str):
+    """--out: the folder plan.json is written to (default: out/ here)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def solver_options(time_limit: float):
     """--time-limit, --seed, --workers, --deterministic and --quiet, for commands that solve."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -35,6 +34,7 @@ from scheduler.cli.common import (
     fail_input,
     lang_option,
     open_store,
+    out_dir_option,
     print_warnings,
     progress_printer,
     solver_options,
@@ -317,14 +317,7 @@ def _next_order_id(taken: set[str]) -> str:
     help="Nor do sessions within this many days from today; nothing new starts before then.",
 )
 @click.option("--base", type=VERSION, help="Fail unless the current version is still this one (the one you looked at).")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for the new plan.json.",
-)
+@out_dir_option("Folder for the new plan.json.")
 @_version_option
 @solver_options(time_limit=30.0)
 @db_option
