@@ -17,18 +17,18 @@ from scheduler.cli.common import (
     PlannerGroup,
     build_options,
     db_option,
-    explain_failure,
     fail,
     fail_input,
     lang_option,
     load_plan,
     out_dir_option,
     plan_argument,
+    plan_or_exit,
     progress_printer,
     solver_options,
 )
 from scheduler.domain.checks import check_scenario
-from scheduler.domain.i18n import say, t
+from scheduler.domain.i18n import t
 from scheduler.domain.loader import InputError, InputProblem, load_scenario, scenario_hash
 from scheduler.plan.validate import validate
 
@@ -83,11 +83,7 @@ def solve(
         outcome = run_scenario(sc, opts, str(scenario), sha256, lang)
     except PlanInvalid as err:
         fail(t("e.internal", lang, why=err.text(lang)), 3)
-    for w in outcome.warnings:
-        click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
-    if outcome.plan is None:
-        explain_failure(outcome, lang)
-        sys.exit(1)
+    plan_or_exit(outcome, lang)
     for line in summary_lines(outcome.plan, lang):
         click.echo(line)
     version, path = publish(outcome.plan, out_dir, lang, lambda staged: store.record_solve(outcome.plan, str(scenario), staged))

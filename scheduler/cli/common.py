@@ -130,13 +130,13 @@ DAY = Day()
 ID = IdType()
 
 
-def out_dir_option(help_text: str):
-    """--out: the folder plan.json is written to (default: out/ here)."""
+def out_dir_option(help_text: str, default: str = "out"):
+    """--out: the folder a command writes to (default: out/ here)."""
     return click.option(
         "--out",
         "out_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("out"),
+        default=Path(default),
         show_default=True,
         help=help_text,
     )
@@ -267,6 +267,15 @@ def print_warnings(warnings, lang: str) -> None:
     """Each warning (a ``Message`` or a text) on stderr, in ``lang``."""
     for w in warnings:
         click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
+
+
+def plan_or_exit(outcome, lang: str):
+    """After a solve or a re-plan: its warnings, then its plan, or exit 1 saying why none."""
+    print_warnings(outcome.warnings, lang)
+    if outcome.plan is None:
+        explain_failure(outcome, lang)
+        sys.exit(1)
+    return outcome.plan
 
 
 def explain_failure(outcome, lang: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -29,12 +28,12 @@ from scheduler.cli.common import (
     VersionOrLatest,
     build_options,
     db_option,
-    explain_failure,
     fail,
     fail_input,
     lang_option,
     open_store,
     out_dir_option,
+    plan_or_exit,
     print_warnings,
     progress_printer,
     solver_options,
@@ -356,11 +355,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
         fail_input(InputError(problems), wrote=False, lang=lang)
     except PlanInvalid as err:
         fail(t("e.internal", lang, why=err.text(lang)), 3)
-    for w in out.warnings:
-        click.echo(f"{t('warning', lang)}: {say(w, lang)}", err=True)
-    if out.plan is None:
-        explain_failure(out, lang)
-        sys.exit(1)
+    plan_or_exit(out, lang)
     ids = [cid for cid, _ in pending]  # marked applied in the transaction that records the version
 
     def record(staged) -> int:

@@ -19,6 +19,7 @@ from scheduler.cli.common import (
     lang_option,
     load_plan,
     open_store,
+    out_dir_option,
     store_message,
 )
 from scheduler.domain.i18n import t
@@ -62,14 +63,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
 @plan_source
 @version_option
 @db_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Folder for the pages; open OUT/index.html.",
-)
+@out_dir_option("Folder for the pages; open OUT/index.html.", "site")
 @lang_option
 def render(plan_file: Path | None, version: int | None, db: str | None, out_dir: Path, lang: str) -> None:
     """Print calendars of PLAN_FILE (or store version N) as HTML: overview, year, months,
@@ -96,14 +90,7 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     multiple=True,
     help="ics (phone calendars), xlsx or csv; repeat for several. Default: all three.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("exports"),
-    show_default=True,
-    help="Folder for the exported files.",
-)
+@out_dir_option("Folder for the exported files.", "exports")
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
