@@ -18,6 +18,17 @@ from dataclasses import dataclass, field
 
 from scheduler.core.problem import Choice, CountRule, Demand, Event, Option, Problem, Resource, WindowCap, WindowCount
 from scheduler.core.problem import Rule as LabelledRule
+from scheduler.domain.ids import (
+    PART,
+    UNITS_PER_DAY,
+    community_rid,
+    department_rid,
+    event_id,
+    instructor_rid,
+    placement,
+    session_departments,
+    venue_rid,
+)
 from scheduler.domain.rules import RULES, add_rule, labelled
 from scheduler.domain.workdays import WorkCalendar
 from scheduler.models import (
@@ -33,29 +44,7 @@ from scheduler.models import (
     Venue,
 )
 
-UNITS_PER_DAY = 3
-PART = {Slot.morning: 0, Slot.afternoon: 1, Slot.evening: 2}
 TYPE_ZH = {"secretary": "书记教书记", "peer": "同行学同行", "community": "社区帮社区", "department": "部门带部门"}
-
-
-def venue_rid(v: str) -> str:
-    return f"venue:{v}"
-
-
-def instructor_rid(i: str) -> str:
-    return f"instructor:{i}"
-
-
-def department_rid(d: str) -> str:
-    return f"department:{d}"
-
-
-def community_rid(c: str) -> str:
-    return f"community:{c}"
-
-
-def event_id(offering: str, run: int) -> str:
-    return f"{offering}#{run + 1}"
 
 
 @dataclass
@@ -74,7 +63,7 @@ class Compiled:
     filtered: dict[str, list[LabelledRule]] = field(default_factory=dict)
 
     def unit_date(self, unit: int) -> dt.date:
-        return self.day_list[unit // UNITS_PER_DAY]
+        return placement(self.day_list, unit, 1)[0]
 
 
 def slots_for(duration: Duration) -> list[Slot]:
@@ -375,14 +364,9 @@ def _block_outdoor_venues(sc: Scenario, problem: Problem, off: Offering, choices
 
 
 def _fixed_resources(sc: Scenario, off: Offering) -> list[str]:
-    if off.type == SessionType.peer:
-        return [department_rid(off.department)]
     if off.type == SessionType.community:
         return [community_rid(off.host)]
-    if off.type == SessionType.department:
-        p = _pair(sc, off)
-        return [department_rid(p.mentor), department_rid(p.learner)]
-    return []
+    return [department_rid(d) for d in session_departments(sc, off)]
 
 
 def _instructor_pool(sc: Scenario, off: Offering) -> list[Instructor]:

@@ -15,8 +15,9 @@ import ortools
 from scheduler import __version__
 from scheduler.core.problem import Assignment, Solution
 from scheduler.core.solve import SolveOptions, relative_gap, solver_threads
-from scheduler.domain.compile import UNITS_PER_DAY, Compiled, slots_for
+from scheduler.domain.compile import Compiled, slots_for
 from scheduler.domain.i18n import LANGS, every_language, unmet_message
+from scheduler.domain.ids import placement, resources_of, session_departments
 from scheduler.domain.loader import PLAN_MAX_BYTES, parse_text, read_text
 from scheduler.domain.rules import UNMET_RULES, family
 from scheduler.models import (
@@ -24,7 +25,6 @@ from scheduler.models import (
     Attendance,
     Offering,
     Order,
-    Pair,
     Plan,
     PlannedSession,
     Scenario,
@@ -42,27 +42,23 @@ def _sessions(
     re-planned plan; other sessions get numbers after ``last`` (never reused)."""
     offerings = {o.id: o for o in sc.offerings}
     orders = {o.id: o for o in sc.orders}
-    pairs = {p.id: p for p in sc.pairs}
     rows = []
     events: dict[int, str] = {}  # id() of a row -> its event, while rows have no session id yet
     for a in sol.assignments:
-        rows.append(_session_of(comp, offerings[comp.offering_of_event[a.event]], a, orders, pairs))
+        rows.append(_session_of(sc, comp, offerings[comp.offering_of_event[a.event]], a, orders))
         events[id(rows[-1])] = a.event
     rows.sort(key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.offering, s.venue))
     _number(rows, events, sc.plan.year, ids or {}, last)
     return rows
 
 
-def _session_of(comp: Compiled, off: Offering, a: Assignment, orders: dict[str, Order], pairs: dict[str, Pair]) -> PlannedSession:
+def _session_of(sc: Scenario, comp: Compiled, off: Offering, a: Assignment, orders: dict[str, Order]) -> PlannedSession:
     """One solver assignment in domain terms, without its id: when, where, who teaches and
-    who attends (the solver's resource ids lose their ``venue:``/``instructor:`` prefix)."""
-    day = comp.unit_date(a.start)
-    part = a.start % UNITS_PER_DAY
-    slots = slots_for(off.duration)
-    slots = [SLOT_ORDER[part + k] for k in range(len(slots))]
+    who attends (read back through ``scheduler.domain.ids``)."""
+    day, slots = placement(comp.day_list, a.start, len(slots_for(off.duration)))
+    venue, instructor = resources_of(a.options)
     attendance = _attendance(a.demands, orders)
-    departments, learners = _departments(off, pairs)
-    instructor = a.options.get("instructor")
+    learners = next(p.attendees for p in sc.pairs if p.id == off.pair) if off.type == SessionType.department else 0
     return PlannedSession(
         id="",
         offering=off.id,
@@ -70,10 +66,10 @@ def _session_of(comp: Compiled, off: Offering, a: Assignment, orders: dict[str, 
         type=off.type,
         date=day,
         slots=slots,
-        venue=a.options["venue"].split(":", 1)[1],
-        instructor=instructor.split(":", 1)[1] if instructor else None,
+        venue=venue,
+        instructor=instructor,
         host=off.host if off.type == SessionType.community else None,
-        departments=departments,
+        departments=session_departments(sc, off),
         attendance=attendance,
         headcount=sum(x.attendees for x in attendance) + learners,
     )
@@ -88,17 +84,6 @@ def _attendance(demands: list[str], orders: dict[str, Order]) -> list[Attendance
         Attendance(community=c, attendees=sum(orders[o].attendees for o in oids), orders=sorted(oids))
         for c, oids in sorted(per_comm.items())
     ]
-
-
-def _departments(off: Offering, pairs: dict[str, Pair]) -> tuple[list[str], int]:
-    """The departments a session involves, and the people its department pair adds to the
-    headcount (a department session's pair attends besides the communities' orders)."""
-    if off.type == SessionType.peer:
-        return [off.department], 0
-    if off.type == SessionType.department:
-        p = pairs[off.pair]
-        return [p.mentor, p.learner], p.attendees
-    return [], 0
 
 
 def _number(rows: list[PlannedSession], events: dict[int, str], year: int, ids: dict[str, str], last: int) -> None:

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from scheduler.core.greedy import GreedyState
 from scheduler.core.problem import Demand, Event, Keep, Problem
 from scheduler.domain.checks import check_scenario
-from scheduler.domain.compile import PART, UNITS_PER_DAY, Compiled, compile_scenario, instructor_rid, venue_rid
+from scheduler.domain.compile import Compiled, compile_scenario
 from scheduler.domain.i18n import Message, every_language
+from scheduler.domain.ids import PART, UNITS_PER_DAY, options_of, unit_of
 from scheduler.domain.rules import add_rule
 from scheduler.models import (
     NEW_SESSION_COST,
@@ -311,10 +312,8 @@ def _tie(ties: _Ties, s: PlannedSession, e: Event) -> Keep:
     """The keep of session ``s`` on event ``e``; a cancelled session may not come back on
     its day, and one before the cut-off is frozen if it still fits, else released."""
     rep = ties.rep
-    options = {"venue": venue_rid(s.venue)}
-    if s.instructor:
-        options["instructor"] = instructor_rid(s.instructor)
-    start = ties.day_index[s.date] * UNITS_PER_DAY + PART[s.slots[0]]
+    options = options_of(s.venue, s.instructor)
+    start = unit_of(ties.day_index[s.date], s.slots[0])
     keep = Keep(event=e.id, start=start, options=options, demands=ties.attendance(s), weight=change_cost(s.date, rep.today))
     if s.id in ties.cancelled:
         excluded = {**e.excluded, ties.cancel_rule(s): frozenset({ties.day_index[s.date]})}

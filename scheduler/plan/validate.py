@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import chinese_calendar
 
 from scheduler.domain.i18n import Message, t
+from scheduler.domain.ids import session_departments
 from scheduler.domain.rules import declared
 from scheduler.models import (
     NEW_SESSION_COST,
@@ -86,19 +87,6 @@ def _blacked_out(sc: Scenario, off: Offering, day: dt.date, outdoor: bool = Fals
     return None
 
 
-def _busy_departments(sc: Scenario, off: Offering) -> list[str]:
-    """The departments a session occupies, in the plan's order: a peer session its
-    delivering department, a department session its mentor and learner. A secretary
-    session occupies only its instructor (who is away when the department is), and a
-    community session its host community: neither lists a department."""
-    if off.type == SessionType.peer:
-        return [off.department]
-    if off.type == SessionType.department:
-        pair = next(p for p in sc.pairs if p.id == off.pair)
-        return [pair.mentor, pair.learner]
-    return []
-
-
 def _violation(rule: str, session: str, key: str, **params) -> Violation:
     """A violation of ``rule`` (a declared rule id: an undeclared one is a bug and raises)
     whose message is the i18n key ``v.<key>`` (see ``scheduler.domain.i18n``)."""
@@ -157,7 +145,7 @@ class _Checker:
                 self.bad("plan.host", s.id, "host.none", type=off.type, host=s.host)
             else:
                 self.bad("plan.host", s.id, "host", host=_listed([s.host] if s.host else []), expected=host)
-        expected = _busy_departments(self.sc, off)
+        expected = session_departments(self.sc, off)
         if list(s.departments) != expected:
             self.bad("plan.departments", s.id, "departments", departments=_listed(s.departments), expected=_listed(expected))
         if s.sequence < 0:
@@ -186,7 +174,7 @@ class _Checker:
         self.venue_rules(s, off)
         self.instructor_rules(s, off)
         self.attendance_rules(s, off)
-        for d in _busy_departments(sc, off):
+        for d in session_departments(sc, off):
             if _off(self.depts[d].unavailable, day):
                 self.bad("unavailable.department", s.id, "department_unavailable", department=d, date=day)
         if off.type == SessionType.community and _off(self.comms[off.host].unavailable, day):
@@ -297,7 +285,7 @@ class _Checker:
         users = [("venue", s.venue)]
         if s.instructor:
             users.append(("instructor", s.instructor))
-        users += [("department", d) for d in _busy_departments(self.sc, off)]
+        users += [("department", d) for d in session_departments(self.sc, off)]
         users += [("community", c) for c in self._communities(s)]
         return users
 
@@ -357,7 +345,7 @@ class _Checker:
     def _counted_departments(self, s: PlannedSession, off: Offering) -> list[str]:
         """The departments whose monthly cap a session counts toward: those it occupies
         (peer, pair) and the department of whoever teaches it (书记教书记 included), once each."""
-        out = list(_busy_departments(self.sc, off))
+        out = list(session_departments(self.sc, off))
         teacher = self.ins.get(s.instructor) if s.instructor else None
         if teacher is not None and teacher[0].id not in out:
             out.append(teacher[0].id)
@@ -491,7 +479,7 @@ def _can_ever_run(sc: Scenario, off: Offering) -> bool:
     if not any(all(x in plan.slots for x in opt) for opt in DURATION_SLOTS[off.duration]):
         return False
     fixed = [c.unavailable for c in sc.communities if off.type == SessionType.community and c.id == off.host]
-    fixed += [sc.departments[[d.id for d in sc.departments].index(d)].unavailable for d in _busy_departments(sc, off)]
+    fixed += [sc.departments[[d.id for d in sc.departments].index(d)].unavailable for d in session_departments(sc, off)]
     day = plan.start
     while day <= plan.end:
         if (
