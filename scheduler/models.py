@@ -375,6 +375,16 @@ class UnmetOrder(BaseModel):
     reason: str = Field(description="reason code")
     message: str = Field(description="one plain sentence, in the plan's language")
     messages: dict[str, str] = Field(default_factory=dict, description="the sentence in every language, by code")
+    tier: int = Field(
+        0,
+        description="1 never possible, 2 possible but not in this plan, 3 not verified in time (0: written before tiers)",
+    )
+    rules: list[str] = Field(
+        default_factory=list, description="registry ids of the rules named: those that close it, or the fewest to relax"
+    )
+    displaced: list[str] = Field(default_factory=list, description="orders of this plan that meeting it would drop")
+    whatif: str = Field("", description="how it was established: static (before solving) or the what-if's status")
+    least: bool = Field(False, description="the orders dropped (or rules relaxed) are proven the least any plan needs")
 
 
 class SolverInfo(BaseModel):

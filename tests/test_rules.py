@@ -192,7 +192,8 @@ def test_offering_capacity_splits_orders_over_runs():
     d["offerings"][0]["capacity"] = 30
     d["orders"].append({"id": "O-2", "community": "fenghuang", "offering": "fire", "attendees": 20})
     p = assert_plan(d)
-    assert len(p.sessions) == 1 and len(p.unmet) == 1 and p.unmet[0].reason == "runs_full"
+    assert len(p.sessions) == 1 and len(p.unmet) == 1
+    assert (p.unmet[0].reason, p.unmet[0].displaced) == ("displaces", ["O-1"])  # the one run holds only one of them
     d["offerings"][0]["max_runs"] = 2
     d["plan"]["sessions"] = {"total": 2}
     p = assert_plan(d)
@@ -206,7 +207,7 @@ def test_type_minimum_and_maximum():
     d = scenario_dict()
     d["plan"]["sessions"] = {"total": 1, "total_min": 0, "peer": {"min": 0, "max": 0}}
     p = assert_plan(d)
-    assert p.sessions == [] and p.unmet[0].reason == "type_quota_full"
+    assert p.sessions == [] and (p.unmet[0].tier, p.unmet[0].reason, p.unmet[0].rules) == (1, "closed", ["quota.type_max:peer"])
     d["plan"]["sessions"] = {"total": 2, "total_min": 0, "peer": {"min": 2, "max": 2}}
     assert_infeasible(d, "quota.type_min:peer")
     d["offerings"][0]["max_runs"] = 2

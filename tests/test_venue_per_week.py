@@ -42,7 +42,7 @@ def test_a_weekly_cap_below_the_sessions_fixed_into_one_week_is_infeasible_and_n
     out = assert_infeasible(hall_only(cap=1), "cap.venue_per_week:hall")
     label = out.compiled.problem.rules["cap.venue_per_week:hall"]
     assert label.label("zh") == "街道报告厅每周（周一至周日）最多1场"
-    assert label.label("en").startswith("hall: at most 1 ") and label.label("en").endswith("a week (Monday to Sunday)")
+    assert label.label("en").startswith("街道报告厅: at most 1 ") and label.label("en").endswith("a week (Monday to Sunday)")
 
 
 def test_the_week_ends_on_sunday_so_a_day_of_the_next_week_makes_room():

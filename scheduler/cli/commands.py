@@ -60,6 +60,7 @@ def solve(
     seed: int,
     workers: int,
     deterministic: bool,
+    explain_time: float,
     quiet: bool,
     db: str | None,
     lang: str,
@@ -78,7 +79,7 @@ def solve(
     except InputError as err:
         fail_input(err, lang=lang)
     store = open_surroundings(db, out_dir, lang)  # a folder or store that cannot be used fails before the solve
-    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
+    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang), explain_time)
     try:
         outcome = run_scenario(sc, opts, str(scenario), sha256, lang)
     except PlanInvalid as err:
@@ -127,10 +128,11 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
 
 
 def _register_more_commands() -> None:
-    """Commands that live in their own modules (calendars and exports, plan history, the scenario's schema, the workbook)."""
-    from scheduler.cli import history, intake, pages, schema
+    """Commands that live in their own modules (calendars and exports, plan history, the scenario's schema, the workbook,
+    why an order is not met)."""
+    from scheduler.cli import history, intake, pages, schema, why
 
-    for command in pages.COMMANDS + history.COMMANDS + schema.COMMANDS + intake.COMMANDS:
+    for command in pages.COMMANDS + history.COMMANDS + schema.COMMANDS + intake.COMMANDS + why.COMMANDS:
         main.add_command(command)
 
 

@@ -321,7 +321,9 @@ def _next_order_id(taken: set[str]) -> str:
 @solver_options(time_limit=30.0)
 @db_option
 @lang_option
-def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, workers, deterministic, quiet, db, lang) -> None:
+def resolve(
+    today, freeze_days, base, out_dir, version, time_limit, seed, workers, deterministic, explain_time, quiet, db, lang
+) -> None:
     """Re-plan after the recorded changes: keep what happened, re-place what was hit, move as little as possible.
 
     Writes a new version (parent: the current one), OUT/plan.json, the diff and a notice for
@@ -346,7 +348,7 @@ def resolve(today, freeze_days, base, out_dir, version, time_limit, seed, worker
         click.echo(t("h.nothing", lang, version=head.id))
         return
     _refuse_past_cancels(store, parent, pending, today.date(), lang)
-    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang))
+    opts = build_options(time_limit, seed, workers, deterministic, None if quiet else progress_printer(lang), explain_time)
     try:
         out = replan(parent, head.id, [c for _, c in pending], today.date(), freeze_days, opts, lang)
     except ReplanError as err:

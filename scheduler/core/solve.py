@@ -66,6 +66,7 @@ class SolveOptions:
     relative_gap: float = 0.0  # stop a level once within this gap
     periods: bool = True  # a first solve plans by months first (scheduler.core.periods); False: days only
     progress: Callable[[Progress], None] | None = None
+    explain_time: float = 20.0  # seconds in all for the what-ifs that explain unmet demands (scheduler.core.whatif)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -153,7 +154,7 @@ class _Stage:
         return (combined - self.low) // self.weights[0]
 
 
-class _Clock:
+class Clock:
     """Time spent since the start: wall seconds, or deterministic units in deterministic mode."""
 
     def __init__(self, opts: SolveOptions):
@@ -209,7 +210,7 @@ class _Run:
 
 
 def _fixed_search(
-    model: Model, fixed: list[tuple[cp_model.IntVar, int]], objective, clock: _Clock, budget: float
+    model: Model, fixed: list[tuple[cp_model.IntVar, int]], objective, clock: Clock, budget: float
 ) -> cp_model.CpSolver | None:
     """Optimise ``objective`` with these variables fixed (a small solve on a copy of the
     model) and hint what it finds; None when it finds nothing."""
@@ -233,7 +234,7 @@ def _run_stages(
     model: Model,
     stage_names: list[tuple[str, ...]],
     opts: SolveOptions,
-    clock: _Clock,
+    clock: Clock,
     limit: float,
     phase: str,
     polish: bool = False,
@@ -274,7 +275,7 @@ def _run_stages(
     return run
 
 
-def _polish(model: Model, stage: _Stage, run: _Run, clock: _Clock, limit: float) -> None:
+def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) -> None:
     """Start a stage close to its optimum: optimise it with what runs and who attends fixed."""
     fixed = [(v, model.hinted.value(v)) for v in _runs_and_attendance(model)]
     budget = min(POLISH_LIMIT, clock.left(limit))
@@ -298,7 +299,7 @@ def _hold_if_hint_is_best(model: Model, exprs: dict[str, cp_model.LinearExpr], s
 
 
 def _notifier(
-    stage: _Stage, number: int, stages: int, opts: SolveOptions, clock: _Clock, phase: str, found: threading.Event
+    stage: _Stage, number: int, stages: int, opts: SolveOptions, clock: Clock, phase: str, found: threading.Event
 ) -> Callable[[int, int], None]:
     """Mark that a stage has a solution (for its watchdog) and report its progress in the
     terms of its first level (the combined objective means nothing to a planner)."""
@@ -317,7 +318,7 @@ def _solve_stage(
     model: Model,
     stage: _Stage,
     opts: SolveOptions,
-    clock: _Clock,
+    clock: Clock,
     notify: Callable[[int, int], None],
     found: threading.Event,
     left: float,
@@ -332,7 +333,7 @@ def _solve_stage(
 def _solve_watched(
     m: cp_model.CpModel,
     opts: SolveOptions,
-    clock: _Clock,
+    clock: Clock,
     callback: cp_model.CpSolverSolutionCallback,
     found: threading.Event,
     left: float,
@@ -401,7 +402,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     over exactly those plans. Otherwise the whole problem is solved, from its plan.
     """
     opts = opts or SolveOptions()
-    clock = _Clock(opts)
+    clock = Clock(opts)
     if not problem.is_replan:
         demand_bound = None
         if opts.periods and relaxations_apply(problem):
@@ -430,11 +431,11 @@ def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
     if not relaxations_apply(problem):
         return None
     fresh = replace(problem, keeps=[], demand_bound=None, replanning=False)
-    _, run = _selection_model(fresh, opts, _Clock(opts), opts.time_limit * BOUND_SHARE)
+    _, run = _selection_model(fresh, opts, Clock(opts), opts.time_limit * BOUND_SHARE)
     return run.bound[0] if run.bound else None
 
 
-def _selection_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit: float) -> tuple[PeriodModel, _Run]:
+def _selection_model(problem: Problem, opts: SolveOptions, clock: Clock, limit: float) -> tuple[PeriodModel, _Run]:
     """The selection model (``periods.flattened``) from a greedy start, its first stage
     (demand and fairness) solved within ``limit``."""
     loose = flattened(problem)
@@ -443,7 +444,7 @@ def _selection_model(problem: Problem, opts: SolveOptions, clock: _Clock, limit:
     return selection, _run_stages(selection, [PERIOD_STAGES[0]], opts, clock, limit, "selection")
 
 
-def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tuple[Solution | None, int | None]:
+def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: Clock) -> tuple[Solution | None, int | None]:
     """The selection model, the period model, then the plan laid out on days (see
     ``scheduler.core.periods``). Returns the solution, or None and the best demand bound
     known when the days must be solved."""
@@ -484,7 +485,7 @@ def _solve_by_periods(problem: Problem, opts: SolveOptions, clock: _Clock) -> tu
     return _lay_out(problem, model.picks(run.solver), run, opts, clock), run.bound[0]
 
 
-def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions, clock: _Clock) -> Solution | None:
+def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions, clock: Clock) -> Solution | None:
     """Lay the period plan out on days, optimising ``rhythm`` (the one level that depends
     on the day), then bound it and try to do better.
 
@@ -524,7 +525,7 @@ def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions,
 
 
 def _realise(
-    problem: Problem, opts: SolveOptions, clock: _Clock, left: float, share: float
+    problem: Problem, opts: SolveOptions, clock: Clock, left: float, share: float
 ) -> tuple[list[Assignment], int] | None:
     """A realisation (``periods.realisation``): first any layout (a feasibility solve,
     quick at every size), then rhythm maximised from it within ``share``. The rhythm model
@@ -532,7 +533,7 @@ def _realise(
     street it may not even finish presolve in time: the plain layout is kept then, its
     rhythm ``UNSCORED`` (the validator scores the plan; the level stays unproven)."""
     start = clock.elapsed()
-    plain = _any_layout(problem, opts, clock, left)
+    plain = any_layout(problem, opts, clock, left)
     if plain is None:
         return None
     n = len(problem.events)
@@ -550,7 +551,7 @@ def _realise(
     return days.assignments(solver), solver.value(rhythm)
 
 
-def _any_layout(problem: Problem, opts: SolveOptions, clock: _Clock, left: float) -> list[Assignment] | None:
+def any_layout(problem: Problem, opts: SolveOptions, clock: Clock, left: float) -> list[Assignment] | None:
     """Any plan of a realisation: no objective, so no rhythm terms are built."""
     days = Model(problem)
     found = threading.Event()
@@ -560,7 +561,7 @@ def _any_layout(problem: Problem, opts: SolveOptions, clock: _Clock, left: float
 
 
 def _window_bound(
-    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: _Clock
+    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: Clock
 ) -> tuple[int, list[Pick], list[int]]:
     """A bound of ``rhythm`` from the piece model (``periods.pieces``): its least window
     deviation with every earlier level held at its value, from the realised plan; with
@@ -598,7 +599,7 @@ def _window_bound(
 
 
 def _prove_rhythm(
-    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: _Clock
+    problem: Problem, run: _Run, placed: list[Assignment], value: int, opts: SolveOptions, clock: Clock
 ) -> tuple[list[Assignment], int, int]:
     """The last stage: the day model, the earlier levels held at their values, maximises
     rhythm from the realised plan (a complete hint) in the time left. Returns the better
@@ -627,7 +628,7 @@ def _prove_rhythm(
 def _solve_days(
     problem: Problem,
     opts: SolveOptions,
-    clock: _Clock,
+    clock: Clock,
     limit: float,
     hint: list[Assignment] | None = None,
     demand_bound: int | None = None,

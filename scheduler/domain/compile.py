@@ -29,7 +29,7 @@ from scheduler.domain.ids import (
     session_departments,
     venue_rid,
 )
-from scheduler.domain.rules import RULES, add_rule, labelled
+from scheduler.domain.rules import RULES, add_rule, labelled, labels
 from scheduler.domain.workdays import WorkCalendar
 from scheduler.models import (
     TIER_RANK,
@@ -61,6 +61,17 @@ class Compiled:
     # offering id -> the eligibility filters (labelled rules) that removed one of its venues
     # or instructors, so explanations and unmet reasons can name them
     filtered: dict[str, list[LabelledRule]] = field(default_factory=dict)
+
+    def rule_label(self, rule_id: str, lang: str) -> str:
+        """A rule's label as the problem holds it (instance rules carry their names), else
+        the eligibility rule's that removed a candidate, else the registry's."""
+        if rule_id in self.problem.rules:
+            return self.problem.rules[rule_id].label(lang)
+        for filtered in self.filtered.values():
+            for r in filtered:
+                if r.id == rule_id:
+                    return r.label(lang)
+        return labels(rule_id)[lang]
 
     def unit_date(self, unit: int) -> dt.date:
         return placement(self.day_list, unit, 1)[0]

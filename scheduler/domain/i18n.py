@@ -33,25 +33,30 @@ UNMET = {
     "no_venue": ("没有符合该课程形式的场地。", "no venue suits this offering's format."),
     "no_instructor": ("没有可授课的教员。", "no eligible instructor can teach it."),
     "no_slot": (
-        "全年没有可安排的时段（受允许月份、停办期或部门/社区不可用日期限制）。",
-        "no slot is left in the year (allowed months, blackouts or unavailability).",
+        "计划期内没有适合该课程时长的工作日时段。",
+        "no working-day slot in the plan's dates suits this offering's duration.",
     ),
-    "runs_full": (
-        "该课程最多开{runs}场，已全部安排，无法再容纳。",
-        "every run this offering may have ({runs}) is planned and full.",
+    "closed": (
+        "即使全年不安排其他任何课程也无法满足，以下规则共同排除了所有可能：{rules}。",
+        "it cannot be met even in a plan with nothing else in it; together these rules leave no way: {rules}.",
     ),
-    "type_quota_full": (
-        "“{type}”类场次已达上限{max}场，名额给了优先级更高的点单。",
-        "the {type} quota of {max} sessions went to orders of higher priority.",
+    "displaces": ("要满足此点单，需放弃{orders}。", "meeting it would mean dropping {orders}."),
+    "suffices": (
+        "放弃{orders}即可腾出位置满足此点单（时限内未能证明这是代价最小的调整）。",
+        "dropping {orders} would make room for it (not proven the least in the time given).",
     ),
-    "total_full": (
-        "全年{total}场已排满，名额给了优先级更高的点单。",
-        "the year's {total} sessions went to orders of higher priority.",
+    "not_optimal": (
+        "存在满足此点单且不放弃其他点单的方案：本方案尚未证明最优，可延长 --time-limit 重新求解。",
+        "a plan exists that meets it without dropping any other order: this plan is not proven optimal; "
+        "solve again with a longer --time-limit.",
     ),
-    "constraints": (
-        "受时段、场地、教员、每月或每周场次上限或间隔要求限制，无法在不减少更高优先级点单的情况下安排。",
-        "time slots, venues, instructors, monthly or weekly caps or spacing leave no room without dropping orders of higher "
-        "priority.",
+    "relax": (
+        "放弃其他点单也腾不出位置；放宽以下规则即可满足：{rules}。",
+        "dropping other orders makes no room; relaxing these rules would: {rules}.",
+    ),
+    "unverified": (
+        "未能在时限内核实原因（可运行 schedule why {order} --recheck 并加长 --explain-time）。",
+        "the reason could not be verified in time (run schedule why {order} --recheck with a longer --explain-time).",
     ),
 }
 
@@ -108,6 +113,11 @@ TEXT = {
         "No plan found within the time limit (not proven impossible); try a longer --time-limit",
     ),
     "unreachable": ("无法达到：{rules}", "Cannot be reached: {rules}"),
+    "reachable": ("（其他规则不变时最多{n}场）", " (at most {n} with every other rule kept)"),
+    "not_fewest": (
+        "（时限内未能证明这是最少的规则组合；上述每组规则均已由求解复核）",
+        "(not proven the fewest within the time limit; each set above was re-checked by a solve)",
+    ),
     "relax": ("若要达到上述要求，至少需要放宽：{rules}", "To reach them, relax at least: {rules}"),
     "relax_none": (
         "即使放宽所有其他规则也无法达到：可开设的课程场次或点单不足。",
@@ -164,6 +174,37 @@ TEXT = {
     ),
     "h.notices": ("通知（{n}份）：", "Notices ({n}):"),
     "h.diff": ("第{old}版 → 第{new}版", "Version {old} -> version {new}"),
+    # unmet reasons: the parts that vary
+    "why.least.displaces": ("按优先级计，没有放弃得更少的方案。", " No plan drops less, by priority."),
+    "why.least.relax": ("这是最少需放宽的规则。", " No fewer rules would do."),
+    "why.order": ("{id}（{community}，优先级{priority}）", "{id} ({community}, priority {priority})"),
+    "why.and": ("和", " and "),
+    # schedule why
+    "why.order_line": (
+        "点单 {id}：{community}《{title}》，{n}人，优先级{priority}",
+        "Order {id}: {community}, \u201c{title}\u201d, {n} people, priority {priority}",
+    ),
+    "why.months": ("意向月份：{months}", "Preferred months: {months}"),
+    "why.met": ("已满足：场次 {session}（{date}，{venue}）", "Met by session {session} ({date}, {venue})"),
+    "why.rechecked": (
+        "（以下为重新核实的结果，按本方案的场景全年重新求解）",
+        "(established afresh: a what-if on this plan's whole year)",
+    ),
+    "why.tier": ("层级 {tier}：{what}", "Tier {tier}: {what}"),
+    "why.tier0": (
+        "本方案写于分层原因之前，未核实；可加 --recheck",
+        "written before reasons had tiers, not verified; use --recheck",
+    ),
+    "why.tier1": ("任何方案都无法满足", "no plan can meet it"),
+    "why.tier2": ("可以满足，但不在本方案中", "it can be met, but not in this plan"),
+    "why.tier3": ("未能在时限内核实", "not verified in time"),
+    "why.reason": ("原因：{text}", "Reason: {text}"),
+    "why.rules": ("涉及的规则：", "Rules named:"),
+    "why.displaced": ("满足它需放弃的点单：", "Orders meeting it would drop:"),
+    "why.priority": ("优先级{p}", "priority {p}"),
+    "why.how": ("核实方式：{how}", "How it was established: {how}"),
+    "why.how.static": ("求解前即可判定（资格与容量规则）", "decided before solving (eligibility and capacity rules)"),
+    "why.how.solve": ("假设求解（状态 {status}）", "a what-if solve (status {status})"),
 }
 
 
@@ -179,20 +220,33 @@ def type_name(session_type: str, lang: str) -> str:
     return TYPE_NAMES["zh" if lang == "zh" else "en"][session_type]
 
 
-def unmet_message(code: str, sc: Scenario, order: Order, lang: str, limit: int = 0, rules: str = "") -> str:
-    """One sentence for an unmet order; ``limit`` is the largest possible session, ``rules``
-    the labels of the eligibility rules that left no venue or instructor (if known)."""
+def unmet_message(
+    code: str, order: Order, lang: str, limit: int = 0, rules: str = "", orders: str = "", least: bool = False
+) -> str:
+    """One sentence for an unmet order from its evidence: ``limit`` is the largest possible
+    session, ``rules`` the labels of the rules named, ``orders`` those dropped to meet it
+    (``joined_orders``), ``least`` whether they are proven the least."""
     if rules and f"u.{code}.named" in TEXT:
         return t(f"u.{code}.named", lang, rules=rules)
-    off = next(o for o in sc.offerings if o.id == order.offering)
-    q = sc.plan.sessions
-    return UNMET[code][idx(lang)].format(
-        attendees=order.attendees,
-        limit=limit,
-        runs=off.max_runs,
-        type=type_name(off.type.value, lang),
-        max=q.for_type(off.type).max,
-        total=q.total,
+    text = UNMET[code][idx(lang)].format(attendees=order.attendees, limit=limit, rules=rules, orders=orders, order=order.id)
+    if least and f"why.least.{code}" in TEXT:
+        text += t(f"why.least.{code}", lang)
+    return text
+
+
+def joined(items: list[str], lang: str) -> str:
+    """``a、b和c`` / ``a, b and c``."""
+    if len(items) < 2:
+        return "".join(items)
+    return ("、" if lang == "zh" else ", ").join(items[:-1]) + t("why.and", lang) + items[-1]
+
+
+def joined_orders(sc: Scenario, ids: list[str], lang: str) -> str:
+    """The orders, each with its community and priority, joined."""
+    orders = {o.id: o for o in sc.orders}
+    names = {c.id: c.name for c in sc.communities}
+    return joined(
+        [t("why.order", lang, id=i, community=names.get(orders[i].community, ""), priority=orders[i].priority) for i in ids], lang
     )
 
 

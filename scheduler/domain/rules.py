@@ -9,8 +9,10 @@ scenario fields it reads, and references to its parts:
   the engine copies from the scenario;
 - ``check``: the independent validator's check (``scheduler.plan.validate``), which
   shares only this declaration, never the solver's code;
-- ``unmet``: the unmet-order reason codes (``scheduler.domain.i18n.UNMET``) that name it,
-  if any (``constraints`` names the overlaps and caps together).
+- ``unmet``: the reason codes decided before solving (``scheduler.domain.i18n.UNMET``:
+  host_self, too_large, no_venue, no_instructor, no_slot) that stand for it, if any.
+  Every other reason names its rules by id from a what-if solve's evidence
+  (``scheduler.plan.reasons``).
 
 Fields are scenario paths (``plan.caps.venue_per_week``, ``venues[].unavailable``); a rule
 about plan.json alone names the plan's fields (``plan.json:sessions[].sequence``).
@@ -106,7 +108,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.months",
             "《{title}》只能在{months}月举办",
-            "{id} may only run in months {months}",
+            "“{title}” may only run in months {months}",
             "offerings[].months",
             f"{COMPILE}:_exclusions",
             f"{CHECK}.session_rules",
@@ -115,7 +117,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.venue",
             "《{title}》只能用指定的场地",
-            "{id} may only use its listed venues",
+            "“{title}” may only use its listed venues",
             "offerings[].venues",
             f"{COMPILE}:venue_filter",
             f"{CHECK}.venue_rules",
@@ -124,7 +126,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.venue_format",
             "《{title}》须用适合其形式（线上/线下）的场地",
-            "{id} needs a venue of its format (online or not)",
+            "“{title}” needs a venue of its format (online or not)",
             "offerings[].format venues[].online",
             f"{COMPILE}:venue_filter",
             f"{CHECK}.venue_rules",
@@ -133,7 +135,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.host_venue",
             "《{title}》须在承办社区自己的场地举办",
-            "{id} is held at its host's own venue",
+            "“{title}” is held at its host's own venue",
             "offerings[].host venues[].owner",
             f"{COMPILE}:venue_filter",
             f"{CHECK}.venue_rules",
@@ -142,7 +144,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.street_venue",
             "《{title}》须在街道场地举办",
-            "{id} is held at a street venue",
+            "“{title}” is held at a street venue",
             "offerings[].type venues[].owner",
             f"{COMPILE}:venue_filter",
             f"{CHECK}.venue_rules",
@@ -160,7 +162,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.instructor",
             "《{title}》只能由可授课的教员讲授",
-            "{id} is taught by an eligible instructor",
+            "“{title}” is taught by an eligible instructor",
             "offerings[].instructors offerings[].department pairs[].mentor departments[].instructors",
             f"{COMPILE}:instructor_filter",
             f"{CHECK}.instructor_rules",
@@ -169,7 +171,7 @@ RULES: dict[str, Rule] = {
         _r(
             "eligible.secretary_tier",
             "《{title}》须由层级不低于学员的书记讲授",
-            "{id} is taught by a secretary of the audience's tier or higher",
+            "“{title}” is taught by a secretary of the audience's tier or higher",
             "offerings[].audience_tier departments[].instructors[].tier",
             f"{COMPILE}:instructor_filter",
             f"{CHECK}.instructor_rules",
@@ -192,7 +194,6 @@ RULES: dict[str, Rule] = {
             "venues",
             f"{COMPILE}:_Builder.__init__",
             f"{CHECK}.double_bookings",
-            ("constraints",),
         ),
         _r(
             "overlap.instructor",
@@ -201,7 +202,6 @@ RULES: dict[str, Rule] = {
             "departments[].instructors",
             f"{COMPILE}:_Builder.__init__",
             f"{CHECK}.double_bookings",
-            ("constraints",),
         ),
         _r(
             "overlap.department",
@@ -210,7 +210,6 @@ RULES: dict[str, Rule] = {
             "departments",
             f"{COMPILE}:_Builder.__init__",
             f"{CHECK}.double_bookings",
-            ("constraints",),
         ),
         _r(
             "overlap.community",
@@ -219,13 +218,12 @@ RULES: dict[str, Rule] = {
             "communities",
             f"{COMPILE}:_Builder.__init__",
             f"{CHECK}.double_bookings",
-            ("constraints",),
         ),
         # unavailable dates
         _r(
             "unavailable.venue",
             "{name}不可用日期",
-            "unavailable dates of {id}",
+            "unavailable dates of {name}",
             "venues[].unavailable",
             f"{COMPILE}:_Builder.blocked",
             f"{CHECK}.venue_rules",
@@ -233,7 +231,7 @@ RULES: dict[str, Rule] = {
         _r(
             "unavailable.instructor",
             "{name}不可用日期",
-            "unavailable dates of {id}",
+            "unavailable dates of {name}",
             "departments[].instructors[].unavailable",
             f"{COMPILE}:_Builder.blocked",
             f"{CHECK}.instructor_rules",
@@ -241,7 +239,7 @@ RULES: dict[str, Rule] = {
         _r(
             "unavailable.department",
             "{name}不可用日期",
-            "unavailable dates of {id}",
+            "unavailable dates of {name}",
             "departments[].unavailable",
             f"{COMPILE}:_Builder.blocked",
             f"{CHECK}.session_rules",
@@ -250,7 +248,7 @@ RULES: dict[str, Rule] = {
         _r(
             "unavailable.community",
             "{name}不可用日期",
-            "unavailable dates of {id}",
+            "unavailable dates of {name}",
             "communities[].unavailable",
             f"{COMPILE}:_Builder.blocked",
             f"{CHECK}.attendance_rules",
@@ -264,16 +262,14 @@ RULES: dict[str, Rule] = {
             "plan.caps.community_per_month",
             f"{COMPILE}:_Builder.communities",
             f"{CHECK}.monthly_caps",
-            ("constraints",),
         ),
         _r(
             "cap.department_per_month",
             "{name}每月最多{cap}场",
-            "{id}: at most {cap} sessions a month",
+            "{name}: at most {cap} sessions a month",
             "plan.caps.department_per_month departments[].monthly_cap departments[].instructors",
             f"{COMPILE}:_Builder.departments",
             f"{CHECK}.monthly_caps",
-            ("constraints",),
         ),
         _r(
             "cap.community_gap",
@@ -282,16 +278,14 @@ RULES: dict[str, Rule] = {
             "plan.caps.community_min_gap_days",
             f"{COMPILE}:_Builder.communities",
             f"{CHECK}.community_gap",
-            ("constraints",),
         ),
         _r(
             "cap.venue_per_week",
             "{name}每周（周一至周日）最多{cap}场",
-            "{id}: at most {cap} sessions a week (Monday to Sunday)",
+            "{name}: at most {cap} sessions a week (Monday to Sunday)",
             "plan.caps.venue_per_week",
             f"{COMPILE}:_Builder.venues",
             f"{CHECK}.weekly_caps",
-            ("constraints",),
         ),
         _r(
             "cap.street_per_day",
@@ -300,7 +294,6 @@ RULES: dict[str, Rule] = {
             "plan.caps.street_per_day",
             f"{COMPILE}:_Builder.street",
             f"{CHECK}.street_caps",
-            ("constraints",),
         ),
         _r(
             "cap.street_per_week",
@@ -309,7 +302,6 @@ RULES: dict[str, Rule] = {
             "plan.caps.street_per_week",
             f"{COMPILE}:_Builder.street",
             f"{CHECK}.street_caps",
-            ("constraints",),
         ),
         # capacity and head-count
         _r(
@@ -354,7 +346,6 @@ RULES: dict[str, Rule] = {
             "plan.sessions",
             f"{COMPILE}:_add_counts",
             f"{CHECK}.quotas",
-            ("type_quota_full",),
         ),
         _r(
             "quota.total_min",
@@ -371,16 +362,14 @@ RULES: dict[str, Rule] = {
             "plan.sessions.total",
             f"{COMPILE}:_add_counts",
             f"{CHECK}.quotas",
-            ("total_full",),
         ),
         _r(
             "quota.max_runs",
             "《{title}》最多开{n}场",
-            "{id} runs at most {n} times",
+            "“{title}” runs at most {n} times",
             "offerings[].max_runs",
             f"{COMPILE}:_Builder.events",
             f"{CHECK}.quotas",
-            ("runs_full",),
         ),
         # orders
         _r(
@@ -396,7 +385,7 @@ RULES: dict[str, Rule] = {
             "每个点单或已满足，或列为未满足",
             "every order is met or listed unmet",
             "orders",
-            f"{PLANFILE}:unmet_reasons",
+            f"{PLANFILE}:unmet_orders",
             f"{CHECK}.orders_once",
         ),
         _r(

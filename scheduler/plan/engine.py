@@ -16,6 +16,7 @@ from scheduler.domain.i18n import Message, t
 from scheduler.domain.loader import load_scenario, scenario_hash
 from scheduler.models import Change, Plan, Scenario
 from scheduler.plan.planfile import build_plan, level_gap
+from scheduler.plan.reasons import explain_unmet
 from scheduler.plan.replan import Repair, event_ids, finish, last_number, prepare
 from scheduler.plan.validate import Violation, objective, stability, validate, validate_replan
 
@@ -77,7 +78,8 @@ def run_scenario(
     sol = solve(comp.problem, opts)
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
     if sol.status in ("OPTIMAL", "FEASIBLE"):
-        plan = build_plan(sc, comp, sol, opts, source, sha256, lang)
+        evidence = explain_unmet(sc, comp, sol.assignments, opts, opts.explain_time)
+        plan = build_plan(sc, comp, sol, opts, source, sha256, lang, evidence)
         check_plan(sc, plan)
         out.plan = plan
     elif sol.status == "INFEASIBLE" and explain:
@@ -114,7 +116,10 @@ def replan(
     out = Replanned(rep.scenario, comp, status=sol.status, warnings=list(comp.calendar.warnings) + rep.warnings, repair=rep)
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         ref = parent.scenario
-        plan = build_plan(rep.scenario, comp, sol, opts, ref.path, ref.sha256, lang, event_ids(rep), last_number(parent))
+        evidence = explain_unmet(rep.scenario, comp, sol.assignments, opts, opts.explain_time)
+        plan = build_plan(
+            rep.scenario, comp, sol, opts, ref.path, ref.sha256, lang, evidence, event_ids(rep), last_number(parent)
+        )
         plan = finish(rep, plan, parent_version, lang)
         check_plan(rep.scenario, plan, parent)
         out.plan = plan

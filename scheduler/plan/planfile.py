@@ -16,10 +16,9 @@ from scheduler import __version__
 from scheduler.core.problem import Assignment, Solution
 from scheduler.core.solve import SolveOptions, relative_gap, solver_threads
 from scheduler.domain.compile import Compiled, slots_for
-from scheduler.domain.i18n import LANGS, every_language, unmet_message
-from scheduler.domain.ids import placement, resources_of, session_departments
+from scheduler.domain.i18n import LANGS, every_language, joined_orders, unmet_message
+from scheduler.domain.ids import event_id, options_of, placement, resources_of, session_departments, unit_of
 from scheduler.domain.loader import PLAN_MAX_BYTES, parse_text, read_text
-from scheduler.domain.rules import UNMET_RULES, family
 from scheduler.models import (
     SLOT_ORDER,
     Attendance,
@@ -33,6 +32,7 @@ from scheduler.models import (
     SolverInfo,
     UnmetOrder,
 )
+from scheduler.plan.reasons import Evidence
 
 
 def _sessions(
@@ -100,6 +100,23 @@ def _number(rows: list[PlannedSession], events: dict[int, str], year: int, ids: 
             s.id = f"S-{year}-{n:03d}"
 
 
+def assignments_of(comp: Compiled, sessions: list[PlannedSession]) -> list[Assignment]:
+    """The inverse of ``_sessions``: a plan's sessions as the compiled problem's assignments
+    (the k-th session of an offering, in date order, on its run k; through
+    ``scheduler.domain.ids``). Sessions the problem has no run or day for are left out."""
+    day_index = {d: i for i, d in enumerate(comp.day_list)}
+    events = {e.id for e in comp.problem.events}
+    seen: Counter = Counter()
+    out = []
+    for s in sorted(sessions, key=lambda s: (s.date, SLOT_ORDER.index(s.slots[0]), s.id)):
+        eid = event_id(s.offering, seen[s.offering])
+        seen[s.offering] += 1
+        if eid in events and s.date in day_index:
+            demands = [o for a in s.attendance for o in a.orders]
+            out.append(Assignment(eid, unit_of(day_index[s.date], s.slots[0]), options_of(s.venue, s.instructor), demands))
+    return out
+
+
 def level_gap(objective: list[int], bound: list[int]) -> float:
     """Relative gap of the first level not proven optimal (0 when all are)."""
     for value, best in zip(objective, bound):
@@ -108,39 +125,38 @@ def level_gap(objective: list[int], bound: list[int]) -> float:
     return 0.0
 
 
-def unmet_reasons(sc: Scenario, comp: Compiled, sessions: list[PlannedSession]) -> dict[str, str]:
-    """Why each unmet order is not met, most specific reason first."""
-    met = {oid for s in sessions for a in s.attendance for oid in a.orders}
-    runs = Counter(s.offering for s in sessions)
-    per_type = Counter(s.type for s in sessions)
-    offerings = {o.id: o for o in sc.offerings}
-    q = sc.plan.sessions
-    out = {}
-    for order in sc.orders:
-        if order.id in met:
+def unmet_orders(sc: Scenario, comp: Compiled, evidence: dict[str, Evidence], lang: str) -> list[UnmetOrder]:
+    """The unmet orders in scenario order, each with its evidence and its sentence in
+    every language, written from that evidence alone."""
+    out = []
+    for o in sc.orders:
+        ev = evidence.get(o.id)
+        if ev is None:
             continue
-        off = offerings[order.offering]
-        if order.id in comp.unservable:
-            out[order.id] = comp.unservable[order.id]
-        elif off.id in comp.no_slot:
-            out[order.id] = "no_slot"
-        elif runs[off.id] >= off.max_runs:
-            out[order.id] = "runs_full"
-        elif per_type[off.type] >= q.for_type(off.type).max:
-            out[order.id] = "type_quota_full"
-        elif len(sessions) >= q.total:
-            out[order.id] = "total_full"
-        else:
-            out[order.id] = "constraints"
+        messages = {x: _sentence(sc, comp, o, ev, x) for x in LANGS}
+        out.append(
+            UnmetOrder(
+                order=o.id,
+                community=o.community,
+                offering=o.offering,
+                reason=ev.code,
+                message=messages[lang],
+                messages=messages,
+                tier=ev.tier,
+                rules=ev.rules,
+                displaced=ev.displaced,
+                whatif=ev.whatif,
+                least=ev.least,
+            )
+        )
     return out
 
 
-def _named_rules(comp: Compiled, offering: str, code: str, lang: str) -> str:
-    """The labels of the eligibility rules (``Compiled.filtered``) behind an unmet reason
-    that the registry ties to them (no venue or instructor left), joined; "" for others."""
-    families = set(UNMET_RULES.get(code, ()))
-    labels = [r.label(lang) for r in comp.filtered.get(offering, []) if family(r.id) in families]
-    return ("；" if lang == "zh" else "; ").join(labels)
+def _sentence(sc: Scenario, comp: Compiled, o: Order, ev: Evidence, lang: str) -> str:
+    limit = comp.size_limit.get(o.offering, 0)
+    named = "；" if lang == "zh" else "; "
+    rules = named.join(comp.rule_label(r, lang) for r in ev.rules) if ev.code not in ("host_self", "too_large") else ""
+    return unmet_message(ev.code, o, lang, limit, rules, joined_orders(sc, ev.displaced, lang), ev.least)
 
 
 def build_plan(
@@ -150,24 +166,15 @@ def build_plan(
     opts: SolveOptions,
     source: str,
     sha256: str,
-    lang: str = "zh",
+    lang: str,
+    evidence: dict[str, Evidence],
     ids: dict[str, str] | None = None,
     last: int = 0,
 ) -> Plan:
+    """The plan of solution ``sol``; ``evidence``: why each unmet order is not met
+    (``scheduler.plan.reasons.explain_unmet``)."""
     sessions = _sessions(sc, comp, sol, ids, last)
-    reasons = unmet_reasons(sc, comp, sessions)
-    unmet = []
-    for o in sc.orders:
-        if o.id not in reasons:
-            continue
-        code = reasons[o.id]
-        limit = comp.size_limit.get(o.offering, 0)
-        messages = {x: unmet_message(code, sc, o, x, limit, _named_rules(comp, o.offering, code, x)) for x in LANGS}
-        unmet.append(
-            UnmetOrder(
-                order=o.id, community=o.community, offering=o.offering, reason=code, message=messages[lang], messages=messages
-            )
-        )
+    unmet = unmet_orders(sc, comp, evidence, lang)
     info = SolverInfo(
         status=sol.status,
         levels=sol.level_names,

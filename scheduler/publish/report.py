@@ -12,16 +12,26 @@ from scheduler.plan.validate import rhythm_figures
 
 
 def explanation_lines(exp: Explanation, problem: Problem, lang: str) -> list[str]:
-    """What a planner reads when no plan exists: the quotas out of reach, then the least
-    to relax, each rule by its label."""
+    """What a planner reads when no plan exists: the quotas out of reach (each with how far
+    it can go), then the least to relax, each rule by its label and registry id. Every set
+    was re-checked by a solve (``scheduler.core.explain``)."""
     sep = "；" if lang == "zh" else "; "
-    unreachable = sep.join(problem.rules[r].label(lang) for r in exp.unreachable)
-    relax = sep.join(problem.rules[r].label(lang) for r in exp.relax)
+
+    def named(rule_id: str) -> str:
+        label = f"{problem.rules[rule_id].label(lang)} [{rule_id}]"
+        if rule_id in exp.reachable:
+            label += t("reachable", lang, n=exp.reachable[rule_id])
+        return label
+
+    unreachable = sep.join(named(r) for r in exp.unreachable)
+    relax = sep.join(named(r) for r in exp.relax)
     out = [t("unreachable", lang, rules=unreachable)] if unreachable else []
     if relax:
         out.append(t("relax", lang, rules=relax))
     elif unreachable:
         out.append(t("relax_none", lang))
+    if not exp.proven:
+        out.append(t("not_fewest", lang))
     return out
 
 

@@ -1,0 +1,275 @@
+"""What-if solves: why a demand is not served, established by solving, never guessed.
+
+Three questions, each answered by a model built for it (docs/solver-notes.md, "What-ifs"):
+
+1. ``never_possible``: can the demand be served at all, in a plan with nothing else in
+   it (no other demand, no count minimum)? That problem is tiny: the events that may
+   serve it. When it has no solution, every rule gets an enforcement literal, made an
+   *assumption*; CP-SAT returns a set of assumptions that suffices for infeasibility,
+   and dropping its members one by one while infeasibility holds leaves a minimal set
+   of rules that together close the demand (each of them is needed: relaxing any one
+   opens it).
+2. ``what_if``: force the demand in and keep as much as possible of what the plan
+   serves (by weight). On a fresh plan the period model is a relaxation, so the weight
+   it cannot keep is a proven least loss; its choice is then laid out on days, which
+   makes it a real plan: the demands it gives up are *verified* to suffice. Re-plans
+   use the day model directly. When no plan serves the demand whatever is given up,
+   ``fewest_relaxed`` finds the fewest rules to relax (a feasibility model with one
+   enforcement literal per rule).
+3. Anything not finished within its budget is reported as such (``UNKNOWN``): the caller
+   says the reason was not verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from scheduler.core.cpmodel import Model
+from scheduler.core.periods import PeriodModel, flattened, realisation, relaxations_apply
+from scheduler.core.problem import Assignment, Problem
+from scheduler.core.solve import INTERLEAVE_BATCH, STATUS, Clock, SolveOptions, any_layout, solver_threads
+
+FOUND = ("OPTIMAL", "FEASIBLE")
+
+
+@dataclass
+class Closed:
+    """Tier 1: the demand is served in no plan at all. ``rules``: a minimal set of rules
+    that together close it (empty: nothing relaxable, e.g. no start at all)."""
+
+    rules: list[str]
+
+
+@dataclass
+class WhatIf:
+    """Tier 2 (or 3): what serving the demand would cost.
+
+    ``status``: FEASIBLE or OPTIMAL when a real plan serves it giving up ``displaced``
+    (OPTIMAL: no plan gives up less weight); INFEASIBLE when no plan serves it whatever
+    is given up (``relax`` then holds the fewest rules to relax, verified by a plan of the
+    relaxed problem, ``relax_least`` when proven fewest); UNKNOWN when not established in
+    the budget."""
+
+    status: str
+    displaced: list[str] = field(default_factory=list)
+    relax: list[str] = field(default_factory=list)
+    relax_least: bool = False
+    seconds: float = 0.0
+
+
+def _solver(opts: SolveOptions, budget: float, workers: int | None = None) -> cp_model.CpSolver:
+    """A plain solver within ``budget`` (deterministic time units in deterministic mode)."""
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.random_seed = opts.seed
+    prm.num_workers = workers or solver_threads(opts)
+    if opts.deterministic:
+        # several workers give the same answer only when interleaved (as the solve does)
+        prm.interleave_search = prm.num_workers > 1
+        prm.interleave_batch_size = INTERLEAVE_BATCH
+        prm.max_deterministic_time = max(0.05, budget)
+    else:
+        prm.max_time_in_seconds = max(0.05, budget)
+    return solver
+
+
+def _alone(problem: Problem, demand_id: str) -> Problem:
+    """The problem with only this demand, required, and the events that may serve it (and
+    those that must run: a re-plan's frozen sessions); count minimums dropped."""
+    d = next(x for x in problem.demands if x.id == demand_id)
+    wanted = set(d.events)
+    events = [e for e in problem.events if e.id in wanted or not e.optional]
+    counts = [replace(c, min=0) for c in problem.counts]
+    return replace(
+        problem, events=events, demands=[replace(d, required=True)], counts=counts, keeps=[], in_scope=set(), demand_bound=None
+    )
+
+
+def never_possible(problem: Problem, demand_id: str, opts: SolveOptions, budget: float) -> Closed | None | str:
+    """``Closed`` when no plan serves the demand, None when one does, "UNKNOWN" when the
+    budget ran out first. The rules named are minimal clashing sets found one after the
+    other, each relaxed before looking for the next, until relaxing them all lets the
+    demand be served: so relaxing the named rules opens it, and each set needs every
+    member (a rule of a set relaxed alone leaves the rest of it clashing no more)."""
+    clock = Clock(opts)
+    alone = _alone(problem, demand_id)
+    model = Model(alone, relax=set(alone.rules))
+    names = {lit.index: r for r, lit in model.on.items()}
+    hard, named = [model.on[r] for r in sorted(model.on)], []
+    while True:
+        st, core = _assume(model, hard, opts, clock, budget)
+        if st in FOUND:
+            return Closed(sorted(named)) if named else None
+        if st != "INFEASIBLE":
+            return "UNKNOWN"
+        if not core:  # nothing relaxable is left to blame: e.g. no start at all
+            return Closed(sorted(named))
+        core = _minimal(model, core, opts, clock, budget)
+        if core is None:
+            return "UNKNOWN"
+        named += [names[lit.index] for lit in core]
+        gone = {lit.index for lit in core}
+        hard = [lit for lit in hard if lit.index not in gone]
+
+
+def _assume(model: Model, lits: list, opts: SolveOptions, clock: Clock, budget: float) -> tuple[str, list]:
+    """Solve with these rule literals assumed true: the status, and when infeasible a set
+    of them that suffices (CP-SAT's core; one worker: cores come from the sequential
+    search)."""
+    model.m.clear_assumptions()
+    model.m.add_assumptions(lits)
+    solver = _solver(opts, clock.left(budget), workers=1)
+    st = STATUS[solver.solve(model.m)]
+    clock.det += solver.deterministic_time
+    if st != "INFEASIBLE":
+        return st, []
+    by_index = {lit.index: lit for lit in lits}
+    return st, [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+
+
+def _minimal(model: Model, core: list, opts: SolveOptions, clock: Clock, budget: float) -> list | None:
+    """Drop members of the core one at a time while the rest still clash (deletion); None
+    when the budget runs out."""
+    i = 0
+    while i < len(core):
+        trial = core[:i] + core[i + 1 :]
+        st, smaller = _assume(model, trial, opts, clock, budget)
+        if st == "INFEASIBLE":
+            kept = {lit.index for lit in smaller}
+            core = [lit for lit in trial if lit.index in kept] if kept else trial
+        elif st in FOUND:
+            i += 1
+        else:
+            return None
+    return core
+
+
+class WhatIfs:
+    """What-ifs for the demands of one problem against one plan (``served``: the demands it
+    serves, with their weights; ``hint``: its assignments). The models are built once and
+    copied for each demand (building them costs more than solving a copy)."""
+
+    def __init__(self, problem: Problem, served: dict[str, int], hint: list[Assignment], opts: SolveOptions):
+        self.p, self.served, self.opts = problem, served, opts
+        self.by_periods = relaxations_apply(problem) and not problem.is_replan
+        placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
+        if self.by_periods:
+            self.selection = PeriodModel(flattened(problem))
+            _keep_most(self.selection, served)
+            self.selection.hint_placements([pl for pl in placements if pl[0].id in self.selection.x])
+            self.period = PeriodModel(problem)
+            _keep_most(self.period, served)
+            # when the selection's choice cannot be given months, the free search starts
+            # from the plan, so it gives up little (without it, measured on a loaded
+            # machine: 18 orders given up where 1 suffices)
+            self.period.hint_placements([pl for pl in placements if pl[0].id in self.period.x])
+        else:
+            self.days = Model(problem)
+            _keep_most(self.days, served)
+            self.days.hint_placements([pl for pl in placements if pl[0].id in self.days.x])
+
+    def what_if(self, demand_id: str, budget: float) -> WhatIf:
+        """Serve ``demand_id`` keeping the most of ``served``; see the module docstring."""
+        clock = Clock(self.opts)
+        out = self._by_periods(demand_id, clock, budget) if self.by_periods else self._by_days(demand_id, clock, budget)
+        if out.status == "INFEASIBLE":
+            forced = replace(self.p, demands=[replace(d, required=d.id == demand_id or d.required) for d in self.p.demands])
+            out.relax, out.relax_least, ok = fewest_relaxed(forced, self.opts, clock.left(budget))
+            out.status = "INFEASIBLE" if ok else "UNKNOWN"
+        out.seconds = round(clock.elapsed(), 3)
+        return out
+
+    def _solve(self, model: Model, demand_id: str, clock: Clock, budget: float, extra=None):
+        """Solve a copy of ``model`` with the demand served (and ``extra(copy)`` added)."""
+        copy = model.m.clone()
+        ys = [copy.get_bool_var_from_proto_index(y.index) for (d, _), y in model.y.items() if d == demand_id]
+        copy.add_bool_or(ys)
+        if extra:
+            extra(copy)
+        solver = _solver(self.opts, budget)
+        st = STATUS[solver.solve(copy)]
+        clock.det += solver.deterministic_time
+        return solver, st
+
+    def _by_periods(self, demand_id: str, clock: Clock, budget: float) -> WhatIf:
+        """The selection model bounds what can be kept (a relaxation; measured on Pinghu it
+        proves its best in about 0.1 s, where the period model takes 1-10 s to prove the
+        same value). Its runs and attendance are then given months by the period model with
+        those fixed (a small solve), else the period model, held to the bound, keeps the
+        most with everything free; the result laid out on days is the evidence. Laying
+        the selection's choice out on days directly was measured slower: without months
+        the layout search took 5 s or more."""
+        sel = self.selection
+        solver, st = self._solve(sel, demand_id, clock, clock.left(budget) * 0.3)
+        if st not in FOUND:
+            return WhatIf(st if st == "INFEASIBLE" else "UNKNOWN")
+        bound = round(solver.best_objective_bound)
+        chosen = {v.name: solver.value(v) for v in [*sel.x.values(), *sel.y.values()]}
+        for fixed, share in ((chosen, 0.3), (None, 0.6)):
+            found = self._months(demand_id, bound, fixed, clock, budget, share)
+            if found is not None:
+                laid, value, proven = found
+                # the least: the selection's bound reached, or the period model (a
+                # relaxation too, everything free) proved its best
+                least = value >= bound or (fixed is None and proven)
+                return WhatIf("OPTIMAL" if least else "FEASIBLE", displaced=sorted(set(self.served) - _served_by(laid)))
+        return WhatIf("UNKNOWN")
+
+    def _months(
+        self, demand_id: str, bound: int, fixed: dict[str, int] | None, clock: Clock, budget: float, share: float
+    ) -> tuple[list[Assignment], int, bool] | None:
+        """The period model keeping at most ``bound`` (so it stops there), within ``share`` of
+        what is left of ``budget``; ``fixed``: runs and attendance held at these values (by
+        variable name). Returns its plan laid out on days, the weight kept and whether that
+        is proven its best, or None."""
+        model = self.period
+
+        def hold(copy: cp_model.CpModel) -> None:
+            copy.add(_kept_in(copy, model, self.served) <= bound)
+            for v in [*model.x.values(), *model.y.values()] if fixed is not None else []:
+                copy.add(copy.get_bool_var_from_proto_index(v.index) == fixed.get(v.name, 0))
+
+        solver, st = self._solve(model, demand_id, clock, clock.left(budget) * share, hold)
+        if st not in FOUND:
+            return None
+        laid = any_layout(realisation(self.p, model.picks(solver)), self.opts, clock, clock.left(budget) * 0.5)
+        return (laid, round(solver.objective_value), st == "OPTIMAL") if laid is not None else None
+
+    def _by_days(self, demand_id: str, clock: Clock, budget: float) -> WhatIf:
+        """The day model keeps the most: its solution is a plan."""
+        solver, st = self._solve(self.days, demand_id, clock, clock.left(budget))
+        if st not in FOUND:
+            return WhatIf(st if st == "INFEASIBLE" else "UNKNOWN")
+        return WhatIf(st, displaced=sorted(set(self.served) - _served_by(self.days.assignments(solver))))
+
+
+def _kept_in(copy: cp_model.CpModel, model: Model, served: dict[str, int]) -> cp_model.LinearExpr:
+    """The weight kept, over a copy's variables (a copy has the same variable indices)."""
+    return sum(served[d] * copy.get_bool_var_from_proto_index(y.index) for (d, _), y in model.y.items() if d in served)
+
+
+def _keep_most(model: Model, served: dict[str, int]) -> cp_model.LinearExpr:
+    kept = sum(served[d] * y for (d, _), y in model.y.items() if d in served)
+    model.m.maximize(kept)
+    return kept
+
+
+def _served_by(assignments: list[Assignment]) -> set[str]:
+    return {d for a in assignments for d in a.demands}
+
+
+def fewest_relaxed(problem: Problem, opts: SolveOptions, budget: float) -> tuple[list[str], bool, bool]:
+    """The fewest rules of ``problem`` to relax for a solution (the day model, one
+    enforcement literal per rule, as many kept as possible). Returns them, whether they
+    are proven fewest, and whether a solution was found at all."""
+    model = Model(problem, relax=set(problem.rules))
+    model.m.maximize(sum(model.on.values()))
+    if budget <= 0:
+        return [], False, False
+    solver = _solver(opts, budget)
+    st = STATUS[solver.solve(model.m)]
+    if st not in FOUND:
+        return [], False, False
+    return sorted(r for r, v in model.on.items() if not solver.boolean_value(v)), st == "OPTIMAL", True
