@@ -164,7 +164,8 @@ def _audit(out) -> list[int]:
         if u.tier == 1:
             assert not _met_alone(sc, order), f"{u.order} was told never possible: {u.messages['en']}"
             if u.reason == "closed":
-                assert _best_kept(replace(problem, counts=[replace(c, min=0) for c in problem.counts]), u.order, {}, set(u.rules)) is not None
+                no_minimum = replace(problem, counts=[replace(c, min=0) for c in problem.counts])
+                assert _best_kept(no_minimum, u.order, {}, set(u.rules)) is not None, f"relaxing {u.rules} does not open it"
         elif u.reason in ("displaces", "suffices", "not_optimal"):
             best = _best_kept(problem, u.order, served)
             assert best is not None
