@@ -171,18 +171,16 @@ class Clock:
     def left(self, limit: float) -> float:
         return max(0.0, limit - self.used())
 
-    def solve(
-        self, model: cp_model.CpModel, budget: float, interleave: bool = False, enough: float | None = None
-    ) -> tuple[cp_model.CpSolver, str]:
+    def solve(self, model: cp_model.CpModel, budget: float, interleave: bool = False) -> tuple[cp_model.CpSolver, str]:
         """Solve within ``budget``; ``interleave``: interleaved search (as in deterministic
-        mode) with a wall-clock limit; ``enough``: stop once the bound of the (maximised)
-        objective is down to this value (a known plan reaches it: it is proven)."""
+        mode) with a wall-clock limit. No callback ever stops an interleaved search:
+        ``stop_search()`` there aborted the whole process in CP-SAT 9.15 (a failed check in
+        postsolve, docs/solver-notes.md); to stop once a known plan is proven, ask for
+        a better one instead (``_better_than``)."""
         solver = _parameters(self.opts, budget)
         if interleave:
             solver.parameters.interleave_search = True
             solver.parameters.interleave_batch_size = INTERLEAVE_BATCH
-        if enough is not None:
-            solver.best_bound_callback = lambda bound: solver.stop_search() if bound <= enough else None
         code = solver.solve(model)
         self.det += solver.deterministic_time
         return solver, STATUS[code]
@@ -584,14 +582,20 @@ def _window_bound(
 
     model.m.add(-sum(deviations(problem.period_weight, period_of, "piece_period")) >= held["spread"])
     weekly = -sum(deviations(problem.rhythm_weight, window_of, "piece_window"))
-    model.hint_placements([(loose.event(a.event), a.start, a.options, a.demands) for a in placed])
     model.m.maximize(weekly)
+    # only a plan better than the realised one is asked for: "none" proves that plan's
+    # rhythm (the window part bounds the whole level), and the search needs no callback
+    # to stop there (see Clock.solve). No hint: the realised plan breaks this constraint,
+    # and an infeasible hint aborts an interleaved search (docs/solver-notes.md); measured
+    # on Pinghu, the proof then takes about 1 s
+    model.m.add(weekly >= value + 1)
     # interleaved search proves this bound far sooner here (measured on Pinghu: -18 in
-    # about 15 s, where the default portfolio stayed at -14 after 12 s); it stops once the
-    # bound is down to the realised plan's rhythm, which is then proven
+    # about 15 s, where the default portfolio stayed at -14 after 12 s)
     budget = min(clock.left(opts.time_limit), PIECE_LIMIT)
-    solver, st = clock.solve(model.m, budget, interleave=True, enough=value + 0.5)
-    if st in ("INFEASIBLE", "MODEL_INVALID"):
+    solver, st = clock.solve(model.m, budget, interleave=True)
+    if st == "INFEASIBLE":
+        return min(0, value), [], []
+    if st == "MODEL_INVALID":
         return 0, [], []
     # the bound holds with or without a solution found (the realised plan is one)
     bound = min(0, solver.value(weekly) if st == "OPTIMAL" else math.floor(solver.best_objective_bound + 1e-6))
@@ -612,10 +616,13 @@ def _prove_rhythm(
     exprs = full.levels()
     for name, held in zip(run.solved, run.objective):
         full.m.add(exprs[name] >= held)
-    full.m.add(exprs["rhythm"] >= value)
-    full.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in placed])
+    # better than the realised plan, or proof there is none; no hint (the plan breaks this
+    # constraint, and an infeasible hint aborts an interleaved search: docs/solver-notes.md)
+    full.m.add(exprs["rhythm"] >= value + 1)
     full.m.maximize(exprs["rhythm"])
-    solver, st = clock.solve(full.m, min(clock.left(opts.time_limit), RHYTHM_LIMIT), enough=value + 0.5)
+    solver, st = clock.solve(full.m, min(clock.left(opts.time_limit), RHYTHM_LIMIT))
+    if st == "INFEASIBLE":
+        return placed, value, value
     if st not in ("OPTIMAL", "FEASIBLE"):
         return placed, value, full.ranges["rhythm"][1]
     best = solver.value(exprs["rhythm"])

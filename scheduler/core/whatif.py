@@ -189,6 +189,8 @@ class WhatIfs:
         if extra:
             extra(copy)
         solver = _solver(self.opts, budget)
+        if solver.parameters.interleave_search:
+            copy.clear_hints()  # the plan misses the forced demand: an infeasible hint aborts interleaved search
         st = STATUS[solver.solve(copy)]
         clock.det += solver.deterministic_time
         return solver, st
