@@ -37,6 +37,7 @@ class Case:
     workers: int = 2
     deterministic: bool = False
     solver_seed: int = 0
+    explain_time: float = 20.0  # --explain-time (the default of schedule solve)
     note: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -104,6 +105,7 @@ def _child(spec: dict) -> dict:
         workers=spec["workers"],
         deterministic=spec["deterministic"],
         progress=progress,
+        explain_time=spec["explain_time"],
     )
     result: dict = {"name": spec["name"]}
     try:
@@ -128,6 +130,8 @@ def _child(spec: dict) -> dict:
                 solver_time=s.time_seconds,
                 unmet=len(out.plan.unmet),
                 orders=len(out.scenario.orders),
+                tiers=[sum(u.tier == k for u in out.plan.unmet) for k in (1, 2, 3)],
+                explain_time=out.explain_seconds,
             )
             result.update(_rhythm(out))
         result["first_level_proven"] = marks.get("proven:demand")
@@ -167,6 +171,7 @@ def run_case(case: Case, timeout: float) -> dict:
         "workers": case.workers,
         "deterministic": case.deterministic,
         "solver_seed": case.solver_seed,
+        "explain_time": case.explain_time,
     }
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
@@ -208,6 +213,8 @@ COLUMNS = [
     "weeks",
     "days 1-10",
     "peak MB",
+    "unmet: tier 1/2/3",
+    "explain (s)",
     "1st sol (s)",
     "L1 proven (s)",
     "L1 end (s)",
@@ -231,6 +238,8 @@ def row(r: dict) -> list[str]:
         f"{r['weeks']}/{r['usable_weeks']}" if "weeks" in r else "-",
         _fmt(r.get("early_share"), ".0%"),
         _fmt(r.get("peak_mb"), ".0f"),
+        "/".join(map(str, r["tiers"])) if r.get("tiers") else "-",
+        _fmt(r.get("explain_time"), ".1f"),
         _fmt(r.get("first_solution"), ".1f"),
         _fmt(r.get("first_level_proven"), ".1f"),
         _fmt((r.get("marks") or {}).get("last:demand"), ".1f"),
@@ -280,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         help="override every case's time limit (seconds; deterministic cases: deterministic time units)",
     )
     ap.add_argument("--workers", type=int, help="override every case's solver workers")
+    ap.add_argument("--explain-time", type=float, help="override every case's --explain-time (seconds for the unmet reasons)")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument(
         "--plain", action="store_true", help="plain-text table even if rich is installed (always when not a terminal)"
@@ -314,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
             case.time_limit = args.time_limit
         if args.workers is not None:
             case.workers = args.workers
+        if args.explain_time is not None:
+            case.explain_time = args.explain_time
         # deterministic time units can run much longer than seconds: allow for it
         timeout = case.time_limit * (8 if case.deterministic else 2) + 300
         print(

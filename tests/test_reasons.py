@@ -17,6 +17,7 @@ from gen import random_scenario
 from ortools.sat.python import cp_model
 from test_optimality import candidate_sessions
 
+from scheduler.core import whatif
 from scheduler.core.cpmodel import Model
 from scheduler.core.solve import SolveOptions
 from scheduler.models import Plan
@@ -230,3 +231,15 @@ def test_every_reason_holds_on_random_scenarios(seed):
         _audit_explanation(out)
     else:
         assert 3 not in _audit(out), "with time to spare every reason is verified"
+
+
+@pytest.mark.proof("reasons checked on random scenarios, large-street what-ifs")
+@pytest.mark.parametrize("seed", range(40))
+def test_the_large_street_what_ifs_tell_only_what_holds(seed, monkeypatch):
+    # the what-ifs that move only what is near the order (WhatIfs._nearby), forced here on
+    # small scenarios where the audit can check them
+    monkeypatch.setattr(whatif, "LOCAL_ABOVE", 0)
+    out = run_scenario(build(audited_scenario(seed)), OPTS)
+    if out.plan is not None:
+        _audit(out)
+        assert not any(u.least for u in out.plan.unmet if u.tier == 2)  # never claimed the least

@@ -6,6 +6,7 @@ This is the library entry point the CLI calls; it holds no printing.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Outcome:
     status: str = ""
     explanation: Explanation | None = None
     warnings: list[Message] = field(default_factory=list)
+    explain_seconds: float = 0.0  # wall time spent establishing the unmet orders' reasons
 
 
 def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:
@@ -78,7 +80,9 @@ def run_scenario(
     sol = solve(comp.problem, opts)
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
     if sol.status in ("OPTIMAL", "FEASIBLE"):
+        began = time.perf_counter()
         evidence = explain_unmet(sc, comp, sol.assignments, opts, opts.explain_time)
+        out.explain_seconds = time.perf_counter() - began
         plan = build_plan(sc, comp, sol, opts, source, sha256, lang, evidence)
         check_plan(sc, plan)
         out.plan = plan

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ortools
 
@@ -32,7 +33,9 @@ from scheduler.models import (
     SolverInfo,
     UnmetOrder,
 )
-from scheduler.plan.reasons import Evidence
+
+if TYPE_CHECKING:  # the what-ifs (and OR-Tools with them) load only when reasons are made
+    from scheduler.plan.reasons import Evidence
 
 
 def _sessions(
