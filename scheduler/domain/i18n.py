@@ -175,7 +175,7 @@ TEXT = {
     "h.notices": ("通知（{n}份）：", "Notices ({n}):"),
     "h.diff": ("第{old}版 → 第{new}版", "Version {old} -> version {new}"),
     # unmet reasons: the parts that vary
-    "why.least.displaces": ("按优先级计，没有放弃得更少的方案。", " No plan drops less, by priority."),
+    "why.least.displaces": ("按优先级计，没有放弃得更少的方案。", " No other plan gives up less (counted by priority)."),
     "why.least.relax": ("这是最少需放宽的规则。", " No fewer rules would do."),
     "why.order": ("{id}（{community}，优先级{priority}）", "{id} ({community}, priority {priority})"),
     "why.and": ("和", " and "),
