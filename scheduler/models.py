@@ -377,6 +377,8 @@ class UnmetOrder(BaseModel):
     messages: dict[str, str] = Field(default_factory=dict, description="the sentence in every language, by code")
     tier: int = Field(
         0,
+        ge=0,
+        le=3,
         description="1 never possible, 2 possible but not in this plan, 3 not verified in time (0: written before tiers)",
     )
     rules: list[str] = Field(

@@ -83,3 +83,18 @@ def test_a_plans_sessions_read_back_as_the_solutions_assignments():
         return (a.event, a.start, sorted(a.options.items()), sorted(a.demands))
 
     assert sorted(map(key, back)) == sorted(map(key, sol.assignments)) and len(back) == 2
+
+
+def test_evidence_edited_by_hand_is_refused_naming_the_field(tmp_path):
+    plan = solved(tmp_path)
+    data = json.loads(plan.read_text(encoding="utf-8"))
+    data["unmet"][0]["rules"] = ["made.up:rule"]
+    data["unmet"][0]["displaced"] = ["O-404"]
+    plan.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = invoke("why", "O-1", "--plan", plan)
+    assert result.exit_code == 2
+    assert "unmet[0]" in result.output and "made.up:rule" in result.output and "O-404" in result.output
+    data["unmet"][0]["tier"] = 7
+    plan.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = invoke("why", "O-1", "--plan", plan)
+    assert result.exit_code == 2 and "tier" in result.output

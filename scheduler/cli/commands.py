@@ -16,6 +16,7 @@ from scheduler import __version__
 from scheduler.cli.common import (
     PlannerGroup,
     build_options,
+    checked_snapshot,
     db_option,
     fail,
     fail_input,
@@ -27,9 +28,8 @@ from scheduler.cli.common import (
     progress_printer,
     solver_options,
 )
-from scheduler.domain.checks import check_scenario
 from scheduler.domain.i18n import t
-from scheduler.domain.loader import InputError, InputProblem, load_scenario, scenario_hash
+from scheduler.domain.loader import InputError, load_scenario, scenario_hash
 from scheduler.plan.validate import validate
 
 
@@ -108,13 +108,7 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
     """
     try:
         plan = load_plan(plan_file)
-        if scenario:
-            sc = load_scenario(scenario)
-        else:
-            sc = plan.scenario.snapshot
-            found = check_scenario(sc)
-            if found:
-                raise InputError([InputProblem(str(plan_file), f"scenario.snapshot: {r}", f, m) for r, f, m in found])
+        sc = load_scenario(scenario) if scenario else checked_snapshot(plan, plan_file)
     except InputError as err:
         fail_input(err, wrote=False, lang=lang)
     violations = validate(sc, plan)

@@ -253,6 +253,18 @@ def load_plan(path: Path) -> Plan:
         raise InputError(problems) from None
 
 
+def checked_snapshot(plan: Plan, plan_file: Path):
+    """The scenario a plan carries, checked like a scenario file: its problems become an
+    ``InputError`` naming the plan file and the snapshot's record and field."""
+    from scheduler.domain.checks import check_scenario  # imported when used: keeps `schedule --help` fast
+
+    sc = plan.scenario.snapshot
+    found = check_scenario(sc)
+    if found:
+        raise InputError([InputProblem(str(plan_file), f"scenario.snapshot: {r}", f, m) for r, f, m in found])
+    return sc
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print the error (no traceback) and exit with ``code`` (2: bad input or store)."""
     click.echo(f"error: {message}", err=True)

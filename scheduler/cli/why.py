@@ -17,6 +17,7 @@ from scheduler.cli.common import (
     MAX_TIME_LIMIT,
     FiniteRange,
     PlannerCommand,
+    checked_snapshot,
     fail_input,
     lang_option,
     load_plan,
@@ -52,9 +53,9 @@ def why(order: str, plan_file: Path, recheck: bool, explain_time: float, lang: s
     """
     try:
         plan = load_plan(plan_file)
+        sc = checked_snapshot(plan, plan_file)  # the reasons' rules are compiled from it
     except InputError as err:
         fail_input(err, wrote=False, lang=lang)
-    sc = plan.scenario.snapshot
     found = next((o for o in sc.orders if o.id == order), None)
     if found is None:
         problem = InputProblem(t("e.cli", lang), "why", "ORDER", Message("c.no_order", order=order).text(lang))
@@ -67,11 +68,34 @@ def why(order: str, plan_file: Path, recheck: bool, explain_time: float, lang: s
         click.echo(t("why.met", lang, session=session.id, date=session.date, venue=venue))
         return
     u = next((u for u in plan.unmet if u.order == order), None)
+    if u is not None:
+        _check_evidence(plan, plan_file, u, lang)
     if recheck or u is None:
         u = _rechecked(plan, order, explain_time, lang)
         click.echo(t("why.rechecked", lang))
     for line in reason_lines(sc, u, lang):
         click.echo(line)
+
+
+def _check_evidence(plan: Plan, plan_file: Path, u: UnmetOrder, lang: str) -> None:
+    """Exit 2 naming the field when the evidence names a rule the registry does not declare
+    or an order the plan's scenario does not have (plan.json edited by hand)."""
+    from scheduler.domain.rules import RULES, family
+
+    k = plan.unmet.index(u)
+    orders = {o.id for o in plan.scenario.snapshot.orders}
+    problems = [
+        InputProblem(str(plan_file), f"unmet[{k}]", "rules", Message("why.bad_rule", rule=r).text(lang))
+        for r in u.rules
+        if family(r) not in RULES
+    ]
+    problems += [
+        InputProblem(str(plan_file), f"unmet[{k}]", "displaced", Message("c.no_order", order=o).text(lang))
+        for o in u.displaced
+        if o not in orders
+    ]
+    if problems:
+        fail_input(InputError(problems), wrote=False, lang=lang)
 
 
 def _order_lines(sc: Scenario, order, lang: str) -> list[str]:

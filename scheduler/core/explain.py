@@ -14,13 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
 from scheduler.core.cpmodel import Model
 from scheduler.core.problem import Problem
-from scheduler.core.solve import STATUS, max_kept_rules
-
-FOUND = ("OPTIMAL", "FEASIBLE")
+from scheduler.core.solve import FOUND, STATUS, SolveOptions, max_kept_rules, plain_solver
 
 
 @dataclass
@@ -51,20 +47,12 @@ def explain_infeasible(problem: Problem, time_limit: float = 20.0, seed: int = 0
     return exp
 
 
-def _solver(budget: float, seed: int) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, budget)
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = seed
-    return solver
-
-
 def _opens(problem: Problem, relaxed: set[str], budget: float, seed: int) -> bool:
     """Does relaxing exactly ``relaxed`` (every other rule kept) give a plan? A fresh solve."""
     model = Model(problem, relaxed)
     for lit in model.on.values():
         model.m.add(lit == 0)
-    return STATUS[_solver(budget, seed).solve(model.m)] in FOUND
+    return STATUS[plain_solver(SolveOptions(seed=seed), budget).solve(model.m)] in FOUND
 
 
 def _most_counted(problem: Problem, min_rule: str, budget: float, seed: int) -> int | None:
@@ -75,6 +63,6 @@ def _most_counted(problem: Problem, min_rule: str, budget: float, seed: int) -> 
     model.m.add(model.on[min_rule] == 0)
     counted = [model.x[e.id] for e in model.live if set(rule.tags) <= set(e.tags)]
     model.m.maximize(sum(counted))
-    solver = _solver(budget, seed)
+    solver = plain_solver(SolveOptions(seed=seed), budget)
     st = STATUS[solver.solve(model.m)]
     return round(solver.objective_value) if st == "OPTIMAL" else None

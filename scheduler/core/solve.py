@@ -127,6 +127,7 @@ RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece mod
 PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
 INTERLEAVE_BATCH = 8
 PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
+FOUND = ("OPTIMAL", "FEASIBLE")  # statuses with a solution
 # A rhythm value below any real one: the solver's figure for a layout whose rhythm it did
 # not score. The engine's check accepts a solver figure below the validator's (never above)
 # and replaces it with the validator's count.
@@ -656,19 +657,35 @@ def _solve_days(
     return Solution(run.status, model.assignments(run.solver), run.objective, run.bound, run.solved, clock.elapsed(), info)
 
 
-def max_kept_rules(problem: Problem, relax: set[str], time_limit: float = 10.0, seed: int = 0) -> tuple[str, list[str]]:
-    """Make ``relax`` soft and find the fewest of them to drop for a feasible problem.
+def plain_solver(opts: SolveOptions, budget: float, workers: int | None = None) -> cp_model.CpSolver:
+    """A solver with CP-SAT's own settings within ``budget`` (deterministic time units in
+    deterministic mode), for the feasibility and explanation models."""
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.random_seed = opts.seed
+    prm.num_workers = workers or solver_threads(opts)
+    if opts.deterministic:
+        # several workers give the same answer only when interleaved (as the solve does)
+        prm.interleave_search = prm.num_workers > 1
+        prm.interleave_batch_size = INTERLEAVE_BATCH
+        prm.max_deterministic_time = max(0.05, budget)
+    else:
+        prm.max_time_in_seconds = max(0.05, budget)
+    return solver
 
-    Returns the status and the rule ids dropped (empty when even that fails).
+
+def max_kept_rules(
+    problem: Problem, relax: set[str], time_limit: float = 10.0, seed: int = 0, opts: SolveOptions | None = None
+) -> tuple[str, list[str]]:
+    """Make ``relax`` soft and find the fewest of them to drop for a feasible problem
+    (``opts``: the solve's seed, workers and mode; else ``seed`` on two workers).
+
+    Returns the status and the rule ids dropped, sorted (empty when even that fails).
     """
     model = Model(problem, relax)
     model.m.maximize(sum(model.on.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = seed
-    code = solver.solve(model.m)
-    st = STATUS[code]
-    if st not in ("OPTIMAL", "FEASIBLE"):
+    solver = plain_solver(opts or SolveOptions(seed=seed), time_limit)
+    st = STATUS[solver.solve(model.m)]
+    if st not in FOUND:
         return st, []
-    return st, [r for r, v in model.on.items() if not solver.boolean_value(v)]
+    return st, sorted(r for r, v in model.on.items() if not solver.boolean_value(v))

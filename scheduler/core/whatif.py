@@ -14,7 +14,7 @@ Three questions, each answered by a model built for it (docs/solver-notes.md, "W
    it cannot keep is a proven least loss; its choice is then laid out on days, which
    makes it a real plan: the demands it gives up are *verified* to suffice. Re-plans
    use the day model directly. When no plan serves the demand whatever is given up,
-   ``fewest_relaxed`` finds the fewest rules to relax (a feasibility model with one
+   ``solve.max_kept_rules`` finds the fewest rules to relax (a feasibility model with one
    enforcement literal per rule).
 3. Anything not finished within its budget is reported as such (``UNKNOWN``): the caller
    says the reason was not verified.
@@ -29,9 +29,8 @@ from ortools.sat.python import cp_model
 from scheduler.core.cpmodel import Model
 from scheduler.core.periods import PeriodModel, flattened, realisation, relaxations_apply
 from scheduler.core.problem import Assignment, Choice, Event, Problem
-from scheduler.core.solve import INTERLEAVE_BATCH, STATUS, Clock, SolveOptions, any_layout, solver_threads
+from scheduler.core.solve import FOUND, STATUS, Clock, SolveOptions, any_layout, max_kept_rules, plain_solver
 
-FOUND = ("OPTIMAL", "FEASIBLE")
 # above this many candidate events, what-ifs move only what is near the demand
 # (``WhatIfs._nearby``): Pinghu has 97 and its global what-ifs take about 0.5 s each;
 # 10x Pinghu has about 800 and they did not finish in 15 s
@@ -60,23 +59,6 @@ class WhatIf:
     displaced: list[str] = field(default_factory=list)
     relax: list[str] = field(default_factory=list)
     relax_least: bool = False
-    seconds: float = 0.0
-
-
-def _solver(opts: SolveOptions, budget: float, workers: int | None = None) -> cp_model.CpSolver:
-    """A plain solver within ``budget`` (deterministic time units in deterministic mode)."""
-    solver = cp_model.CpSolver()
-    prm = solver.parameters
-    prm.random_seed = opts.seed
-    prm.num_workers = workers or solver_threads(opts)
-    if opts.deterministic:
-        # several workers give the same answer only when interleaved (as the solve does)
-        prm.interleave_search = prm.num_workers > 1
-        prm.interleave_batch_size = INTERLEAVE_BATCH
-        prm.max_deterministic_time = max(0.05, budget)
-    else:
-        prm.max_time_in_seconds = max(0.05, budget)
-    return solver
 
 
 def _alone(problem: Problem, demand_id: str) -> Problem:
@@ -124,7 +106,7 @@ def _assume(model: Model, lits: list, opts: SolveOptions, clock: Clock, budget: 
     search)."""
     model.m.clear_assumptions()
     model.m.add_assumptions(lits)
-    solver = _solver(opts, clock.left(budget), workers=1)
+    solver = plain_solver(opts, clock.left(budget), workers=1)
     st = STATUS[solver.solve(model.m)]
     clock.det += solver.deterministic_time
     if st != "INFEASIBLE":
@@ -188,9 +170,10 @@ class WhatIfs:
             out = self._by_days(demand_id, clock, budget)
         if out.status == "INFEASIBLE":
             forced = replace(self.p, demands=[replace(d, required=d.id == demand_id or d.required) for d in self.p.demands])
-            out.relax, out.relax_least, ok = fewest_relaxed(forced, self.opts, clock.left(budget))
-            out.status = "INFEASIBLE" if ok else "UNKNOWN"
-        out.seconds = round(clock.elapsed(), 3)
+            left = clock.left(budget)
+            st, out.relax = max_kept_rules(forced, set(forced.rules), left, opts=self.opts) if left > 0 else ("UNKNOWN", [])
+            out.relax_least = st == "OPTIMAL"
+            out.status = "INFEASIBLE" if st in FOUND else "UNKNOWN"
         return out
 
     def _solve(self, model: Model, demand_id: str, clock: Clock, budget: float, extra=None):
@@ -200,7 +183,7 @@ class WhatIfs:
         copy.add_bool_or(ys)
         if extra:
             extra(copy)
-        solver = _solver(self.opts, budget)
+        solver = plain_solver(self.opts, budget)
         if solver.parameters.interleave_search:
             copy.clear_hints()  # the plan misses the forced demand: an infeasible hint aborts interleaved search
         st = STATUS[solver.solve(copy)]
@@ -261,7 +244,7 @@ class WhatIfs:
         near, served = nearby(self.p, demand_id, self.hint, self.served)
         model = Model(near)
         _keep_most(model, served)
-        solver = _solver(self.opts, clock.left(budget))
+        solver = plain_solver(self.opts, clock.left(budget))
         # its presolve dominates (thousands of pinned intervals): without probing and
         # symmetry detection it took 4.7 s instead of 8.7 s on a 10x what-if
         solver.parameters.cp_model_probing_level = 0
@@ -345,18 +328,3 @@ def _keep_most(model: Model, served: dict[str, int]) -> cp_model.LinearExpr:
 
 def _served_by(assignments: list[Assignment]) -> set[str]:
     return {d for a in assignments for d in a.demands}
-
-
-def fewest_relaxed(problem: Problem, opts: SolveOptions, budget: float) -> tuple[list[str], bool, bool]:
-    """The fewest rules of ``problem`` to relax for a solution (the day model, one
-    enforcement literal per rule, as many kept as possible). Returns them, whether they
-    are proven fewest, and whether a solution was found at all."""
-    model = Model(problem, relax=set(problem.rules))
-    model.m.maximize(sum(model.on.values()))
-    if budget <= 0:
-        return [], False, False
-    solver = _solver(opts, budget)
-    st = STATUS[solver.solve(model.m)]
-    if st not in FOUND:
-        return [], False, False
-    return sorted(r for r, v in model.on.items() if not solver.boolean_value(v)), st == "OPTIMAL", True

@@ -201,6 +201,7 @@ TEXT = {
     "why.reason": ("原因：{text}", "Reason: {text}"),
     "why.rules": ("涉及的规则：", "Rules named:"),
     "why.displaced": ("满足它需放弃的点单：", "Orders meeting it would drop:"),
+    "why.bad_rule": ("规则 {rule} 未在规则注册表中声明", "rule {rule} is not declared in the rule registry"),
     "why.priority": ("优先级{p}", "priority {p}"),
     "why.how": ("核实方式：{how}", "How it was established: {how}"),
     "why.how.static": ("求解前即可判定（资格与容量规则）", "decided before solving (eligibility and capacity rules)"),

@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass, field
 
 from scheduler.core.problem import Assignment
-from scheduler.core.solve import SolveOptions
-from scheduler.core.whatif import FOUND, Closed, WhatIfs, never_possible
+from scheduler.core.solve import FOUND, SolveOptions
+from scheduler.core.whatif import Closed, WhatIfs, never_possible
 from scheduler.domain.compile import Compiled
 from scheduler.domain.rules import UNMET_RULES, family
 from scheduler.models import Order, Scenario
