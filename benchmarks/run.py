@@ -1,13 +1,16 @@
 """Benchmark the engine: one row per case, each case in a fresh Python process.
 
-    python benchmarks/run.py                                  # all cases, 60 s each
+    python benchmarks/run.py                                  # the default cases
     python benchmarks/run.py --cases pinghu-2026,10x --time-limit 30
+    python benchmarks/run.py --cases scale                    # 1x, 2x, 5x, 10x, 20x
     python benchmarks/run.py --list
 
 Each case runs ``scheduler.plan.engine.run`` (load, compile, solve, build and validate
-the plan) in a child process started with ``subprocess``, so the peak memory
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at the end)
-belongs to that case alone. The child prints one JSON line that the parent reads.
+the plan: the *solver* figure, in-process) in a child process started with
+``subprocess``, so the peak memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in
+the child at the end) belongs to that case alone. The child prints one JSON line that
+the parent reads. A ``schedule solve`` case runs the command itself as a process: its
+time is the *whole process*, what a planner waits for (imports, the store included).
 See benchmarks/README.md for what each column means.
 """
 
@@ -39,6 +42,7 @@ class Case:
     solver_seed: int = 0
     explain_time: float = 20.0  # --explain-time (the default of schedule solve)
     note: str = ""
+    command: bool = False  # run `schedule solve` as a process: "time" is what a planner waits for
     extra: dict = field(default_factory=dict)
 
 
@@ -55,37 +59,61 @@ CASES = {
             time_limit=30,
             note="same, deterministic=True (limit in deterministic time units, not seconds)",
         ),
+        Case(
+            "pinghu-2026 schedule solve",
+            path="examples/pinghu-2026/scenario.yaml",
+            time_limit=30,
+            command=True,
+            note="`schedule solve` as a process with its default options: the whole wait, store write included",
+        ),
         Case("10x", scale=10, note="benchmarks/generate.py --scale 10: 120 communities, 700 sessions"),
-        # Not run by default: the scaling in between.
+        # Not run by default: the scale table (issue 14) and the scaling in between.
         Case("1x", scale=1, note="benchmarks/generate.py --scale 1: a Pinghu-sized synthetic scenario"),
+        Case("2x", scale=2, note="benchmarks/generate.py --scale 2: 24 communities, 140 sessions"),
         Case("3x", scale=3, note="benchmarks/generate.py --scale 3: 36 communities, 210 sessions"),
+        Case("5x", scale=5, note="benchmarks/generate.py --scale 5: 60 communities, 350 sessions"),
+        Case("20x", scale=20, note="benchmarks/generate.py --scale 20: 240 communities, 1,400 sessions"),
+        Case(
+            "10x schedule solve",
+            scale=10,
+            command=True,
+            note="`schedule solve` of the 10x scenario as a process: the whole wait against --time-limit",
+        ),
     ]
 }
-DEFAULT_CASES = ["pinghu-2026", "pinghu-2026 deterministic", "10x"]
+DEFAULT_CASES = ["pinghu-2026", "pinghu-2026 deterministic", "pinghu-2026 schedule solve", "10x"]
+SCALE_CASES = ["1x", "2x", "5x", "10x", "20x"]  # --cases scale
 
 
 # --------------------------------------------------------------------------- child
 
 
+def _scenario_file(spec: dict, folder: str) -> str:
+    """The case's scenario: the file named, or one made by generate.py in ``folder``."""
+    if spec["path"] is not None:
+        return str(ROOT / spec["path"])
+    sys.path.insert(0, str(HERE))
+    from generate import generate, to_yaml
+
+    path = Path(folder) / f"x{spec['scale']:g}.yaml"
+    path.write_text(to_yaml(generate(spec["scale"], spec["seed"])), encoding="utf-8")
+    return str(path)
+
+
 def _child(spec: dict) -> dict:
     """Run one case in this (fresh) process and return its figures."""
+    with tempfile.TemporaryDirectory(prefix="schedule-bench-") as folder:
+        path = _scenario_file(spec, folder)
+        return _engine_run(spec, path)
+
+
+def _engine_run(spec: dict, path: str) -> dict:
+    """``engine.run`` in this process, its limit counted from the start of the run (as
+    ``schedule solve`` counts it from the start of the command)."""
     import resource
 
     from scheduler.core.solve import Progress, SolveOptions
     from scheduler.plan.engine import run
-
-    path = spec["path"]
-    tmp = None
-    if path is None:
-        sys.path.insert(0, str(HERE))
-        from generate import generate, to_yaml
-
-        tmp = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8")
-        tmp.write(to_yaml(generate(spec["scale"], spec["seed"])))
-        tmp.close()
-        path = tmp.name
-    else:
-        path = str(ROOT / path)
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
@@ -106,6 +134,7 @@ def _child(spec: dict) -> dict:
         deterministic=spec["deterministic"],
         progress=progress,
         explain_time=spec["explain_time"],
+        started=t0,
     )
     result: dict = {"name": spec["name"]}
     try:
@@ -139,9 +168,52 @@ def _child(spec: dict) -> dict:
         result["marks"] = marks
     result["rss_before_mb"] = rss_before
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    if tmp is not None:
-        os.unlink(tmp.name)
     return result
+
+
+def run_command(case: Case, timeout: float) -> dict:
+    """``schedule solve`` as a fresh process in a scratch folder with its own store: its
+    wall time is the whole wait (imports, load, solve, reasons, plan.json, the store);
+    the solver's own figures come from the plan.json it wrote."""
+    spec = {"path": case.path, "scale": case.scale, "seed": case.seed}
+    with tempfile.TemporaryDirectory(prefix="schedule-bench-") as folder:
+        scenario = _scenario_file(spec, folder)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SCHEDULE_")}
+        env.update(PYTHONPATH=str(ROOT), SCHEDULE_DB=f"sqlite:///{Path(folder) / 'schedule.db'}")
+        argv = [sys.executable, "-m", "scheduler.cli", "solve", scenario, "--out", "out", "--quiet", "--lang", "en"]
+        argv += ["--time-limit", f"{case.time_limit:g}", "--workers", str(case.workers)]
+        argv += ["--explain-time", f"{case.explain_time:g}"]
+        began = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _, code, usage = _wait(proc, timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return {"name": case.name, "status": f"TIMEOUT after {timeout:.0f} s", "time": time.perf_counter() - began}
+        result = {"name": case.name, "time": time.perf_counter() - began, "peak_mb": usage.ru_maxrss / 1024}
+        plan_file = Path(folder) / "out" / "plan.json"
+        if code not in (0, 1) or not plan_file.exists():
+            result["status"] = "no plan" if code == 1 else f"CRASH rc={code}: {proc.stderr.read().decode()[-120:]}"
+            return result
+        plan = json.loads(plan_file.read_text(encoding="utf-8"))
+        s = plan["solver"]
+        result.update(status=s["status"], sessions=len(plan["sessions"]), objective=s["objective"], bound=s["bound"])
+        tiers = [sum(u["tier"] == k for u in plan["unmet"]) for k in (1, 2, 3)]
+        result.update(gap=s["gap"], solver_time=s["time_seconds"], tiers=tiers, target_sessions=None)
+        return result
+
+
+def _wait(proc: subprocess.Popen, timeout: float):
+    """Wait for ``proc`` within ``timeout``; its pid, exit code and resource usage (its own peak memory)."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return pid, proc.returncode, usage
+        if time.perf_counter() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.01)
 
 
 def _rhythm(out) -> dict:
@@ -162,6 +234,8 @@ def _rhythm(out) -> dict:
 
 
 def run_case(case: Case, timeout: float) -> dict:
+    if case.command:
+        return run_command(case, timeout)
     spec = {
         "name": case.name,
         "path": case.path,
@@ -204,6 +278,7 @@ COLUMNS = [
     "case",
     "sessions",
     "time (s)",
+    "solver (s)",
     "status",
     "demand",
     "objective",
@@ -229,6 +304,7 @@ def row(r: dict) -> list[str]:
         r["name"],
         f"{sessions}/{target}" if sessions is not None else (f"-/{target}" if target else "-"),
         _fmt(r.get("time"), ".1f"),
+        _fmt(r.get("solver_time"), ".1f"),
         r.get("status", "?"),
         _fmt(obj[0] if obj else None),
         "[" + ", ".join(map(str, obj)) + "]" if obj else "-",
@@ -281,7 +357,9 @@ def print_table(results: list[dict], plain: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark the scheduler engine, one fresh process per case.")
     ap.add_argument(
-        "--cases", help=f"comma-separated case names (default: {','.join(DEFAULT_CASES)}); 'all' for every case; see --list"
+        "--cases",
+        help=f"comma-separated case names (default: {','.join(DEFAULT_CASES)}); 'all' for every case; "
+        f"'scale' for {','.join(SCALE_CASES)}; see --list",
     )
     ap.add_argument(
         "--time-limit",
@@ -311,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cases == "all":
         names = list(CASES)
+    elif args.cases == "scale":
+        names = SCALE_CASES
     else:
         names = [n.strip() for n in args.cases.split(",")] if args.cases else DEFAULT_CASES
     unknown = [n for n in names if n not in CASES]

@@ -1,6 +1,7 @@
 """`schedule --help` answers at once: it loads none of the heavy libraries (OR-Tools,
-SQLAlchemy, alembic, pandas); each command imports what it needs when it runs.
-The time itself is measured by benchmarks, never here."""
+SQLAlchemy, alembic, pandas, openpyxl, numpy, icalendar, jinja2); each command imports what
+it needs when it runs: reading a plan needs no OR-Tools, a store at its schema's head needs
+no alembic. The time itself is measured by benchmarks, never here."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("ortools", "sqlalchemy", "alembic", "pandas")
+HEAVY = ("ortools", "sqlalchemy", "alembic", "pandas", "openpyxl", "numpy", "icalendar", "jinja2")
+SOLVER = {"ortools", "pandas"}
 PROBE = """
 import json, sys
 from scheduler.cli import main
@@ -20,9 +22,10 @@ print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}})))
 """
 
 
-def loaded(*args: str) -> set[str]:
+def loaded(*args: str, cwd=None) -> set[str]:
     """Top-level modules imported by ``schedule ARGS`` in a fresh interpreter."""
-    run = subprocess.run([sys.executable, "-c", PROBE.format(args=list(args))], capture_output=True, text=True, timeout=120)
+    probe = PROBE.format(args=list(args))
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=cwd)
     assert run.returncode == 0, run.stderr
     return set(json.loads(run.stdout.strip().splitlines()[-1]))
 
@@ -41,3 +44,25 @@ def test_the_probe_sees_a_heavy_library_when_one_is_imported():
     probe = "import json, sys; import scheduler.core.solve; print(json.dumps(sorted(sys.modules)))"
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert "ortools" in {name.split(".")[0] for name in json.loads(run.stdout)}
+
+
+def test_reading_a_plan_loads_no_solver_and_no_store(tmp_path):
+    """validate and why read plan.json: no OR-Tools, no SQLAlchemy, no alembic."""
+    from conftest import ROOT
+
+    from scheduler.cli import main
+
+    out = tmp_path / "out"
+    tiny = ROOT / "examples" / "tiny" / "scenario.yaml"
+    main(["solve", str(tiny), "--out", str(out), "--quiet", "--db", str(tmp_path / "s.db")], standalone_mode=False)
+    plan = str(out / "plan.json")
+    for args in (["validate", plan], ["why", "O-001", "--plan", plan]):
+        assert not loaded(*args) & {"ortools", "sqlalchemy", "alembic", "pandas"}, args
+
+
+def test_a_store_at_its_head_opens_without_alembic(tmp_path):
+    """The first command on a new store migrates it (alembic); the next ones read its
+    revision themselves, and the plan history needs no OR-Tools either."""
+    db = str(tmp_path / "s.db")
+    assert "alembic" in loaded("plans", "--db", db)  # a new store: migrated
+    assert not loaded("plans", "--db", db) & (SOLVER | {"alembic"})

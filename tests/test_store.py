@@ -30,7 +30,16 @@ from scheduler.core.solve import SolveOptions
 from scheduler.models import Change, ChangeKind
 from scheduler.plan.engine import replan
 from scheduler.plan.planfile import plan_json
-from scheduler.store.plan_store import ENV_BARRIER, ENV_PAUSE, PlanChanged, Store, StoreError, _Transaction
+from scheduler.store.plan_store import (
+    ENV_BARRIER,
+    ENV_PAUSE,
+    MIGRATIONS,
+    PlanChanged,
+    Store,
+    StoreError,
+    _Transaction,
+    migrations,
+)
 from scheduler.store.tables import AttendanceRow, ChangeRow, PlanVersion, SessionRow, SQLModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +71,22 @@ def test_migrations_create_exactly_the_tables_the_code_uses(url):
     with create_engine(url).connect() as conn:
         drift = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
     assert drift == []
+
+
+def test_the_revisions_read_without_alembic_are_alembics(url):
+    """Opening a store reads its revision and this code's migrations without alembic
+    (``plan_store.migrations``): both agree with what alembic itself says."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert migrations() == [s.revision for s in reversed(list(script.walk_revisions()))]
+    assert migrations()[-1] == script.get_current_head()
+    store = Store(url)
+    with create_engine(url).connect() as conn:
+        assert store.revision() == MigrationContext.configure(conn).get_current_revision() == script.get_current_head()
 
 
 def test_two_planners_opening_a_new_store_at_once_both_get_it(url, tmp_path):

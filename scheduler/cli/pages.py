@@ -25,7 +25,7 @@ from scheduler.cli.common import (
 from scheduler.domain.i18n import t
 from scheduler.domain.loader import InputError
 from scheduler.models import Plan
-from scheduler.publish.export import FORMATS, export
+from scheduler.publish import FORMATS
 
 plan_source = click.argument("plan_file", required=False, type=click.Path(path_type=Path))  # a folder: see load_plan
 version_option = click.option(
@@ -113,6 +113,8 @@ def export_cmd(
     """
     plan = _the_plan(plan_file, version, db, lang)
     (before,) = _load(lang, previous)
+    from scheduler.publish.export import export  # imported when used: keeps every other command fast
+
     written = export(plan, out_dir, formats or FORMATS, lang, before)
     feeds = [p for p in written if p.suffix == ".ics"]
     if feeds:

@@ -218,6 +218,17 @@ class Problem:
                     lo, hi = max(lo, c.min), min(hi, c.max)
         return lo, max(lo, hi)
 
+    def level_maxima(self, names: list[str]) -> list[int]:
+        """The most each objective level can be in any plan, with no solve: every demand
+        met, every group fully served, every preference met, no deviation and no change
+        (the bounds a plan found by no solve is measured against)."""
+        most = {
+            "demand": sum(d.weight for d in self.demands),
+            "fairness": self.fairness_scale,
+            "preferred": sum(1 for d in self.demands if d.preferred_periods),
+        }
+        return [most.get(n, 0) for n in names]
+
     def period_of_unit(self, unit: int) -> int:
         return self.period_of_day[unit // self.units_per_day]
 
@@ -276,6 +287,11 @@ class Assignment:
     start: int
     options: dict[str, str]  # choice kind -> resource id
     demands: list[str]
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """How far ``objective`` is from ``bound``, relative to the objective (at least 1)."""
+    return abs(bound - objective) / max(1.0, abs(objective))
 
 
 @dataclass

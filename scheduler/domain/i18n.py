@@ -104,6 +104,11 @@ TEXT = {
         "sessions and attendance first, then months (each proven), then days, slots, venues and instructors",
     ),
     "method.days": ("按日求解", "solved day by day"),
+    "method.greedy": (
+        "时限内求解器未找到方案：这是逐场排入的初始方案，满足全部硬性规则但未优化；请延长 --time-limit",
+        "the solver found no plan in the time limit: this is the first plan, placed session by session; "
+        "it keeps every hard rule but is not optimised (give --time-limit more time)",
+    ),
     "written": ("方案已写入 {path}", "Plan written to {path}"),
     "valid": ("有效：方案满足全部硬性规则", "valid: the plan keeps every hard rule"),
     "invalid": ("无效：发现 {n} 处违规", "invalid: {n} violations"),

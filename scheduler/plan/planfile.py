@@ -11,11 +11,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import ortools
-
 from scheduler import __version__
-from scheduler.core.problem import Assignment, Solution
-from scheduler.core.solve import SolveOptions, relative_gap, solver_threads
+from scheduler.core.problem import Assignment, Solution, relative_gap
 from scheduler.domain.compile import Compiled, slots_for
 from scheduler.domain.i18n import LANGS, every_language, joined_orders, unmet_message
 from scheduler.domain.ids import event_id, options_of, placement, resources_of, session_departments, unit_of
@@ -34,7 +31,8 @@ from scheduler.models import (
     UnmetOrder,
 )
 
-if TYPE_CHECKING:  # the what-ifs (and OR-Tools with them) load only when reasons are made
+if TYPE_CHECKING:  # OR-Tools loads only when a plan is built: reading one (validate, plans, diff, why) needs none
+    from scheduler.core.solve import SolveOptions
     from scheduler.plan.reasons import Evidence
 
 
@@ -176,6 +174,10 @@ def build_plan(
 ) -> Plan:
     """The plan of solution ``sol``; ``evidence``: why each unmet order is not met
     (``scheduler.plan.reasons.explain_unmet``)."""
+    import ortools
+
+    from scheduler.core.solve import solver_threads
+
     sessions = _sessions(sc, comp, sol, ids, last)
     unmet = unmet_orders(sc, comp, evidence, lang)
     info = SolverInfo(

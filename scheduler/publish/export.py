@@ -27,17 +27,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import icalendar
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from scheduler import __version__
 from scheduler.domain.i18n import t
 from scheduler.models import Plan
 from scheduler.plan.diff import visible
+from scheduler.publish import FORMATS
 from scheduler.publish.views import TIMEZONE, PlanView, SessionView, clean_text, plan_view
 
-FORMATS = ("ics", "xlsx", "csv")
 # OWASP's list, and the newline a carriage return becomes in clean_text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -292,7 +289,11 @@ def write_csv(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
     return written
 
 
-def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
+def _sheet(wb, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """One sheet of ``wb`` (an openpyxl ``Workbook``): a bold, frozen header with filters."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title)
     for row in [header, *rows]:
         ws.append([cell_value(v) for v in row])
@@ -315,6 +316,8 @@ def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Seque
 
 
 def write_xlsx(plan: Plan, out_dir: Path, lang: str = "zh") -> Path:
+    from openpyxl import Workbook  # imported when used (with numpy): keeps every other command fast
+
     view = plan_view(plan, lang)
     wb = Workbook()
     wb.remove(wb.active)

@@ -21,8 +21,10 @@ not know (a newer ``schedule`` wrote it); ``check_writable`` refuses one it cann
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
+import re
 import secrets
 import sqlite3
 import time
@@ -30,12 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import event, func, make_url, text, update
+from sqlalchemy import event, func, inspect, make_url, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, create_engine, select
 
@@ -146,7 +143,7 @@ class Store:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
             if self._known_revision() != self.head_revision() and upgrade:
                 self.upgrade()
-        except (SQLAlchemyError, ImportError, CommandError) as err:
+        except (SQLAlchemyError, ImportError, MigrationError) as err:
             why = _first_line(err)
             raise StoreError(f"cannot open the store {self.safe_url}: {why}", "s.open", store=self.safe_url, why=why) from None
 
@@ -155,25 +152,24 @@ class Store:
         return safe_url(self.url)
 
     # -- schema ---------------------------------------------------------------------
-    def _alembic(self, connection) -> Config:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.attributes["connection"] = connection
-        return cfg
-
+    # alembic (about 0.5 s to import) is loaded only to migrate: the revision a store is at
+    # is the row of its ``alembic_version`` table, and the revisions this code knows are
+    # read from the migration files (``migrations()``), so opening a store at the head
+    # (every command but the first on a new store) needs none of it.
     def revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(self._alembic(None)).get_current_head()
+        return migrations()[-1] if migrations() else None
 
     def _known_revision(self) -> str | None:
         """The store's revision; ``StoreError`` when no migration of this code has that
         id: a newer ``schedule`` wrote the store, and nothing here may touch it."""
         current = self.revision()
-        known = {script.revision for script in ScriptDirectory.from_config(self._alembic(None)).walk_revisions()}
-        if current is not None and current not in known:
+        if current is not None and current not in migrations():
             head = self.head_revision()
             raise StoreError(
                 f"the store {self.safe_url} was written by a newer version of schedule "
@@ -198,8 +194,8 @@ class Store:
                 elif conn.dialect.name == "sqlite":
                     conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before reading the revision
                 _test_barrier_before_first_change(conn)
-                command.upgrade(self._alembic(conn), "head")
-        except (SQLAlchemyError, CommandError) as err:  # e.g. a read-only store, a revision another version wrote meanwhile
+                _alembic_upgrade(conn)
+        except (SQLAlchemyError, MigrationError) as err:  # e.g. a read-only store, a revision another version wrote meanwhile
             raise self._write_failed(err) from None
         return before, self.revision()
 
@@ -554,6 +550,43 @@ class _Transaction:
     def commit(self) -> None:
         """The commit (its own method, so a test can make it fail)."""
         self.session.commit()
+
+
+class MigrationError(Exception):
+    """alembic could not migrate the store (its ``CommandError``, e.g. an unknown revision)."""
+
+
+def _alembic_upgrade(connection) -> None:
+    """Apply every migration not applied yet on ``connection`` (alembic, imported here)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util import CommandError
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    try:
+        command.upgrade(cfg, "head")
+    except CommandError as err:
+        raise MigrationError(str(err)) from None
+
+
+@functools.cache
+def migrations() -> list[str]:
+    """The revisions of this code's migrations, oldest first (each file's ``revision``
+    follows its ``down_revision``), read from ``migrations/versions``."""
+    after: dict[str | None, str] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        body = path.read_text(encoding="utf-8")
+        rev = re.search(r'^revision = "([^"]+)"', body, re.M)
+        down = re.search(r'^down_revision = (?:"([^"]+)"|None)', body, re.M)
+        if rev and down:
+            after[down.group(1)] = rev.group(1)
+    out, rev = [], after.get(None)
+    while rev is not None:
+        out.append(rev)
+        rev = after.get(rev)
+    return out
 
 
 def _sqlite_file(url: str) -> Path | None:
