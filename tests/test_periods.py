@@ -41,15 +41,65 @@ def test_month_plan_laid_out_on_days():
     assert [x.date.isoformat() for x in sorted(out.plan.sessions, key=lambda x: x.date)] == ["2026-03-31", "2026-04-01"]
 
 
-def test_month_plan_that_days_cannot_hold_falls_back_to_the_day_model():
-    """In months, the two sessions fit (one in March, one in April); on days they are one
-    day apart, closer than the community's 3-day gap. The day model finds the true
-    optimum, proven under the month model's bound."""
+def test_the_gap_across_a_month_end_is_seen_by_the_month_plan():
+    """One session in March and one in April fit each month on its own; on days they are
+    one day apart, closer than the community's 3-day gap. The period model counts the gap
+    over two months in a row, so its plan already keeps only one, and it is proven."""
     out = solve_dict(_two_offerings_across_month_end(gap=3))
     s = out.plan.solver
-    assert (s.status, s.method) == ("OPTIMAL", "days")
+    assert (s.status, s.method) == ("OPTIMAL", "periods")
     assert s.objective[0] == s.bound[0] == 3  # only the priority-3 order
     assert [x.offering for x in out.plan.sessions] == ["fire"]
+
+
+def _three_sessions_pairwise_shared() -> dict:
+    """Three working days, two days between a community's sessions; three sessions, each
+    pair of them shares a community. Each community alone fits its two sessions (days 1
+    and 3), but the three cannot all be two days apart: only a layout on days sees it."""
+    d = scenario_dict()
+    d["plan"].update(end="2026-03-04", sessions={"total": 3, "total_min": 0})
+    d["plan"]["caps"] = {"community_min_gap_days": 2}
+    d["communities"].append({"id": "xinmu", "name": "新木社区", "cadres": 30, "secretary": "赵六"})
+    for oid, title, dept in (("aid", "社会救助", "minzheng"), ("law", "民法典", "minzheng")):
+        d["offerings"].append({"id": oid, "title": title, "type": "peer", "department": dept, "capacity": 60})
+    orders = [("shanxia", "fire", 3), ("fenghuang", "fire", 2), ("shanxia", "aid", 4)]
+    orders += [("xinmu", "aid", 1), ("fenghuang", "law", 5), ("xinmu", "law", 2)]
+    d["orders"] = [
+        {"id": f"O-{k}", "community": c, "offering": o, "attendees": 10, "priority": p} for k, (c, o, p) in enumerate(orders, 1)
+    ]
+    return d
+
+
+def test_a_month_plan_days_cannot_hold_is_cut_off_and_planned_again():
+    """The first month plan meets all six orders (priorities 17 in all); laying it out
+    fails, the three sessions with that attendance are cut off together
+    (``_layout_conflict``) and the months are planned again: the plan is still by months,
+    gives up the least order (O-4, priority 1), and is the day model's proven optimum."""
+    data = _three_sessions_pairwise_shared()
+    out = solve_dict(data)
+    by_days = solve_dict(data, periods=False)
+    s = out.plan.solver
+    assert (s.status, s.method) == ("OPTIMAL", "periods")
+    assert s.objective[0] == 17 - 1 and [u.order for u in out.plan.unmet] == ["O-4"]
+    assert s.objective == by_days.plan.solver.objective and by_days.plan.solver.status == "OPTIMAL"
+
+
+def test_the_picks_that_cannot_be_laid_out_together_are_named():
+    """The clash found is the three sessions, each with its attendance: no plan has them
+    all, and the cut built from it removes exactly such month plans."""
+    from scheduler.core.solve import Clock, SolveOptions, _layout_conflict
+
+    problem = compile_scenario(build(_three_sessions_pairwise_shared())).problem
+    runs = {e.family: e.id for e in reversed(problem.events)}  # the first run of each offering
+    picks = [
+        Pick(runs[fam], 3, sorted(d.id for d in problem.demands if runs[fam] in d.events))
+        for fam in sorted(runs)
+        if any(runs[fam] in d.events for d in problem.demands)
+    ]
+    opts = SolveOptions(time_limit=10, workers=1)
+    clash = _layout_conflict(problem, picks, opts, Clock(opts), 10)
+    assert sorted(pk.event for pk in clash) == sorted(pk.event for pk in picks)
+    assert len(picks) == 3
 
 
 @pytest.mark.parametrize("seed", range(25))

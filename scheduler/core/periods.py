@@ -11,7 +11,8 @@ attendance) and replaces the day-level rules by conditions every real plan meets
 
 - no overlap: the lengths of a resource's events in a period fit in the time units
   their starts in that period can cover, on days the resource is free;
-- gaps: no more of a resource's events in a period than days that far apart fit in;
+- gaps: no more of a resource's events in a period, or in two periods in a row, than
+  days that far apart fit in;
 - window caps (e.g. per week) and window counts (all events per day or week): no more
   of the events in a period than the cap times the windows its free days there touch;
 - blocked days: an option (or an attending group) is not used in a period where it
@@ -57,9 +58,13 @@ class Pick:
 class PeriodModel(Model):
     """The CP-SAT model of a problem without days (see the module docstring)."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, gap_across: bool = True):
+        """``gap_across``: state the gap rule over two periods in a row too (``_gap_across``;
+        the piece model, whose periods are weeks, goes without: measured on Pinghu, its
+        rhythm proof then took over 20 s instead of about 1.5 s)."""
         if problem.is_replan:
             raise ValueError("the period model does not re-plan")
+        self.gap_across = gap_across
         self.starts_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> units it may start at
         self.units_in: dict[tuple[str, int], frozenset[int]] = {}  # (event, period) -> units (see _units)
         self.days_in: dict[str, dict[int, list[int]]] = {}  # event -> period -> days it may use
@@ -131,6 +136,32 @@ class PeriodModel(Model):
             return spaced(free, res.min_gap_days)
 
         self._per_period(res, uses, lambda e: 1, days)
+        if self.gap_across:
+            self._gap_across(res, uses)
+
+    def _gap_across(self, res: Resource, uses: list) -> None:
+        """The gap rule over two periods in a row: no more uses in the pair than days that
+        far apart fit in both. Per period alone, a plan may put one use at the end of a
+        month and the next at the start of the following one, closer than the gap: on
+        Pinghu with 12 days between a community's sessions, such month plans could not be
+        laid out on days at all. Every plan meets this, so it stays a relaxation."""
+        periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
+        blocked = set().union(*res.blocked.values()) if res.blocked else set()
+        for a, b in zip(periods, periods[1:]):
+            here = [(e, lit) for e, lit in uses if a in self.days_in[e.id] or b in self.days_in[e.id]]
+            free = sorted({d for e, _ in here for mo in (a, b) for d in self.days_in[e.id].get(mo, [])} - blocked)
+            room = spaced(free, res.min_gap_days)
+            if len(here) > room:
+                self.m.add(sum(self._used_in(e, lit, (a, b), res.id) for e, lit in here) <= room)
+
+    def _used_in(self, e: Event, lit, periods: tuple[int, ...], rid: str) -> cp_model.IntVar:
+        """A literal that is true when ``lit`` is and the event sits in one of ``periods``
+        (only pushed up by that: a hint sets it exactly, see ``derived``)."""
+        months = [self.month[e.id][mo] for mo in periods if mo in self.month[e.id]]
+        v = self.m.new_bool_var(f"gapin_{rid}_{e.id}_{periods[0]}")
+        self.m.add(v >= lit + sum(months) - 1)
+        self.derived.append((v, lambda s, lit=lit, ms=months: int(bool(s.value(lit)) and any(s.value(b) for b in ms))))
+        return v
 
     def _window_cap(self, res: Resource, cap: WindowCap, uses: list) -> None:
         """Window caps and window counts without days: per period, at most ``cap`` uses for
@@ -147,6 +178,13 @@ class PeriodModel(Model):
 
     def _not_before(self, a: Event, b: Event) -> None:
         self.m.add(self._period(a) <= self._period(b)).only_enforce_if(self.x[b.id])
+
+    def forbid(self, picks: list[Pick]) -> None:
+        """No solution has all of these picks: each event in its period, attended by its
+        demands (``solve._layout_conflict`` finds picks no plan has together)."""
+        lits = [self.month[pk.event][pk.period] for pk in picks]
+        lits += [self.y[d, pk.event] for pk in picks for d in pk.demands]
+        self.m.add(sum(lits) <= len(lits) - 1)
 
     def _rhythm_terms(self) -> list:
         """No days, so no rhythm: it is optimised once the months are laid out on days

@@ -138,6 +138,11 @@ LIFT_SHARE = 0.15  # of the period budget, at most, for giving the selection mod
 # MIN_SEARCH seconds of search left (``_time_to_build``)
 BUILD_PER_EVENT = 0.0025
 MIN_SEARCH = 0.2
+# month plans that could not be laid out on days, at most, cut off before the day model
+# takes over; the rounds and seconds of each core search (``_layout_conflict``)
+MAX_CUTS = 20
+CORE_ROUNDS = 3
+CORE_LIMIT = 2.0
 
 
 class _Stage:
@@ -498,20 +503,65 @@ def _solve_by_periods(
     """The selection model, the period model, then the plan laid out on days (see
     ``scheduler.core.periods``). Returns the solution, or None and the best demand bound
     known when the days must be solved (or no time is left to try); ``greedy``: the
-    greedy plan's placements, if it is one."""
+    greedy plan's placements, if it is one.
+
+    A month plan that cannot be laid out on days teaches the period model something: the
+    picks that together cannot be laid out (``_layout_conflict``) are cut off and the
+    months planned again (at most ``MAX_CUTS`` times). A cut holds for every real plan,
+    so the period model stays a relaxation and what it proves still holds."""
     limit = opts.time_limit * PERIOD_SHARE
     if not _time_to_build(problem, clock, limit):
         return None, None
-    model = PeriodModel(problem)
-    exprs = model.levels()
-    first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
     selection, head = _selection_model(problem, opts, clock, limit * SELECTION_SHARE)
-
-    def no_plan() -> tuple[Solution, None]:  # a relaxation has none: neither has the problem
-        return Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
-
+    no_plan = Solution("INFEASIBLE", [], [], [], [], clock.elapsed(), {"method": "periods"}), None
     if head.status == "INFEASIBLE":
-        return no_plan()
+        return no_plan  # a relaxation has no plan: neither has the problem
+    bound = head.bound[0] if head.bound else None
+    cuts: list[list[Pick]] = []
+    run = None
+    while True:
+        model, run = _month_plan(problem, selection, head, cuts, opts, clock, limit, greedy, run)
+        if run.status == "INFEASIBLE":
+            return no_plan
+        if run.solver is None:
+            return None, bound
+        if head.bound and run.bound[0] > head.bound[0]:
+            run.bound[0] = head.bound[0]  # the selection model's bound holds for every plan
+        bound = run.bound[0]
+        picks = model.picks(run.solver)
+        sol = _lay_out(problem, picks, run, opts, clock)
+        if sol is not None or len(cuts) == MAX_CUTS or not _time_to_build(problem, clock, limit):
+            return sol, bound
+        conflict = _layout_conflict(problem, picks, opts, clock, limit)
+        if not conflict:
+            return None, bound
+        cuts.append(conflict)
+
+
+def _month_plan(
+    problem: Problem,
+    selection: PeriodModel,
+    head: _Run,
+    cuts: list[list[Pick]],
+    opts: SolveOptions,
+    clock: Clock,
+    limit: float,
+    greedy: list | None,
+    before: _Run | None = None,
+) -> tuple[PeriodModel, _Run]:
+    """The period model with ``cuts`` (``PeriodModel.forbid``), its stages solved within
+    ``limit``, from the selection model's result when that can be given months.
+    ``before``: the month plan the last cut removed; a plan with its values is looked
+    for first (``_same_values``)."""
+    model = PeriodModel(problem)
+    for cut in cuts:
+        model.forbid(cut)
+    exprs = model.levels()
+    if before is not None and before.solver is not None:
+        again = _same_values(model, exprs, before, opts, clock, limit)
+        if again is not None:
+            return model, again
+    first, second = PERIOD_STAGES[0], _Stage(PERIOD_STAGES[1], model, exprs)
     run = lifted = None
     if head.solver is not None and selection.x.keys() == model.x.keys() and selection.y.keys() == model.y.keys():
         # the same events and attendance, given periods: if that fits, the period
@@ -520,6 +570,8 @@ def _solve_by_periods(
         pairs = zip(_runs_and_attendance(model), _runs_and_attendance(selection))
         fixed = [(v, head.solver.value(w)) for v, w in pairs]
         model.hint_periods(selection.picks(head.solver))
+        if cuts and opts.deterministic:
+            model.m.clear_hints()  # it may break a cut, and an infeasible hint aborts interleaved search
         budget = min(clock.left(limit), max(POLISH_LIMIT, LIFT_SHARE * limit))
         lifted = _fixed_search(model, fixed, second.objective, clock, budget)
         if lifted is not None:
@@ -527,15 +579,74 @@ def _solve_by_periods(
                 model.m.add(exprs[n] >= value)
             run = _Run(head.status, list(head.objective), list(head.bound), list(first), lifted)
     if lifted is None:
-        _greedy_hint(model, problem, greedy)
-    run = _run_stages(model, PERIOD_STAGES, opts, clock, limit, "periods", polish=True, run=run)
-    if run.status == "INFEASIBLE":
-        return no_plan()
-    if run.solver is None:
-        return None, head.bound[0] if head.bound else None
-    if head.bound and run.bound[0] > head.bound[0]:
-        run.bound[0] = head.bound[0]  # the selection model's bound holds for every plan
-    return _lay_out(problem, model.picks(run.solver), run, opts, clock), run.bound[0]
+        _greedy_hint(model, problem, greedy)  # a plan: it meets every cut
+    return model, _run_stages(model, PERIOD_STAGES, opts, clock, limit, "periods", polish=True, run=run)
+
+
+def _same_values(
+    model: PeriodModel, exprs: dict[str, cp_model.LinearExpr], before: _Run, opts: SolveOptions, clock: Clock, limit: float
+) -> _Run | None:
+    """A plan of the period model with its cuts whose levels reach ``before``'s values
+    (a feasibility solve from ``before``'s plan, repaired: measured on Pinghu with 12 days
+    between a community's sessions, about 0.3 s where solving the stages again took 2.5 s,
+    the preferred level's proof being slow). A cut only removes plans, so ``before``'s
+    bounds still hold and the levels it proved stay proven. None when not found in time
+    (or the cut lowered a level): the stages are then solved again."""
+    held = model.m.clone()
+    for n, value in zip(before.solved, before.objective):
+        held.add(exprs[n] >= value)
+    if opts.deterministic:
+        held.clear_hints()  # an infeasible hint aborts interleaved search
+    else:
+        model.hint_solution(before.solver)  # same variables, same indices: the cuts add none
+        held = model.m.clone()
+        for n, value in zip(before.solved, before.objective):
+            held.add(exprs[n] >= value)
+    solver, st = clock.solve(held, min(clock.left(limit), POLISH_LIMIT))
+    if st not in FOUND:
+        return None
+    model.hint_solution(solver)
+    return _Run(before.status, list(before.objective), list(before.bound), list(before.solved), solver)
+
+
+def _layout_conflict(problem: Problem, picks: list[Pick], opts: SolveOptions, clock: Clock, limit: float) -> list[Pick]:
+    """Picks of a month plan that cannot all be laid out on days together, each with its
+    attendance: CP-SAT's core when every pick is an assumption (one worker), shrunk by
+    solving again with the core alone (a few rounds; not necessarily minimal). Empty
+    when none is found in the time left. Other events may be dropped and count minimums
+    are off, so more events or more attendance only add to the clash: no plan of the
+    problem has all of these picks, and cutting them off keeps every plan."""
+    real = realisation(problem, picks)
+    loose = replace(
+        real,
+        events=[replace(e, optional=True) for e in real.events],
+        demands=[replace(d, required=False) for d in real.demands],
+        counts=[replace(c, min=0) for c in real.counts],
+    )
+    model = Model(loose)
+    for pk in picks:
+        for d in pk.demands:
+            if (d, pk.event) in model.y and pk.event in model.x:
+                model.m.add(model.y[d, pk.event] == model.x[pk.event])  # each pick with its attendance
+    by_index = {model.x[pk.event].index: pk for pk in picks if pk.event in model.x}
+    core = [pk for pk in picks if pk.event not in model.x]  # no start left at all: it alone clashes
+    if core:
+        return core
+    lits = [model.x[pk.event] for pk in picks]
+    for _ in range(CORE_ROUNDS):
+        model.m.clear_assumptions()
+        model.m.add_assumptions(lits)
+        solver = plain_solver(opts, min(clock.left(limit), CORE_LIMIT), workers=1)
+        st = STATUS[solver.solve(model.m)]
+        clock.det += solver.deterministic_time
+        if st != "INFEASIBLE":
+            break
+        found = [i for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+        if not found or len(found) == len(lits) and core:
+            break
+        core = [by_index[i] for i in found]
+        lits = [model.x[pk.event] for pk in core]
+    return core
 
 
 def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions, clock: Clock) -> Solution | None:
@@ -622,7 +733,7 @@ def _window_bound(
     if not (problem.rhythm_window_of_day and problem.rhythm_weight and run.status == "OPTIMAL"):
         return 0, [], []
     loose, period_of, window_of = pieces(problem)
-    model = PeriodModel(loose)
+    model = PeriodModel(loose, gap_across=False)
     exprs = model.levels()
     held = dict(zip(run.solved, run.objective))
     for name in ("demand", "fairness", "preferred"):

@@ -35,6 +35,10 @@ from scheduler.core.solve import FOUND, STATUS, Clock, SolveOptions, any_layout,
 # (``WhatIfs._nearby``): Pinghu has 97 and its global what-ifs take about 0.5 s each;
 # 10x Pinghu has about 800 and they did not finish in 15 s
 LOCAL_ABOVE = 400
+# seconds, at most, for the what-if that only changes who attends (``WhatIfs._swap``):
+# measured on Pinghu, it keeps the bound within 0.03-0.11 s when it can, and when it
+# cannot it searched its whole share (1.2 s) in vain
+SWAP_LIMIT = 0.25
 
 
 @dataclass
@@ -203,7 +207,7 @@ class WhatIfs:
         if st not in FOUND:
             return WhatIf(st if st == "INFEASIBLE" else "UNKNOWN")
         bound = round(solver.best_objective_bound)
-        swap = self._swap(demand_id, bound, clock, clock.left(budget) * 0.3)
+        swap = self._swap(demand_id, bound, clock, min(SWAP_LIMIT, clock.left(budget) * 0.3))
         if swap is not None:
             return swap
         chosen = {v.name: solver.value(v) for v in [*sel.x.values(), *sel.y.values()]}
@@ -227,14 +231,16 @@ class WhatIfs:
         if near is None:
             return None
         model = Model(near)
-        kept = _keep_most(model, self.served)
-        model.m.add(kept <= bound)  # it stops there: nothing keeps more
+        # keeping the bound is asked as a rule, with no objective: the first plan found
+        # ends the search, and "none" is often proven at once (with the bound as a cap on
+        # a maximisation, a failing what-if searched all its time)
+        model.m.add(sum(self.served[d] * y for (d, _), y in model.y.items() if d in self.served) >= bound)
         solver = plain_solver(self.opts, budget)
         if solver.parameters.interleave_search:
             model.m.clear_hints()
         st = STATUS[solver.solve(model.m)]
         clock.det += solver.deterministic_time
-        if st not in FOUND or round(solver.objective_value) < bound:
+        if st not in FOUND:
             return None
         return WhatIf("OPTIMAL", displaced=sorted(set(self.served) - _served_by(model.assignments(solver))))
 
@@ -325,8 +331,8 @@ def swapped(problem: Problem, demand_id: str, plan: list[Assignment]) -> Problem
     session of the plan may serve the demand."""
     at = {a.event: a for a in plan}
     target = next(x for x in problem.demands if x.id == demand_id)
-    # a session the plan does not run, free to take any start, was measured to make the
-    # model slow (up to 1.8 s on Pinghu): such what-ifs go the period way instead
+    # letting the demand's runs the plan does not hold run too (anywhere) was tried: on
+    # Pinghu it opened none of the what-ifs this model cannot (they need sessions moved)
     if not any(eid in at for eid in target.events):
         return None
     events = [_held(e, at[e.id]) for e in problem.events if e.id in at]
