@@ -34,8 +34,9 @@ def commands(example: Path) -> dict[str, list[str]]:
         "help": ["--help"],
         "solve": ["solve", str(example), "--out", "out", "--quiet"],
         "validate": ["validate", "out/plan.json"],
+        "why": ["why", "O-001", "--plan", "out/plan.json"],
         "plans": ["plans"],
-        "diff": ["diff", "latest"],
+        "diff": ["diff", "1", "1"],  # two plans read from the store and compared (a fresh solve has no parent)
     }
 
 
@@ -89,7 +90,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkout", type=Path, default=HERE, help="the checkout whose code runs (default: this one)")
     ap.add_argument("--runs", type=int, default=5, help="runs of each command (default 5)")
-    ap.add_argument("--only", default="", help="comma-separated commands: help,solve,validate,plans,diff")
+    ap.add_argument("--only", default="", help="comma-separated commands: help,solve,validate,why,plans,diff")
     opts = ap.parse_args()
     only = {x for x in opts.only.split(",") if x} or None
     print(table(measure(opts.checkout.resolve(), opts.runs, only), opts.runs, opts.checkout.resolve()))

@@ -118,7 +118,11 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
 PERIOD_STAGES = [("demand", "fairness"), ("preferred",), ("spread",)]
 STAGES = [("demand", "fairness"), ("preferred", "spread", "rhythm")]
 REPLAN_STAGES = [("demand", "changes", "moved"), ("fairness", "preferred", "spread", "rhythm")]
-PERIOD_SHARE = 0.8  # of the time limit, for the selection and period models; the rest lays out days
+PERIOD_SHARE = 0.8  # of the time limit, at most, for the selection and period models; the rest lays out days
+# seconds an event, at least, left for laying the months out on days: measured on 10x
+# Pinghu (896 candidate events) the first layout took 10-12 s (13 ms an event; 18 are
+# kept), and with less than that left the month plan was lost (``_period_limit``)
+LAYOUT_PER_EVENT = 0.018
 SELECTION_SHARE = 0.25  # of that, at most, for the selection model (demand and fairness; Pinghu needs < 1 s)
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
@@ -132,7 +136,7 @@ FOUND = ("OPTIMAL", "FEASIBLE")  # statuses with a solution
 # not score. The engine's check accepts a solver figure below the validator's (never above)
 # and replaces it with the validator's count.
 UNSCORED = -(10**9)
-LIFT_SHARE = 0.15  # of the period budget, at most, for giving the selection model's events periods
+LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection model's events periods
 # building a model is not interruptible: one is started only with time for the build
 # (seconds an event, measured on 10x Pinghu: day model with its hint 2.4 ms, period model 1.5 ms) and
 # MIN_SEARCH seconds of search left (``_time_to_build``)
@@ -509,7 +513,7 @@ def _solve_by_periods(
     picks that together cannot be laid out (``_layout_conflict``) are cut off and the
     months planned again (at most ``MAX_CUTS`` times). A cut holds for every real plan,
     so the period model stays a relaxation and what it proves still holds."""
-    limit = opts.time_limit * PERIOD_SHARE
+    limit = _period_limit(problem, opts)
     if not _time_to_build(problem, clock, limit):
         return None, None
     selection, head = _selection_model(problem, opts, clock, limit * SELECTION_SHARE)
@@ -536,6 +540,13 @@ def _solve_by_periods(
         if not conflict:
             return None, bound
         cuts.append(conflict)
+
+
+def _period_limit(problem: Problem, opts: SolveOptions) -> float:
+    """When the selection and period models must stop: ``PERIOD_SHARE`` of the limit, or
+    earlier so that laying the months out on days keeps ``LAYOUT_PER_EVENT`` an event
+    (a month plan is worth nothing until it is laid out)."""
+    return max(0.0, min(opts.time_limit * PERIOD_SHARE, opts.time_limit - LAYOUT_PER_EVENT * len(problem.events)))
 
 
 def _month_plan(

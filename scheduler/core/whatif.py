@@ -146,8 +146,10 @@ class WhatIfs:
         self.local = len(problem.events) > LOCAL_ABOVE
         self.by_periods = relaxations_apply(problem) and not problem.is_replan
         placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
+        self.swap = Model(swapped(problem, hint))  # the plan's sessions held, attendance free
+        self.swap.hint_placements([pl for pl in placements if pl[0].id in self.swap.x])
         if self.local:
-            return  # each what-if builds its own small model (``_nearby``)
+            return  # each other what-if builds its own small model (``_nearby``)
         if self.by_periods:
             self.selection = PeriodModel(flattened(problem))
             _keep_most(self.selection, served)
@@ -167,7 +169,8 @@ class WhatIfs:
         """Serve ``demand_id`` keeping the most of ``served``; see the module docstring."""
         clock = Clock(self.opts)
         if self.local:
-            out = self._nearby(demand_id, clock, budget)
+            # no bound to reach on a large street: the most kept in a short search suffices
+            out = self._swap(demand_id, None, clock, min(SWAP_LIMIT, budget * 0.3)) or self._nearby(demand_id, clock, budget)
         elif self.by_periods:
             out = self._by_periods(demand_id, clock, budget)
         else:
@@ -221,28 +224,32 @@ class WhatIfs:
                 return WhatIf("OPTIMAL" if least else "FEASIBLE", displaced=sorted(set(self.served) - _served_by(laid)))
         return WhatIf("UNKNOWN")
 
-    def _swap(self, demand_id: str, bound: int, clock: Clock, budget: float) -> WhatIf | None:
+    def _swap(self, demand_id: str, bound: int | None, clock: Clock, budget: float) -> WhatIf | None:
         """The plan's sessions left exactly where they are, only who attends changed
-        (``swapped``): a tiny model (measured on Pinghu: about 0.05 s, where laying a new
-        month plan out took about 0.5 s). Its plan is a plan of the whole problem; when it
-        keeps ``bound`` (the selection model's proven most) it is the least loss. None
-        otherwise: the caller tries plans that move sessions."""
-        near = swapped(self.p, demand_id, self.hint)
-        if near is None:
+        (``swapped``, built once): a tiny solve (measured on Pinghu: about 0.04 s, where
+        laying a new month plan out took about 0.5 s). Its plan is a plan of the whole
+        problem. With ``bound`` (the selection model's proven most) it must keep that
+        much, which makes it the least loss; keeping it is asked as a constraint with no
+        objective, so the first plan ends the search and "none" is often proven at once
+        (as a cap on a maximisation, a failing what-if searched all its time). Without a
+        bound it keeps the most it finds: what it gives up suffices. None when it finds
+        no plan: the caller tries plans that move sessions."""
+        model = self.swap
+        if not any(d == demand_id for d, _ in model.y):
             return None
-        model = Model(near)
-        # keeping the bound is asked as a rule, with no objective: the first plan found
-        # ends the search, and "none" is often proven at once (with the bound as a cap on
-        # a maximisation, a failing what-if searched all its time)
-        model.m.add(sum(self.served[d] * y for (d, _), y in model.y.items() if d in self.served) >= bound)
-        solver = plain_solver(self.opts, budget)
-        if solver.parameters.interleave_search:
-            model.m.clear_hints()
-        st = STATUS[solver.solve(model.m)]
-        clock.det += solver.deterministic_time
+
+        def keep(copy: cp_model.CpModel) -> None:
+            kept = _kept_in(copy, model, self.served)
+            if bound is None:
+                copy.maximize(kept)
+            else:
+                copy.add(kept >= bound)
+
+        solver, st = self._solve(model, demand_id, clock, budget, keep)
         if st not in FOUND:
             return None
-        return WhatIf("OPTIMAL", displaced=sorted(set(self.served) - _served_by(model.assignments(solver))))
+        displaced = sorted(set(self.served) - _served_by(model.assignments(solver)))
+        return WhatIf("FEASIBLE" if bound is None else "OPTIMAL", displaced=displaced)
 
     def _months(
         self, demand_id: str, bound: int, fixed: dict[str, int] | None, clock: Clock, budget: float, share: float
@@ -324,23 +331,19 @@ def nearby(problem: Problem, demand_id: str, plan: list[Assignment], served: dic
     return near, {x: w for x, w in served.items() if x in movable}
 
 
-def swapped(problem: Problem, demand_id: str, plan: list[Assignment]) -> Problem | None:
+def swapped(problem: Problem, plan: list[Assignment]) -> Problem:
     """The problem whose plans are ``plan``'s sessions, each at its start with its options
-    and running, attended by any demands they may serve; ``demand_id`` served. Every rule
-    of ``problem`` holds in it, so its plans are plans of ``problem``. None when no
-    session of the plan may serve the demand."""
+    and running, attended by any demands they may serve. Every rule of ``problem`` holds
+    in it, so its plans are plans of ``problem`` (``WhatIfs._swap`` forces one demand in).
+    Letting a demand's runs the plan does not hold run too (anywhere) was tried: on
+    Pinghu it opened none of the what-ifs this model cannot (they need sessions moved)."""
     at = {a.event: a for a in plan}
-    target = next(x for x in problem.demands if x.id == demand_id)
-    # letting the demand's runs the plan does not hold run too (anywhere) was tried: on
-    # Pinghu it opened none of the what-ifs this model cannot (they need sessions moved)
-    if not any(eid in at for eid in target.events):
-        return None
     events = [_held(e, at[e.id]) for e in problem.events if e.id in at]
     demands = []
     for x in problem.demands:
         kept = [eid for eid in x.events if eid in at]
         if kept:
-            demands.append(replace(x, events=kept, required=x.id == demand_id))
+            demands.append(replace(x, events=kept, required=False))
     out = replace(problem, events=events, demands=demands, keeps=[], replanning=False, demand_bound=None)
     out.invalidate()
     return out
