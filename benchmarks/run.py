@@ -302,7 +302,7 @@ def row(r: dict) -> list[str]:
     target = r.get("target_sessions")
     return [
         r["name"],
-        f"{sessions}/{target}" if sessions is not None else (f"-/{target}" if target else "-"),
+        (f"{sessions}/{target}" if target else str(sessions)) if sessions is not None else (f"-/{target}" if target else "-"),
         _fmt(r.get("time"), ".1f"),
         _fmt(r.get("solver_time"), ".1f"),
         r.get("status", "?"),

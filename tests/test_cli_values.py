@@ -22,6 +22,7 @@ from test_cli import TINY, no_crash
 import scheduler.plan.engine
 from scheduler.cli.commands import main
 from scheduler.store.plan_store import Store
+from scheduler.store.reader import Reader
 
 BIG = "1234567890123456789012345678901"  # 31 digits: no store, date or solver takes it
 
@@ -33,6 +34,12 @@ def crash_dir(tmp_path, monkeypatch) -> Path:
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+def _break_versions(monkeypatch, broken) -> None:
+    """``schedule plans`` reads versions through the Store or its sqlite3 reader: break both."""
+    monkeypatch.setattr(Store, "versions", broken)
+    monkeypatch.setattr(Reader, "versions", broken)
 
 
 def run(db: str, *args, debug: bool = False):
@@ -257,7 +264,7 @@ def crash_files(folder: Path) -> list[Path]:
 
 
 def test_an_unexpected_exception_exits_3_with_a_short_message_and_the_traceback_in_a_file(db, crash_dir, monkeypatch):
-    monkeypatch.setattr(Store, "versions", injected)
+    _break_versions(monkeypatch, injected)
     r = run(db, "plans")
     assert r.exit_code == 3, r.output
     (path,) = crash_files(crash_dir)
@@ -273,14 +280,14 @@ def test_an_unexpected_exception_exits_3_with_a_short_message_and_the_traceback_
 
 
 def test_with_debug_the_exception_propagates_and_no_crash_file_is_written(db, crash_dir, monkeypatch):
-    monkeypatch.setattr(Store, "versions", injected)
+    _break_versions(monkeypatch, injected)
     r = run(db, "plans", debug=True)
     assert isinstance(r.exception, RuntimeError) and str(r.exception).startswith("injected fault")
     assert crash_files(crash_dir) == []
 
 
 def test_the_password_of_a_database_url_is_not_written_to_the_crash_file(crash_dir, monkeypatch):
-    monkeypatch.setattr("scheduler.cli.history.open_store", injected)
+    monkeypatch.setattr("scheduler.cli.history.open_history", injected)
     r = run("postgresql+psycopg://planner:s3cret@db.example/schedule", "plans")
     assert r.exit_code == 3, r.output
     (path,) = crash_files(crash_dir)
@@ -300,7 +307,7 @@ def test_a_fault_outside_any_command_is_caught_too(db, crash_dir, monkeypatch):
 
 
 def test_when_no_crash_file_can_be_written_the_message_says_so_and_still_no_traceback(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(Store, "versions", injected)
+    _break_versions(monkeypatch, injected)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     r = run(db, "plans", "--lang", "en")
     assert r.exit_code == 3 and "Traceback" not in r.output
@@ -311,7 +318,7 @@ def test_ctrl_c_exits_130_with_a_short_message(db, crash_dir, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Store, "versions", interrupted)
+    _break_versions(monkeypatch, interrupted)
     r = run(db, "plans")
     assert r.exit_code == 130 and r.stderr == "已中断。\n", r.output
     r = run(db, "plans", "--lang", "en")
@@ -340,6 +347,8 @@ def test_a_real_process_shows_no_traceback_and_writes_the_crash_file_under_tmpdi
         "import sys, scheduler.store.plan_store as s\n"
         "def boom(*a, **k): raise ZeroDivisionError('injected')\n"
         "s.Store.versions = boom\n"
+        "import scheduler.store.reader as r\n"
+        "r.Reader.versions = boom\n"
         "from scheduler.cli.commands import main\n"
         "main()\n"
     )

@@ -401,3 +401,47 @@ def test_every_input_error_message_has_chinese_and_english_text(key):
 )
 def test_the_language_is_read_from_the_raw_arguments(args, lang):
     assert lang_in_args(["cancel", "S-2026-001", *args]) == lang
+
+
+def test_the_history_read_without_sqlalchemy_is_the_stores(db, tmp_path, monkeypatch):
+    """``plans`` and ``diff`` read a SQLite store at its head with sqlite3 alone
+    (``scheduler.store.reader``): every field it gives is the Store's, and the commands
+    print the same whichever reads it."""
+    from scheduler.cli import common
+    from scheduler.store.reader import open_reader
+
+    plan = solved(db, tmp_path)
+    assert run(db, "cancel", plan["sessions"][1]["id"], "--reason", "台风").exit_code == 0
+    r = run(db, "resolve", "--today", plan["sessions"][0]["date"], "--out", tmp_path / "v2", "--quiet", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert run(db, "withdraw", "--order", plan["sessions"][0]["attendance"][0]["orders"][0]).exit_code == 0
+    store, reader = Store(db), open_reader(db)
+    assert reader is not None
+    assert reader.versions() == store.versions() and len(reader.versions()) == 2
+    assert reader.pending(1) == store.pending(1) and len(reader.pending(1)) == 1
+    for v in (None, 1, 2):
+        (line, head), (line2, head2) = reader.line(v), store.line(v)
+        assert (line.id, line.head, head.id, head.parent_id) == (line2.id, line2.head, head2.id, head2.parent_id)
+    assert reader.plan(2) == store.plan(2) and reader.version(2).parent_id == store.version(2).parent_id == 1
+    outputs = [run(db, *args).output for args in (["plans"], ["diff", "1", "2"], ["diff", "7"])]
+    monkeypatch.setattr(common, "open_history", lambda db, lang="zh": common.open_store(db, lang))
+    assert [run(db, *args).output for args in (["plans"], ["diff", "1", "2"], ["diff", "7"])] == outputs
+    assert "7" in outputs[2]  # an unknown version is named by both
+
+
+def test_stores_the_reader_does_not_read_open_as_before(tmp_path):
+    """A missing file, an empty one, another database or a store to migrate is no
+    reader's: the Store creates, refuses or migrates it."""
+    from scheduler.store.reader import open_reader
+
+    assert open_reader(f"sqlite:///{tmp_path / 'none.db'}") is None
+    (tmp_path / "empty.db").write_bytes(b"")
+    assert open_reader(f"sqlite:///{tmp_path / 'empty.db'}") is None
+    assert open_reader("postgresql+psycopg://u:p@localhost/x") is None
+    old = tmp_path / "old.db"
+    Store(f"sqlite:///{old}")
+    import sqlite3
+
+    with sqlite3.connect(old) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'an-older-one'")
+    assert open_reader(f"sqlite:///{old}") is None

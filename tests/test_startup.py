@@ -61,8 +61,11 @@ def test_reading_a_plan_loads_no_solver_and_no_store(tmp_path):
 
 
 def test_a_store_at_its_head_opens_without_alembic(tmp_path):
-    """The first command on a new store migrates it (alembic); the next ones read its
-    revision themselves, and the plan history needs no OR-Tools either."""
+    """The first command on a new store migrates it (alembic); then the plan history is
+    read with sqlite3 alone (no SQLAlchemy, SQLModel, alembic or OR-Tools), and a store
+    opened for writing reads its revision without alembic."""
     db = str(tmp_path / "s.db")
     assert "alembic" in loaded("plans", "--db", db)  # a new store: migrated
-    assert not loaded("plans", "--db", db) & (SOLVER | {"alembic"})
+    for args in (["plans"], ["diff", "1", "2"]):
+        assert not loaded(*args, "--db", db) & (SOLVER | {"alembic", "sqlalchemy", "sqlmodel"}), args
+    assert not loaded("cancel", "S-2026-001", "--db", db) & {"alembic"}  # refused (no plan yet), store opened

@@ -313,6 +313,16 @@ def open_store(db: str | None, lang: str = "zh", writing: bool = False, create: 
         fail(store_message(err, lang))
 
 
+def open_history(db: str | None, lang: str = "zh"):
+    """The plan history to read (``plans``, ``diff``): a SQLite store at its schema head is
+    read with Python's sqlite3 (``scheduler.store.reader``: no SQLAlchemy to import);
+    anything else opens as ``open_store`` does (created, migrated or refused)."""
+    from scheduler.store.reader import open_reader
+    from scheduler.store.shared import database_url
+
+    return open_reader(database_url(db)) or open_store(db, lang)
+
+
 def print_warnings(warnings, lang: str) -> None:
     """Each warning (a ``Message`` or a text) on stderr, in ``lang``."""
     for w in warnings:

@@ -31,6 +31,7 @@ from scheduler.cli.common import (
     fail,
     fail_input,
     lang_option,
+    open_history,
     open_store,
     out_dir_option,
     plan_or_exit,
@@ -62,7 +63,7 @@ def plans(db: str | None, limit: int, lang: str) -> None:
 
     Example: schedule plans
     """
-    store = open_store(db, lang)
+    store = open_history(db, lang)
     rows = store.versions(limit)
     if not rows:
         click.echo(t("h.empty", lang))
@@ -436,9 +437,9 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
     Example: schedule diff 1 2
     """
     from scheduler.plan.diff import notices  # imported when used: keeps `schedule --help` fast
-    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+    from scheduler.store.shared import StoreError  # imported when used: keeps `schedule --help` fast
 
-    store = open_store(db, lang)
+    store = open_history(db, lang)
     try:
         if len(versions) > 2:
             raise StoreError("give at most two versions: OLD NEW", "s.diff_two")
@@ -464,7 +465,7 @@ def diff(versions: tuple[str, ...], notices: bool, db: str | None, lang: str) ->
 
 def _version_number(value: int | str) -> int:
     """A version of two (click has checked each is a version number or ``latest``, which stands alone)."""
-    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+    from scheduler.store.shared import StoreError  # imported when used: keeps `schedule --help` fast
 
     if value == "latest":
         raise StoreError(f"'{value}' is not a version number (see `schedule plans`)", "s.not_version", text=value)

@@ -21,14 +21,11 @@ not know (a newer ``schedule`` wrote it); ``check_writable`` refuses one it cann
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
-import re
 import secrets
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -38,10 +35,19 @@ from sqlmodel import Session, col, create_engine, select
 
 from scheduler.models import Change, Plan
 from scheduler.plan.planfile import plan_json
+from scheduler.store.shared import (  # noqa: F401 - StoreError, database_url, ... are this module's API too
+    DEFAULT_URL,
+    ENV_URL,
+    MIGRATIONS,
+    StoreError,
+    VersionSummary,
+    database_url,
+    empty_store,
+    migrations,
+    no_version,
+)
 from scheduler.store.tables import AttendanceRow, ChangeRow, PlanVersion, ScenarioRow, SessionRow
 
-DEFAULT_URL = "sqlite:///schedule.db"
-ENV_URL = "SCHEDULE_DB"
 # Testing hook: when set to a file path, a write pauses just before its commit after
 # creating that file, so a test can kill the process mid-write (tests/test_store.py).
 ENV_PAUSE = "SCHEDULE_PAUSE_BEFORE_COMMIT"
@@ -52,20 +58,6 @@ ENV_PAUSE = "SCHEDULE_PAUSE_BEFORE_COMMIT"
 # all N read "no tables yet" before any creates them, every time; with it the others
 # wait at the lock, and the second meeting ends as soon as they are seen shut out.
 ENV_BARRIER = "SCHEDULE_TEST_BARRIER"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class StoreError(Exception):
-    """The store cannot do what was asked; the message says why, for a planner.
-
-    ``key`` and ``params`` name the message in ``scheduler.domain.i18n`` (planners read it in
-    Chinese or English); ``str()`` is the English text."""
-
-    def __init__(self, message: str, key: str = "", **params):
-        super().__init__(message)
-        self.key = key
-        self.params = params
-        self.not_undone = None  # a write that failed and could not put plan.json back: a Message saying so
 
 
 class PlanChanged(StoreError):
@@ -86,15 +78,6 @@ class StagedFile(Protocol):
         """The commit succeeded: drop what was kept of the old file."""
 
 
-def database_url(option: str | None = None) -> str:
-    """``--db`` wins, then ``SCHEDULE_DB``, then ``schedule.db`` here. A plain file
-    path means a SQLite file."""
-    url = option or os.environ.get(ENV_URL) or DEFAULT_URL
-    if "://" not in url:
-        url = f"sqlite:///{url}"
-    return url
-
-
 def safe_url(url: str) -> str:
     """The URL without its password, for messages (one without a password as it was given)."""
     parsed = make_url(url)
@@ -103,23 +86,6 @@ def safe_url(url: str) -> str:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-@dataclass
-class VersionSummary:
-    id: int
-    name: str
-    year: int
-    kind: str
-    parent: int | None
-    created_at: dt.datetime
-    status: str
-    levels: list[str]
-    objective: list[int]
-    sessions: int
-    unmet: int
-    today: dt.date | None
-    is_head: bool
 
 
 MIGRATION_LOCK = 0x5C4ED  # PostgreSQL advisory lock key held while migrating
@@ -240,9 +206,7 @@ class Store:
         if path.exists():
             return
         if not create:
-            raise StoreError(
-                f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first", "s.empty", store=self.safe_url
-            )
+            raise empty_store(self.safe_url)
         try:
             _create_sqlite_file(path)
         except OSError as err:
@@ -285,11 +249,7 @@ class Store:
             if version is None:
                 row = s.exec(select(PlanVersion).order_by(col(PlanVersion.id).desc()).limit(1)).first()
                 if row is None:
-                    raise StoreError(
-                        f"no plan in the store {self.safe_url} yet: run `schedule solve SCENARIO` first",
-                        "s.empty",
-                        store=self.safe_url,
-                    )
+                    raise empty_store(self.safe_url)
             else:
                 row = s.get(PlanVersion, version)
                 if row is None:
@@ -431,9 +391,7 @@ class Store:
             return vid
 
     def _no_version(self, version: int) -> StoreError:
-        return StoreError(
-            f"no plan version {version} in the store {self.safe_url}", "s.no_version", version=version, store=self.safe_url
-        )
+        return no_version(self.safe_url, version)
 
     def _changed(self, s: Session, line_id: int, parent: int) -> PlanChanged:
         line = s.get(ScenarioRow, line_id)
@@ -569,24 +527,6 @@ def _alembic_upgrade(connection) -> None:
         command.upgrade(cfg, "head")
     except CommandError as err:
         raise MigrationError(str(err)) from None
-
-
-@functools.cache
-def migrations() -> list[str]:
-    """The revisions of this code's migrations, oldest first (each file's ``revision``
-    follows its ``down_revision``), read from ``migrations/versions``."""
-    after: dict[str | None, str] = {}
-    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
-        body = path.read_text(encoding="utf-8")
-        rev = re.search(r'^revision = "([^"]+)"', body, re.M)
-        down = re.search(r'^down_revision = (?:"([^"]+)"|None)', body, re.M)
-        if rev and down:
-            after[down.group(1)] = rev.group(1)
-    out, rev = [], after.get(None)
-    while rev is not None:
-        out.append(rev)
-        rev = after.get(rev)
-    return out
 
 
 def _sqlite_file(url: str) -> Path | None:
