@@ -58,7 +58,9 @@ def explain_unmet(
     share, so the answers never depend on the clock."""
     met = {d for a in assignments for d in a.demands}
     unmet = [o for o in sc.orders if o.id not in met]
-    whatifs = whatifs_for(comp, assignments, opts) if any(o.id not in comp.unservable for o in unmet) else None
+    # no budget, no what-if models (building them takes seconds on a large street)
+    wanted = budget > 0 and any(o.id not in comp.unservable for o in unmet)
+    whatifs = whatifs_for(comp, assignments, opts) if wanted else None
     began, out = time.perf_counter(), {}
     for k, o in enumerate(unmet):
         if opts.deterministic:
