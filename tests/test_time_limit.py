@@ -103,3 +103,26 @@ def test_schedule_solve_writes_the_greedy_plan_under_a_tiny_limit(tmp_path):
     assert "not optimised" in result.output and "FEASIBLE" in result.output
     plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
     assert plan["solver"]["method"] == "greedy" and len(plan["sessions"]) == 70
+
+
+def test_schedule_resolve_writes_the_greedy_re_plan_under_a_tiny_limit(tmp_path):
+    """A re-plan with no time for a solve: the greedy re-plan (earlier sessions put back
+    first) is validated with the re-planning rules (the engine's check) and written, and
+    the planner is told it is not optimised."""
+    db = ["--db", f"sqlite:///{tmp_path / 's.db'}"]
+
+    def run(*args: str):
+        result = CliRunner().invoke(main, [*args, *db, "--lang", "en"])
+        assert result.exit_code == 0, result.output
+        return result
+
+    run("solve", str(TINY), "--out", str(tmp_path / "v1"), "--quiet")
+    first = json.loads((tmp_path / "v1" / "plan.json").read_text(encoding="utf-8"))
+    gone = first["sessions"][-1]["id"]
+    run("cancel", gone, "--reason", "typhoon")
+    today = first["sessions"][0]["date"]
+    result = run("resolve", "--today", today, "--out", str(tmp_path / "v2"), "--time-limit", "0.1", "--quiet")
+    assert "not optimised" in result.output
+    plan = json.loads((tmp_path / "v2" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["solver"]["method"] == "greedy" and plan["replan"]["parent"] == 1
+    assert plan["solver"]["status"] == "FEASIBLE" and gone in {c["session"] for c in plan["replan"]["changes"]}

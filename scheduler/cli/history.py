@@ -373,6 +373,8 @@ def resolve(
     click.echo(
         t("h.resolved", lang, version=vid, parent=head.id, status=s.status, changes=-values["changes"], seconds=s.time_seconds)
     )
+    if s.method == "greedy":
+        click.echo("  " + t("method.greedy", lang))  # no solve found a re-plan in time: the planner is told
     _print_diff(parent, out.plan, lang)
     click.echo(t("written", lang, path=path))
 

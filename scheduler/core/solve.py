@@ -451,24 +451,31 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
         sol, demand_bound = _solve_by_periods(problem, opts, clock, greedy)
     if sol is None and _time_to_build(problem, clock, opts.time_limit):
         sol = _solve_days(problem, opts, clock, opts.time_limit, demand_bound=demand_bound, greedy=greedy)
+    return _or_greedy(sol, problem, greedy, demand_bound, clock)
+
+
+def _or_greedy(sol: Solution | None, problem: Problem, greedy: list | None, bound: int | None, clock: Clock) -> Solution:
+    """``sol``, unless no solve found a plan: then the greedy plan when there is one."""
     if sol is not None and (sol.status != "UNKNOWN" or not greedy):
         return sol
-    return _greedy_solution(problem, greedy, demand_bound, clock) or Solution(
+    return _greedy_solution(problem, greedy, bound, clock) or Solution(
         "UNKNOWN", [], [], [], [], clock.elapsed(), {"method": "days"}
     )
 
 
 def _time_to_build(problem: Problem, clock: Clock, limit: float) -> bool:
     """Whether a model of ``problem`` can still be built and searched a little before
-    ``limit``: building is not interruptible (measured: about 1 ms an event for the day
-    model, 1.5 ms for the period model), so one that would overrun is not started."""
+    ``limit``: building is not interruptible (``BUILD_PER_EVENT``), so one that would
+    overrun is not started."""
     return clock.left(limit) > MIN_SEARCH + BUILD_PER_EVENT * len(problem.events)
 
 
 def _solve_replan(problem: Problem, opts: SolveOptions, clock: Clock) -> Solution:
-    """A re-plan: the pinned problem first when the demand bound is known (see ``solve``)."""
+    """A re-plan: the pinned problem first when the demand bound is known (see ``solve``);
+    the greedy re-plan (earlier sessions put back first, the frozen ones first) when no
+    solve found a plan in time and it places every session that must run."""
     hint = None
-    if problem.demand_bound is not None:
+    if problem.demand_bound is not None and _time_to_build(problem, clock, opts.time_limit / 2):
         sol = _solve_days(problem.pinned(), opts, clock, opts.time_limit / 2)
         if sol.objective and sol.objective[0] == problem.demand_bound:
             sol.bound[0] = problem.demand_bound
@@ -477,7 +484,13 @@ def _solve_replan(problem: Problem, opts: SolveOptions, clock: Clock) -> Solutio
             sol.info["pinned"] = True
             return sol
         hint = sol.assignments or None
-    return _solve_days(problem, opts, clock, opts.time_limit, hint, problem.demand_bound)
+    greedy = _greedy(problem)
+    if greedy and {e.id for e in problem.events if not e.optional} - {e.id for e, *_ in greedy}:
+        greedy = None  # a frozen session left out: no re-plan
+    sol = None
+    if _time_to_build(problem, clock, opts.time_limit):
+        sol = _solve_days(problem, opts, clock, opts.time_limit, hint, problem.demand_bound, greedy)
+    return _or_greedy(sol, problem, greedy, problem.demand_bound, clock)
 
 
 def demand_bound(problem: Problem, opts: SolveOptions) -> int | None:
