@@ -99,7 +99,7 @@ class PeriodModel(Model):
         days)``, the room their free days leave: one cumulative over the period axis, its
         capacity lowered in tighter periods by fixed fillers (only where it can bind)."""
         periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
-        blocked = set().union(*res.blocked.values()) if res.blocked else set()
+        blocked = _blocked_days(res)
         rooms, binds = {}, False
         for mo in periods:
             here = [e for e, _ in uses if mo in self.days_in[e.id]]
@@ -146,7 +146,7 @@ class PeriodModel(Model):
         Pinghu with 12 days between a community's sessions, such month plans could not be
         laid out on days at all. Every plan meets this, so it stays a relaxation."""
         periods = sorted({mo for e, _ in uses for mo in self.days_in[e.id]})
-        blocked = set().union(*res.blocked.values()) if res.blocked else set()
+        blocked = _blocked_days(res)
         for a, b in zip(periods, periods[1:]):
             here = [(e, lit) for e, lit in uses if a in self.days_in[e.id] or b in self.days_in[e.id]]
             free = sorted({d for e, _ in here for mo in (a, b) for d in self.days_in[e.id].get(mo, [])} - blocked)
@@ -237,6 +237,11 @@ class PeriodModel(Model):
             per_period[mo] += 1
             placements.append((e, self.starts_in[e.id][mo][0], pk.options, pk.demands))
         self.hint_placements(placements)
+
+
+def _blocked_days(res: Resource) -> set[int]:
+    """Every day the resource is blocked on, whatever the rule."""
+    return set().union(*res.blocked.values()) if res.blocked else set()
 
 
 def spaced(days: list[int], gap: int) -> int:

@@ -616,16 +616,13 @@ def _same_values(
     the preferred level's proof being slow). A cut only removes plans, so ``before``'s
     bounds still hold and the levels it proved stay proven. None when not found in time
     (or the cut lowered a level): the stages are then solved again."""
+    if not opts.deterministic:
+        model.hint_solution(before.solver)  # same variables, same indices: the cuts add none
     held = model.m.clone()
     for n, value in zip(before.solved, before.objective):
         held.add(exprs[n] >= value)
     if opts.deterministic:
-        held.clear_hints()  # an infeasible hint aborts interleaved search
-    else:
-        model.hint_solution(before.solver)  # same variables, same indices: the cuts add none
-        held = model.m.clone()
-        for n, value in zip(before.solved, before.objective):
-            held.add(exprs[n] >= value)
+        held.clear_hints()  # the plan breaks the cut, and an infeasible hint aborts interleaved search
     solver, st = clock.solve(held, min(clock.left(limit), POLISH_LIMIT))
     if st not in FOUND:
         return None
@@ -666,7 +663,7 @@ def _layout_conflict(problem: Problem, picks: list[Pick], opts: SolveOptions, cl
         if st != "INFEASIBLE":
             break
         found = [i for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
-        if not found or len(found) == len(lits) and core:
+        if not found or (core and len(found) == len(lits)):  # nothing, or no smaller than last round
             break
         core = [by_index[i] for i in found]
         lits = [model.x[pk.event] for pk in core]

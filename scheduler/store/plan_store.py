@@ -45,6 +45,7 @@ from scheduler.store.shared import (  # noqa: F401 - StoreError, database_url, .
     empty_store,
     migrations,
     no_version,
+    schema_head,
 )
 from scheduler.store.tables import AttendanceRow, ChangeRow, PlanVersion, ScenarioRow, SessionRow
 
@@ -129,7 +130,7 @@ class Store:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def head_revision(self) -> str | None:
-        return migrations()[-1] if migrations() else None
+        return schema_head()
 
     def _known_revision(self) -> str | None:
         """The store's revision; ``StoreError`` when no migration of this code has that

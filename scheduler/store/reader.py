@@ -6,7 +6,7 @@ store that needs nothing else: a SQLite file that exists, is not empty, passes
 ``PRAGMA quick_check`` and is at this code's schema head. Anything else (a new store to
 create, one to migrate, a damaged or newer one, another database) goes to
 ``scheduler.store.plan_store.Store``, which creates, migrates or refuses it with its own
-messages. Its answers are the Store's, field for field (``tests/test_store.py``).
+messages. Its answers are the Store's, field for field (``tests/test_history_cli.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from scheduler.models import Change, Plan
-from scheduler.store.shared import VersionSummary, empty_store, migrations, no_version
+from scheduler.store.shared import VersionSummary, empty_store, no_version, schema_head
 
 
 @dataclass
@@ -60,7 +60,7 @@ def open_reader(url: str) -> Reader | None:
         return None
     try:
         ok = conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-        head = migrations()[-1] if migrations() else None
+        head = schema_head()
         at = conn.execute("SELECT version_num FROM alembic_version").fetchall() if ok else []
     except sqlite3.Error:
         ok, at = False, []

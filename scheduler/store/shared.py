@@ -83,3 +83,8 @@ def migrations() -> list[str]:
         out.append(rev)
         rev = after.get(rev)
     return out
+
+
+def schema_head() -> str | None:
+    """The newest revision this code knows (None: no migration at all)."""
+    return migrations()[-1] if migrations() else None
