@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scheduler"
-RANK = {"core": 0, "models": 1, "domain": 2, "plan": 3, "publish": 4, "store": 4, "cli": 5}
+RANK = {"core": 0, "models": 1, "domain": 2, "intake": 3, "plan": 3, "publish": 4, "store": 4, "cli": 5}
 FRONT_DOORS = {"solver", "__init__"}
 
 

@@ -123,7 +123,9 @@ PERIOD_SHARE = 0.8  # of the time limit, at most, for the selection and period m
 # Pinghu (896 candidate events) the first layout took 10-12 s (13 ms an event; 18 are
 # kept), and with less than that left the month plan was lost (``_period_limit``)
 LAYOUT_PER_EVENT = 0.018
-SELECTION_SHARE = 0.25  # of that, at most, for the selection model (demand and fairness; Pinghu needs < 1 s)
+# of that, at most, for the selection model (demand and fairness; Pinghu needs < 1 s). 10x at
+# 60 s: 0.25 left demand 0.75-1.33% from its bound; 0.35 gave 0.09-0.11%, or demand proven
+SELECTION_SHARE = 0.35
 POLISH_LIMIT = 2.0  # at most, for the look near the last solution before a stage
 BOUND_SHARE = 0.2  # of the time limit, at most, for ``demand_bound``
 LAYOUT_SHARE = 0.5  # of the time left, at most, for laying the months out on days (rhythm with months fixed)

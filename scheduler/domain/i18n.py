@@ -1199,3 +1199,116 @@ TEXT.update(
         ),
     }
 )
+
+
+# Forms out, forms back (scheduler/intake/, "fm."): the order and menu forms and collecting them.
+TEXT.update(
+    {
+        "fm.yes": ("是", "yes"),
+        "fm.no": ("否", "no"),
+        "fm.dv.several": ("可从列表中选，也可填写多个，用逗号分隔", "Pick from the list, or write several separated by commas"),
+        "fm.menu.title": ("课程名称", "title"),
+        "fm.menu.type": ("类型", "type"),
+        "fm.menu.deliverer": ("授课方", "delivered by"),
+        "fm.menu.format": ("形式", "format"),
+        "fm.menu.duration": ("时长", "duration"),
+        "fm.menu.months": ("可选月份", "months"),
+        "fm.menu.capacity": ("单场最多人数", "capacity"),
+        "fm.menu.max_runs": ("全年最多开班次数", "runs in the year, at most"),
+        "fm.menu.id": ("课程编号", "id"),
+        "fm.menu.any_month": ("全年", "any"),
+        "fm.orders.title": ("{community}（{id}）点单表 · {plan}", "Order form of {community} ({id}) · {plan}"),
+        "fm.offerings.title": ("{department}（{id}）送课菜单 · {plan}", "Menu of {department} ({id}) · {plan}"),
+        "fm.teachers.title": ("{department}（{id}）教员", "Instructors of {department} ({id})"),
+        "fm.guide.community": (
+            "{community}点单表 · {plan}\n"
+            "1. “课程菜单”表列出本社区可以点的课程（只读）：类型、授课方、形式、时长、可选月份、"
+            "单场最多人数、全年最多开班次数。\n"
+            "2. 在“点单”表中每行点一门课程：从下拉列表选择课程，填写参加人数、"
+            "参加人员（岗位，多个用逗号分隔，如 网格员,安全员）、"
+            "优先级（1–5，5最想要，不填为3）和希望月份（如 3,4，不填为不限）。\n"
+            "3. 同一门课程只点一次；空行不读取；只有浅黄色的格子可以填写。\n"
+            "4. 请勿改动表名和表头，填好后保存为 .xlsx，原文件发回街道。\n"
+            "本表交回后将整体替换本社区此前的点单。",
+            "Order form of {community} · {plan}\n"
+            "1. The sheet 课程菜单 lists what the community may order (read only): type, who delivers, format, "
+            "duration, allowed months, capacity, runs in the year.\n"
+            "2. On the sheet 点单, one order a row: pick the course from the list, write the attendees, their roles "
+            "(several separated by commas), the priority (1–5, 5 = most wanted, 3 when empty) and the preferred months "
+            "(e.g. 3,4; empty = any).\n"
+            "3. Order a course once; empty rows are not read; only the pale yellow cells take input.\n"
+            "4. Keep the sheet names and headers; save as .xlsx and send the file back.\n"
+            "The form replaces every earlier order of the community.",
+        ),
+        "fm.guide.department": (
+            "{department}送课菜单 · {plan}\n"
+            "1. “送课菜单”表列出本部门目前能送的课程，每行一门：可修改、删除整行或在下方空行新增。"
+            "课程编号可留空（新课程由街道编号）；类型、形式、时长、户外、学员层级从下拉列表选择；"
+            "可选月份如 3,4,5（不填为全年）；授课教员填本部门教员的姓名或编号，多个用逗号分隔（不填为所有合格教员）；"
+            "“部门带部门”课程须选结对。\n"
+            "2. “教员”表列出本部门教员：姓名、书记层级（“书记教书记”的授课人须填）、不能授课的日期"
+            "（如 2026-07-06~2026-07-24（外出学习），单日写 2026-05-20，多个用逗号分隔）。\n"
+            "3. 空行不读取；只有浅黄色的格子可以填写；请勿改动表名和表头。\n"
+            "本表交回后将整体替换本部门此前的课程和教员。",
+            "Menu form of {department} · {plan}\n"
+            "1. The sheet 送课菜单 lists what the department teaches now, one course a row: change it, clear a row, "
+            "or add one below. The id may stay empty (the street numbers new courses); type, format, duration, outdoor "
+            "and audience tier come from lists; months as 3,4,5 (empty = any); instructors by name or id, several "
+            "separated by commas (empty = every eligible one); a 部门带部门 course needs its pair.\n"
+            "2. The sheet 教员 lists the department's instructors: name, secretary tier (for 书记教书记 teachers), "
+            "dates they cannot teach (2026-07-06~2026-07-24（外出学习）, one day as 2026-05-20, several separated by commas).\n"
+            "3. Empty rows are not read; only the pale yellow cells take input; keep the sheet names and headers.\n"
+            "The form replaces the department's earlier courses and instructors.",
+        ),
+        "fm.not_form": (
+            "不是 schedule forms 生成的表单（缺少隐藏的“{sheet}”表或其内容有误）",
+            "not a form made by schedule forms (its hidden sheet {sheet} is missing or damaged)",
+        ),
+        "fm.other_plan": (
+            "这份表单属于“{plan}”（{year}年），不是本场景的“{ours}”（{our_year}年）",
+            "this form belongs to '{plan}' ({year}), not to this scenario's '{ours}' ({our_year})",
+        ),
+        "fm.missing_sheet": (
+            "缺少“{sheet}”表（是否被改名或删除？表单中其他的表：{others}）",
+            "the sheet {sheet} is missing (renamed or deleted? other sheets of the form: {others})",
+        ),
+        "fm.missing_column": ("表头缺少“{name}”一列", "the header has no column '{name}'"),
+        "fm.unknown_offering": ("课程“{title}”不在本表的课程菜单中", "'{title}' is not on this form's menu"),
+        "fm.withdrawn": (
+            "课程“{title}”（{id}）已不在本社区可点的课程菜单中（表单发出后被撤下）",
+            "'{title}' ({id}) is no longer on the menu this community may order from (withdrawn after the form went out)",
+        ),
+        "fm.unknown_teacher": (
+            "“{name}”不是本部门的教员（请填“教员”表中的姓名或编号）",
+            "'{name}' is not an instructor of this department (write a name or id of the 教员 sheet)",
+        ),
+        "fm.twice.offering": ("课程 {value} 已在第{row}行点过", "{value} is already ordered in row {row}"),
+        "fm.twice.id": ("编号 {value} 已在第{row}行使用", "the id {value} is already used in row {row}"),
+        "fm.id_taken": ("编号 {id} 已被场景中其他记录使用", "the id {id} is used by another record of the scenario"),
+        "fm.still_ordered": (
+            "课程 {offering} 已从菜单删除，但仍有点单要这门课（{orders}）：请保留该课程或先处理这些点单",
+            "{offering} was removed from the menu but orders still ask for it ({orders}): keep it or settle those orders first",
+        ),
+        "fm.same_form": (
+            "与 {other} 是同一份表单（{name}）：交回了两次，请只保留一份",
+            "the same form ({name}) as {other}: it came back twice, keep one",
+        ),
+        "fm.out_suffix": (
+            "{path}：合并结果应写成 .yaml、.yml 或 .xlsx 文件",
+            "{path}: write the merged scenario to a .yaml, .yml or .xlsx file",
+        ),
+        "fm.written": ("表单已写入 {folder}：{n}份", "{n} forms written to {folder}"),
+        "fm.tally": (
+            "{name}（{id}）{what}：新增{added}，修改{changed}，删除{removed}，不变{same}",
+            "{name} ({id}) {what}: {added} added, {changed} changed, {removed} removed, {same} unchanged",
+        ),
+        "fm.what.orders": ("点单", "orders"),
+        "fm.what.offerings": ("课程", "offerings"),
+        "fm.what.instructors": ("教员", "instructors"),
+        "fm.skipped": ("未合并 {path}（{n}个问题，见上）", "not merged: {path} ({n} problems, above)"),
+        "fm.collected": (
+            "已写入 {path}：合并{forms}份表单，点单{orders}条，课程{offerings}门",
+            "Written {path}: {forms} forms merged, {orders} orders, {offerings} offerings",
+        ),
+    }
+)

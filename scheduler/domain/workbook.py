@@ -217,7 +217,7 @@ _EXCEL_DAYS = (1, 2958465)  # serial numbers Excel can show as dates (1900-01-01
 _YES_NO = {"是": True, "否": False, "TRUE": True, "FALSE": False}
 
 
-def _nfkc(text: str) -> str:
+def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -231,7 +231,7 @@ def _as_date(raw: Any) -> Any:
 
         return from_excel(raw).date() if float(raw).is_integer() else raw
     if isinstance(raw, str):
-        text = _nfkc(raw)
+        text = nfkc(raw)
         m = _DATE_PARTS.match(text)
         return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}" if m else text
     return raw
@@ -240,7 +240,7 @@ def _as_date(raw: Any) -> Any:
 def _scalar(col: Column, raw: Any) -> Any:
     """One value of a column as the YAML loader would give it."""
     if isinstance(raw, str):
-        raw = _nfkc(raw) if col.code else raw.strip()
+        raw = nfkc(raw) if col.code else raw.strip()
     if col.item is dt.date:
         return _as_date(raw)
     if col.item is bool and isinstance(raw, str):
@@ -286,7 +286,7 @@ def read_value(col: Column, raw: Any) -> Any:
         return _spans(raw)
     if col.kind == "list":
         if isinstance(raw, str):
-            text = _nfkc(raw) if col.code else raw.strip()
+            text = nfkc(raw) if col.code else raw.strip()
             items = [x for x in (_CODE_SEP if col.code else _TEXT_SEP).split(text) if x]
         else:
             items = [raw]
@@ -328,7 +328,7 @@ def _rows(sc: Scenario, sheet: Sheet) -> list[list[Any]]:
     return [[write_value(c, _get(item, c.key)) for c in cols] for item in _get(sc, ".".join(sheet.path))]
 
 
-def _set(ws, row: int, column: int, value: Any) -> None:
+def set_cell(ws, row: int, column: int, value: Any) -> None:
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # a name that starts with "=" is text, never a formula
@@ -343,7 +343,7 @@ def _width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def _fit(ws) -> None:
+def fit_columns(ws) -> None:
     """Column widths that fit the longest value (CJK characters are two wide), within reason."""
     from openpyxl.utils import get_column_letter
 
@@ -400,10 +400,10 @@ def _validate(ws, col: Column, cells: str, lang: str) -> None:
 
 def _write_keys(ws, sheet: Sheet, sc: Scenario, lang: str) -> None:
     for c, text in enumerate((t("wb.item", "zh") + " item", t("wb.key", "zh") + " key", t("wb.value", "zh") + " value"), 1):
-        _set(ws, 1, c, text)
+        set_cell(ws, 1, c, text)
     for r, col in enumerate(columns(sheet.model), 2):
         for c, value in enumerate((col.zh, col.key, write_value(col, _get(_get(sc, ".".join(sheet.path)), col.key))), 1):
-            _set(ws, r, c, value)
+            set_cell(ws, r, c, value)
         _validate(ws, col, f"C{r}", lang)
 
 
@@ -412,11 +412,11 @@ def _write_rows(ws, sheet: Sheet, sc: Scenario, lang: str) -> None:
 
     cols = sheet_columns(sheet)
     for c, col in enumerate(cols, 1):
-        _set(ws, 1, c, header(col))
+        set_cell(ws, 1, c, header(col))
     rows = _rows(sc, sheet)
     for r, values in enumerate(rows, 2):
         for c, value in enumerate(values, 1):
-            _set(ws, r, c, value)
+            set_cell(ws, r, c, value)
     last = max(len(rows) + 1, 1000)  # room for rows a planner adds
     for c, col in enumerate(cols, 1):
         letter = get_column_letter(c)
@@ -432,7 +432,7 @@ def write_workbook(sc: Scenario, out: Path, lang: str = "zh") -> int:
     guide = wb.active
     guide.title = GUIDE
     for r, line in enumerate(t("wb.guide", lang).split("\n"), 1):
-        _set(guide, r, 1, line)
+        set_cell(guide, r, 1, line)
     guide.column_dimensions["A"].width = 120
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.title)
@@ -441,14 +441,19 @@ def write_workbook(sc: Scenario, out: Path, lang: str = "zh") -> int:
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(vertical="center")
-        _fit(ws)
+        fit_columns(ws)
+    save_workbook(wb, out)
+    return len(wb.sheetnames)
+
+
+def save_workbook(wb, out: Path) -> None:
+    """Save beside ``out`` first, then rename it in: a reader never sees half a workbook."""
     staged = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         wb.save(staged)
         os.replace(staged, out)
     finally:
         staged.unlink(missing_ok=True)
-    return len(wb.sheetnames)
 
 
 # --------------------------------------------------------------------------- reading
@@ -480,13 +485,13 @@ class Place:
         return Message("wb.sheet", sheet=self.sheet)
 
 
-def _header_key(value: Any) -> str | None:
+def header_key(value: Any) -> str | None:
     """The English key of a header (its last word), or None for a column of notes."""
-    words = _nfkc(str(value)).split() if value is not None else []
+    words = nfkc(str(value)).split() if value is not None else []
     return words[-1] if words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", words[-1]) else None
 
 
-def _path(record: Any, field: str) -> tuple:
+def data_path(record: Any, field: str) -> tuple:
     """``orders[3] (O-004)`` + ``months[0]`` as a path into the data: ``("orders", 3, "months", 0)``."""
     text = "" if isinstance(record, Message) else str(record).split(" (")[0]
     tokens = re.finditer(r"\[(\d+)\]|([A-Za-z_][A-Za-z0-9_]*)", f"{text}.{field}")
@@ -516,18 +521,9 @@ class _Reader:
     def grid(self, title: str) -> dict[tuple[int, int], Any]:
         """Cell values by (row, column): a merged range's value in each of its cells, a formula's
         saved result (a formula without one is reported)."""
-        ws, fws = self.values[title], self.formulas[title]
-        grid = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
-        for rng in ws.merged_cells.ranges:
-            top = grid.get((rng.min_row, rng.min_col))
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if top is not None:
-                        grid[(r, c)] = top
-        for row in fws.iter_rows():
-            for c in row:
-                if c.data_type == "f" and (c.row, c.column) not in grid:
-                    self.problem(Place(title, c.row, c.column_letter, "", ""), Message("wb.formula"))
+        grid, unsaved = sheet_grid(self.values[title], self.formulas[title])
+        for row, letter in unsaved:
+            self.problem(Place(title, row, letter, "", ""), Message("wb.formula"))
         return grid
 
     def read(self) -> None:
@@ -549,7 +545,7 @@ class _Reader:
         known, seen = {c.key: c for c in columns(sheet.model)}, {}
         record = _section(self.data, sheet.path)
         for r in sorted({r for r, _ in grid if r > 1}):
-            key = _nfkc(str(grid.get((r, 2), "")))
+            key = nfkc(str(grid.get((r, 2), "")))
             if not key:
                 continue
             if key not in known or key in seen:
@@ -570,7 +566,7 @@ class _Reader:
 
         known, found, first = {c.key: c for c in sheet_columns(sheet)}, {}, {}
         for (r, c), value in sorted(grid.items()):
-            key = _header_key(value) if r == 1 else None
+            key = header_key(value) if r == 1 else None
             if key is None:
                 continue
             place = Place(sheet.title, 1, get_column_letter(c), str(value), key)
@@ -646,7 +642,7 @@ class _Reader:
         for title in self.values.sheetnames:
             if title in known:
                 continue
-            norm = _nfkc(title).lower().replace(" ", "")
+            norm = nfkc(title).lower().replace(" ", "")
             for s in missing:
                 if s.title in norm or (len(norm) >= 2 and norm in s.title) or s.path[-1] in norm:
                     self.problem(Place(title), Message("wb.misnamed", section=s.title))
@@ -655,20 +651,45 @@ class _Reader:
     def placed(self, p: InputProblem) -> InputProblem | None:
         """A problem of the loader (named by record and field) named by sheet and cell instead;
         None when the reader already reported that cell."""
-        path = _path(p.record, p.field)
+        path = data_path(p.record, p.field)
         for n in range(len(path), 0, -1):
             place = self.places.get(path[:n])
             if place is not None:
                 if place.spot in self.reported:
                     return None
-                if place.column and len(path) == n and None not in place.bounds and _out_of_range(p.message):
-                    field = Message("wb.both", zh=place.zh, en=place.key)
-                    lo, hi = place.bounds
-                    message = Message("wb.range", field=field, lo=lo, hi=hi, got=p.message.params["got"])
-                    return InputProblem(self.name, Place(place.sheet, place.row, place.column).message(), "", message)
+                if len(path) == n and (ranged := range_problem(self.name, place, p.message)) is not None:
+                    return ranged
                 rest = "" if place.column else ".".join(str(x) for x in path[n:])
                 return InputProblem(self.name, place.message(), rest, p.message)
         return p
+
+
+def sheet_grid(ws, fws) -> tuple[dict[tuple[int, int], Any], list[tuple[int, str]]]:
+    """A sheet's values by (row, column), a merged range's value in each of its cells, and the
+    cells (row, column letter) of formulas saved without a result (``ws`` read with
+    ``data_only``, ``fws`` without)."""
+    grid = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    for rng in ws.merged_cells.ranges:
+        top = grid.get((rng.min_row, rng.min_col))
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if top is not None:
+                    grid[(r, c)] = top
+    unsaved = [
+        (c.row, c.column_letter) for row in fws.iter_rows() for c in row if c.data_type == "f" and (c.row, c.column) not in grid
+    ]
+    return grid, unsaved
+
+
+def range_problem(name: str, place: Place, message: Any) -> InputProblem | None:
+    """A cell's number out of its field's bounds, said as a planner reads it
+    (``点单!D17：优先级应为1–5，实为7``); None for any other problem."""
+    if not place.column or None in place.bounds or not _out_of_range(message):
+        return None
+    field = Message("wb.both", zh=place.zh, en=place.key)
+    lo, hi = place.bounds
+    ranged = Message("wb.range", field=field, lo=lo, hi=hi, got=message.params["got"])
+    return InputProblem(name, Place(place.sheet, place.row, place.column).message(), "", ranged)
 
 
 def _out_of_range(message: Any) -> bool:
@@ -684,7 +705,7 @@ def _section(data: dict, path: tuple) -> dict:
     return data
 
 
-def _open(name: str, raw: bytes):
+def open_workbook(name: str, raw: bytes):
     """The workbook twice: with formulas' saved results, and with the formulas themselves."""
     import warnings
 
@@ -707,7 +728,7 @@ def _open(name: str, raw: bytes):
 def read_workbook(path: str | Path) -> _Reader:
     """Read a workbook (a regular file within the loader's size limit) into scenario data."""
     name = str(path)
-    values, formulas = _open(name, _read_bytes(name, SCENARIO_MAX_BYTES))
+    values, formulas = open_workbook(name, _read_bytes(name, SCENARIO_MAX_BYTES))
     reader = _Reader(name, values, formulas)
     reader.read()
     return reader
