@@ -6,7 +6,9 @@ Exit codes: 0 written; 2 bad input (the file is named, nothing is written).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -28,6 +30,7 @@ from scheduler.models import Plan
 from scheduler.publish import FORMATS
 
 plan_source = click.argument("plan_file", required=False, type=click.Path(path_type=Path))  # a folder: see load_plan
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the day a plan was made, as the street office counts it
 version_option = click.option(
     "--version",
     "version",
@@ -45,18 +48,44 @@ def _load(lang: str, *paths: Path | None) -> list[Plan | None]:
         raise  # not reached: fail_input exits
 
 
-def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str) -> Plan:
-    """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise)."""
+def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str):
+    """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise); with
+    its stamp (which version it is, when it was made) for every printed page."""
+    from scheduler.publish.render import Stamp, plan_digest
+
     if (plan_file is None) == (version is None):
         fail(t("pg.one_source", lang))
     if plan_file is not None:
-        return _load(lang, plan_file)[0]
+        plan = _load(lang, plan_file)[0]
+        return plan, _stored(plan_file, db) or Stamp(digest=plan_digest(plan), made=_day_of(plan_file.stat().st_mtime))
     from scheduler.store.plan_store import StoreError
 
     try:
-        return open_store(db, lang).plan(version)
+        store = open_store(db, lang)
+        return store.plan(version), Stamp(version=version, made=_local_day(store.version(version).created_at))
     except StoreError as err:
         fail(store_message(err, lang))
+
+
+def _stored(plan_file: Path, db: str | None):
+    """The stamp of the store's version whose plan.json is this file, byte for byte; None
+    when there is no such version or no SQLite store to read (none is made here)."""
+    from scheduler.publish.render import Stamp
+    from scheduler.store.reader import open_reader
+    from scheduler.store.shared import database_url
+
+    reader = open_reader(database_url(db))
+    found = reader.find_plan(plan_file.read_text(encoding="utf-8")) if reader else None
+    return Stamp(version=found[0], made=_local_day(found[1])) if found else None
+
+
+def _local_day(at: dt.datetime) -> dt.date:
+    """A stored time (UTC; SQLite gives it back without its zone) as the street office's day."""
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(SHANGHAI).date()
+
+
+def _day_of(timestamp: float) -> dt.date:
+    return dt.datetime.fromtimestamp(timestamp, SHANGHAI).date()
 
 
 @click.command(cls=PlannerCommand)
@@ -74,8 +103,8 @@ def render(plan_file: Path | None, version: int | None, db: str | None, out_dir:
     """
     from scheduler.publish.render import render_site  # imported when used: keeps `schedule --help` fast
 
-    plan = _the_plan(plan_file, version, db, lang)
-    written = render_site(plan, out_dir, lang)
+    plan, stamp = _the_plan(plan_file, version, db, lang)
+    written = render_site(plan, out_dir, lang, stamp)
     click.echo(t("pg.rendered", lang, n=len(written), folder=out_dir, index=out_dir / "index.html"))
 
 
@@ -111,7 +140,7 @@ def export_cmd(
 
     Example: schedule export out/plan.json --format ics --out exports/ --previous old/plan.json
     """
-    plan = _the_plan(plan_file, version, db, lang)
+    plan, stamp = _the_plan(plan_file, version, db, lang)
     (before,) = _load(lang, previous)
     from scheduler.publish.export import export  # imported when used: keeps every other command fast
 

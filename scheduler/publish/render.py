@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -109,6 +110,16 @@ def shown(value):
     return value
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string for a ``<style>`` element: quotes, backslashes and
+    line breaks escaped, and ``<`` too, so that no text can close the element (a style
+    element's text is not HTML-unescaped: autoescaping would print ``&amp;``)."""
+    out = []
+    for ch in clean_text(str(text)):
+        out.append(f"\\{ord(ch):x} " if ch in '"\\<>&\n\r' else ch)
+    return Markup('"' + "".join(out) + '"')
+
+
 def make_environment(lang: str = "zh") -> jinja2.Environment:
     """The one Environment: autoescape on, every filter and global registered here."""
     env = jinja2.Environment(
@@ -125,6 +136,7 @@ def make_environment(lang: str = "zh") -> jinja2.Environment:
         names=partial(_names, lang=lang),
         short=_short,
         percent=_percent,
+        css_string=css_string,
     )
     env.globals.update(
         _=partial(_tr, lang=lang),
@@ -132,8 +144,15 @@ def make_environment(lang: str = "zh") -> jinja2.Environment:
         html_lang=HTML_LANG[lang],
         types=_type_legend(lang),
         slot_times=_slot_times(lang),
+        page_counter=_page_counter(lang),
     )
     return env
+
+
+def _page_counter(lang: str) -> Markup:
+    """The CSS ``content`` of a printed page's number: ``"第" counter(page) "页 共" counter(pages) "页"``."""
+    before, middle, after = (css_string(t(f"r.page.{k}", lang)) for k in ("before", "middle", "after"))
+    return Markup(f"{before} counter(page) {middle} counter(pages) {after}")
 
 
 def _slot_times(lang: str) -> list[tuple[str, str]]:
@@ -169,13 +188,50 @@ class Link:
     text: str
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """Which plan a page shows, printed on every page and sheet so that an old wall copy can
+    be told from a new one: the store's version where it is known, else the plan's digest
+    (the first 8 hex digits of the SHA-256 of its plan.json), and the day it was made."""
+
+    version: int | None = None
+    digest: str = ""
+    made: dt.date | None = None
+
+
+def plan_digest(plan: Plan) -> str:
+    from scheduler.plan.planfile import plan_json
+
+    return hashlib.sha256(plan_json(plan).encode("utf-8")).hexdigest()[:8]
+
+
+def stamp_text(plan: Plan, stamp: Stamp, lang: str) -> str:
+    """``平湖…计划 · 第3版 · 已证明最优 · 2026年12月2日制``."""
+    version = t("r.stamp.version", lang, n=stamp.version) if stamp.version else t("r.stamp.digest", lang, digest=stamp.digest)
+    s = plan.solver
+    if s.status == "OPTIMAL":
+        status = t("r.stamp.optimal", lang)
+    elif s.method == "greedy":
+        status = t("r.stamp.greedy", lang)
+    else:
+        status = t("r.stamp.feasible", lang, gap=f"{s.gap:.1%}")
+    parts = [plan.scenario.snapshot.plan.name, version, status]
+    if stamp.made:
+        parts.append(t("r.stamp.made", lang, date=_long_day(stamp.made, lang)))
+    return " · ".join(parts)
+
+
+def _long_day(d: dt.date, lang: str) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%b} {d.year}"
+
+
 @dataclass
 class Site:
-    """What every page shares: the plan's name and the links of the navigation bar."""
+    """What every page shares: the plan's name, its stamp and the links of the navigation bar."""
 
     plan_name: str
     year: int
-    source: str
+    stamp: str
     session_count: int
     months: list[Link]
     communities: list[Link]
@@ -546,13 +602,13 @@ def _department_role(s: SessionView, did: str, lang: str) -> str:
     return _names(roles, lang)
 
 
-def _site(view: PlanView, months: list[tuple[int, int]]) -> Site:
+def _site(view: PlanView, months: list[tuple[int, int]], stamp: Stamp) -> Site:
     sc = view.scenario
     lang = view.lang
     return Site(
         plan_name=sc.plan.name,
         year=sc.plan.year,
-        source=view.plan.scenario.path,
+        stamp=stamp_text(view.plan, stamp, lang),
         session_count=len(view.sessions),
         months=[Link(f"months/{y}-{m:02d}.html", month_title(y, m, lang)) for y, m in months],
         communities=[Link(f"communities/{c.id}.html", c.name) for c in sc.communities],
@@ -607,14 +663,15 @@ def _level_name(level: str, lang: str) -> str:
     return t(key, lang) if key in TEXT else level
 
 
-def build_pages(plan: Plan, lang: str = "zh") -> list[Page]:
-    """Every page's context, in the order the index lists them."""
+def build_pages(plan: Plan, lang: str = "zh", stamp: Stamp | None = None) -> list[Page]:
+    """Every page's context, in the order the index lists them; ``stamp``: which plan this
+    is (by default its digest, without a date)."""
     view = plan_view(plan, lang)
     sc = view.scenario
     cal = WorkCalendar(sc.plan)
     notes = _blackout_notes(view)
     months = _plan_months(view)
-    site = _site(view, months)
+    site = _site(view, months, stamp or Stamp(digest=plan_digest(plan)))
     grids = [month_grid(y, m, view, cal, notes) for y, m in months]
     pages: list[Page] = [_index_page(view, site)]
     year_grids = [month_grid(sc.plan.year, m, view, cal, notes) for m in range(1, 13)]
@@ -666,11 +723,11 @@ def build_pages(plan: Plan, lang: str = "zh") -> list[Page]:
     return pages
 
 
-def render_site(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
+def render_site(plan: Plan, out_dir: Path, lang: str = "zh", stamp: Stamp | None = None) -> list[Path]:
     """Write every page and the stylesheet under ``out_dir``; return the files written."""
     env = make_environment(lang)
     written = []
-    for page in build_pages(plan, lang):
+    for page in build_pages(plan, lang, stamp):
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(env.get_template(page.template).render(page=page, site=page.site), encoding="utf-8")

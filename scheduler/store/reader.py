@@ -136,6 +136,13 @@ class Reader:
             raise no_version(self.safe_url, version)
         return Plan.model_validate_json(row[0])
 
+    def find_plan(self, text: str) -> tuple[int, dt.datetime] | None:
+        """The version whose plan.json is ``text`` byte for byte (the newest), and when it was made."""
+        row = self.conn.execute(
+            "SELECT id, created_at FROM plan_version WHERE plan_json = ? ORDER BY id DESC LIMIT 1", (text,)
+        ).fetchone()
+        return (row[0], _utc(row[1])) if row else None
+
     def pending(self, line_id: int) -> list[tuple[int, Change]]:
         """Changes recorded on this line and not applied by a re-plan yet, oldest first."""
         rows = self.conn.execute(
