@@ -73,7 +73,7 @@ def test_an_order_blocked_by_its_communitys_gap_names_the_order_it_competes_with
     u = unmet(out, "O-1")
     assert (u.tier, u.reason, u.displaced, u.least) == (2, "displaces", ["O-2"], True)
     assert "需放弃O-2（山厦社区，优先级5）" in u.messages["zh"]
-    assert u.messages["en"].startswith("meeting it would mean dropping O-2 (山厦社区, priority 5).")
+    assert u.messages["en"].startswith("Meeting it would mean dropping O-2 (山厦社区, priority 5).")  # a sentence of its own
     # with room for both, both are met: the gap was the whole reason
     assert not plan_of(two_orders_one_community(gap=2, priorities=(3, 5))).plan.unmet
 

@@ -220,5 +220,5 @@ def test_an_order_with_no_venue_left_names_the_eligibility_rules_that_removed_th
     assert u.messages["zh"] == "没有可用的场地：《消防安全》只能用指定的场地；社区场地只在该社区参加时使用。"
     assert (
         u.messages["en"]
-        == "no venue is left: “消防安全” may only use its listed venues; a community's venue only when that community attends."
+        == "No venue is left: “消防安全” may only use its listed venues; a community's venue only when that community attends."
     )

@@ -280,3 +280,36 @@ def test_help_has_an_example(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert f"schedule {command} " in result.output.split("xample", 1)[-1]
+
+
+def test_every_day_of_every_blackout_is_marked_with_its_label_on_month_and_year_pages(crowded_site):
+    """Issue 16: a no-session period shows on each of its days, full or partial, as text."""
+    import datetime as dt
+
+    plan = crowded_plan()
+    year = soup(crowded_site / "year.html")
+    blackouts = plan.scenario.snapshot.plan.blackouts
+    assert blackouts
+    for n, b in enumerate(blackouts, 1):
+        day = b.start
+        while day <= b.end:
+            month = crowded_site / "months" / f"{day:%Y-%m}.html"
+            if month.exists():
+                cell = soup(month).select_one(f'td[data-date="{day.isoformat()}"]')
+                labels = [x.get_text() for x in cell.select(".bo-num")]
+                assert any(label.endswith(f"停办{n}") for label in labels), (day, labels)
+                assert ("blackout" if not (b.types or b.outdoor_only) else "partial-blackout") in cell["class"]
+            mini = year.select_one(f'.mini-month td[data-date="{day.isoformat()}"]')
+            if mini is not None:
+                assert f"停{n}" in [x.get_text() for x in mini.select(".bo")], day
+            day += dt.timedelta(days=1)
+
+
+def test_every_page_carries_the_plans_stamp_and_no_machine_path(tmp_path):
+    plan = tiny_plan()
+    render_site(plan, tmp_path)
+    for page in tmp_path.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "方案编号" in soup(page).select_one(".stamp").get_text(), page.name
+        assert "@bottom-right" in text and "counter(pages)" in text, page.name  # printed page numbers
+        assert plan.scenario.path not in text and str(Path.home()) not in text, page.name

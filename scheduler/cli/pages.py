@@ -51,7 +51,7 @@ def _load(lang: str, *paths: Path | None) -> list[Plan | None]:
 def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang: str):
     """PLAN_FILE, or version N of the store: exactly one of them (exit 2 otherwise); with
     its stamp (which version it is, when it was made) for every printed page."""
-    from scheduler.publish.render import Stamp, plan_digest
+    from scheduler.publish.views import Stamp, plan_digest
 
     if (plan_file is None) == (version is None):
         fail(t("pg.one_source", lang))
@@ -70,7 +70,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
 def _stored(plan_file: Path, db: str | None):
     """The stamp of the store's version whose plan.json is this file, byte for byte; None
     when there is no such version or no SQLite store to read (none is made here)."""
-    from scheduler.publish.render import Stamp
+    from scheduler.publish.views import Stamp
     from scheduler.store.reader import open_reader
     from scheduler.store.shared import database_url
 
@@ -143,8 +143,9 @@ def export_cmd(
     plan, stamp = _the_plan(plan_file, version, db, lang)
     (before,) = _load(lang, previous)
     from scheduler.publish.export import export  # imported when used: keeps every other command fast
+    from scheduler.publish.views import stamp_text
 
-    written = export(plan, out_dir, formats or FORMATS, lang, before)
+    written = export(plan, out_dir, formats or FORMATS, lang, before, stamp=stamp_text(plan, stamp, lang))
     feeds = [p for p in written if p.suffix == ".ics"]
     if feeds:
         click.echo(t("pg.feeds", lang, n=len(feeds), folder=feeds[0].parent))

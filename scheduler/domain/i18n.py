@@ -233,11 +233,16 @@ def unmet_message(
     session, ``rules`` the labels of the rules named, ``orders`` those dropped to meet it
     (``joined_orders``), ``least`` whether they are proven the least."""
     if rules and f"u.{code}.named" in TEXT:
-        return t(f"u.{code}.named", lang, rules=rules)
+        return _sentence(t(f"u.{code}.named", lang, rules=rules))
     text = UNMET[code][idx(lang)].format(attendees=order.attendees, limit=limit, rules=rules, orders=orders, order=order.id)
     if least and f"why.least.{code}" in TEXT:
         text += t(f"why.least.{code}", lang)
-    return text
+    return _sentence(text)
+
+
+def _sentence(text: str) -> str:
+    """A reason stands on its own on every page: an English one starts with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def joined(items: list[str], lang: str) -> str:
@@ -307,6 +312,8 @@ TEXT.update(
         "r.role.mentor": ("导师部门", "mentor"),
         "r.role.learner": ("学员部门", "learner"),
         "r.learners": ("学员部门 {name} {n} 人", "learner department {name}: {n}"),
+        "r.pair": ("导师 {mentor} · 学员 {learner}", "mentor {mentor} · learner {learner}"),
+        "r.chip_pair": ("结对", "pair"),
         "r.order": ("点单", "Order"),
         "r.community": ("社区", "Community"),
         "r.reason": ("原因", "Reason"),
@@ -361,9 +368,13 @@ TEXT.update(
         "r.chip_attend": ("参加", "for"),
         "r.slot_times": ("时间", "Times"),
         "r.blackout_num": ("停办{n}", "blackout {n}"),
+        "r.blackout_part": ("部分停办{n}", "partly off {n}"),
+        "r.blackout_partial": ("部分停办（某些类型或户外）", "Partly off (some types, or outdoor)"),
+        "r.blackout_short": ("停{n}", "B{n}"),
         "r.paren": ("（{x}）", " ({x})"),
         # export columns
         "x.calendar": ("培训日历", "training calendar"),
+        "x.page": ("第 &P 页 共 &N 页", "Page &P of &N"),
         "x.all": ("全部场次", "all sessions"),
         "x.sessions": ("场次", "sessions"),
         "x.orders": ("点单", "orders"),

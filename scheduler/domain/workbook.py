@@ -337,7 +337,7 @@ def set_cell(ws, row: int, column: int, value: Any) -> None:
         cell.number_format = "yyyy-mm-dd"
 
 
-def _width(value: Any) -> int:
+def text_width(value: Any) -> int:
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     longest = max(text.split("\n"), key=len)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
@@ -351,7 +351,7 @@ def fit_columns(ws) -> None:
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is not None:
-                widths[cell.column] = max(widths.get(cell.column, 0), _width(cell.value))
+                widths[cell.column] = max(widths.get(cell.column, 0), text_width(cell.value))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
 

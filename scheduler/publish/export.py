@@ -30,6 +30,7 @@ import icalendar
 
 from scheduler import __version__
 from scheduler.domain.i18n import t
+from scheduler.domain.workbook import text_width
 from scheduler.models import Plan
 from scheduler.plan.diff import visible
 from scheduler.publish import FORMATS
@@ -289,16 +290,21 @@ def write_csv(plan: Plan, out_dir: Path, lang: str = "zh") -> list[Path]:
     return written
 
 
-def _sheet(wb, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> None:
-    """One sheet of ``wb`` (an openpyxl ``Workbook``): a bold, frozen header with filters."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+WRAP_AT = 40  # columns wider than this many half-width characters wrap their text instead
 
+
+def _sheet(wb, title: str, table: tuple[Sequence[str], Sequence[Sequence]], lang: str, stamp: str = "") -> None:
+    """One sheet of ``wb`` (an openpyxl ``Workbook``): a bold, frozen header with filters,
+    columns that fit their text (long ones wrap), and a print set-up."""
+    from openpyxl.styles import Alignment, Font
+
+    header, rows = table
     ws = wb.create_sheet(title)
     for row in [header, *rows]:
         ws.append([cell_value(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r in ws.iter_rows():
         for cell in r:
             if isinstance(cell.value, str):
@@ -308,21 +314,52 @@ def _sheet(wb, title: str, header: Sequence[str], rows: Sequence[Sequence]) -> N
                 cell.quotePrefix = formula_like(cell.value)
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    for i, h in enumerate(header, 1):
-        longest = max([len(str(h))] + [len(str(row[i - 1])) for row in rows])
-        ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 1.6 + 2))
+    _fit(ws, len(header))
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
+    _print_setup(ws, stamp, lang)
 
 
-def write_xlsx(plan: Plan, out_dir: Path, lang: str = "zh") -> Path:
+def _fit(ws, columns: int) -> None:
+    """Widths that fit each column's longest text (a CJK character is two wide), at most
+    ``WRAP_AT``; the cells of a column held to that wrap, top-aligned."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for i in range(1, columns + 1):
+        cells = [row[i - 1] for row in ws.iter_rows()]
+        longest = max(text_width(c.value) if c.value is not None else 0 for c in cells)
+        ws.column_dimensions[get_column_letter(i)].width = min(WRAP_AT, max(6, longest + 2))
+        if longest + 2 > WRAP_AT:
+            for c in cells[1:]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _print_setup(ws, stamp: str, lang: str) -> None:
+    """A4 landscape, fitted to the page's width, the header row on every page, the plan's
+    stamp above and the page number below (``&P``/``&N``; a literal ``&`` is ``&&``)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    if stamp:
+        ws.oddHeader.left.text = clean_text(stamp).replace("&", "&&")
+        ws.oddHeader.left.size = 8
+    ws.oddFooter.right.text = t("x.page", lang)
+    ws.oddFooter.right.size = 8
+
+
+def write_xlsx(plan: Plan, out_dir: Path, lang: str = "zh", stamp: str = "") -> Path:
+    """plan.xlsx: the sessions and the orders, each on a sheet ready to print."""
     from openpyxl import Workbook  # imported when used (with numpy): keeps every other command fast
 
     view = plan_view(plan, lang)
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, t("x.sessions", lang), *session_table(view))
-    _sheet(wb, t("x.orders", lang), *order_table(view))
+    _sheet(wb, t("x.sessions", lang), session_table(view), lang, stamp)
+    _sheet(wb, t("x.orders", lang), order_table(view), lang, stamp)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "plan.xlsx"
     wb.save(path)
@@ -336,14 +373,16 @@ def export(
     lang: str = "zh",
     previous: Plan | None = None,
     now: dt.datetime | None = None,
+    stamp: str = "",
 ) -> list[Path]:
-    """Write the chosen formats under ``out_dir``; return the files written."""
+    """Write the chosen formats under ``out_dir``; return the files written. ``stamp``:
+    which plan this is, printed atop every page of plan.xlsx."""
     written: list[Path] = []
     for fmt in dict.fromkeys(formats):
         if fmt == "ics":
             written += write_ics(plan, out_dir, lang, previous, now)
         elif fmt == "xlsx":
-            written.append(write_xlsx(plan, out_dir, lang))
+            written.append(write_xlsx(plan, out_dir, lang, stamp))
         elif fmt == "csv":
             written += write_csv(plan, out_dir, lang)
         else:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,9 +39,12 @@ from scheduler.publish.views import (
     OrderOutcome,
     PlanView,
     SessionView,
+    Stamp,
     clean_text,
     clock_span,
+    plan_digest,
     plan_view,
+    stamp_text,
     time_key,
 )
 
@@ -186,43 +188,6 @@ def _type_legend(lang: str) -> list[TypeKey]:
 class Link:
     href: str  # relative to the site root
     text: str
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """Which plan a page shows, printed on every page and sheet so that an old wall copy can
-    be told from a new one: the store's version where it is known, else the plan's digest
-    (the first 8 hex digits of the SHA-256 of its plan.json), and the day it was made."""
-
-    version: int | None = None
-    digest: str = ""
-    made: dt.date | None = None
-
-
-def plan_digest(plan: Plan) -> str:
-    from scheduler.plan.planfile import plan_json
-
-    return hashlib.sha256(plan_json(plan).encode("utf-8")).hexdigest()[:8]
-
-
-def stamp_text(plan: Plan, stamp: Stamp, lang: str) -> str:
-    """``平湖…计划 · 第3版 · 已证明最优 · 2026年12月2日制``."""
-    version = t("r.stamp.version", lang, n=stamp.version) if stamp.version else t("r.stamp.digest", lang, digest=stamp.digest)
-    s = plan.solver
-    if s.status == "OPTIMAL":
-        status = t("r.stamp.optimal", lang)
-    elif s.method == "greedy":
-        status = t("r.stamp.greedy", lang)
-    else:
-        status = t("r.stamp.feasible", lang, gap=f"{s.gap:.1%}")
-    parts = [plan.scenario.snapshot.plan.name, version, status]
-    if stamp.made:
-        parts.append(t("r.stamp.made", lang, date=_long_day(stamp.made, lang)))
-    return " · ".join(parts)
-
-
-def _long_day(d: dt.date, lang: str) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%b} {d.year}"
 
 
 @dataclass
@@ -495,6 +460,8 @@ def _chip_mm(s: SessionView, scale: float, lang: str, text_mm: float) -> float:
     lines += _text_lines(s.venue.name, per_line, LABEL_CHARS) + _text_lines(s.teacher(lang), per_line, LABEL_CHARS)
     if communities:
         lines += _text_lines(communities, per_line, LABEL_CHARS)
+    if s.pair(lang):
+        lines += _text_lines(s.pair(lang), per_line, LABEL_CHARS)
     return lines * LINE_MM * scale + CHIP_EXTRA_MM
 
 
@@ -517,13 +484,6 @@ def _print_scale(weeks: list[list[DayCell]], blackouts: int, lang: str, narrow_w
     return scale
 
 
-def _marked(b: BlackoutNote, day: dt.date, first: dt.date) -> bool:
-    """A blackout of every session is marked on each of its days; one that stops only some
-    sessions (a type, or outdoor visits) on its first day in the month and on each Monday,
-    so that a long 三防 season does not bury the calendar in marks."""
-    return b.full or day == max(b.start, first) or day.weekday() == 0
-
-
 def month_grid(year: int, month: int, view: PlanView, cal: WorkCalendar, notes: list[BlackoutNote]) -> MonthGrid:
     lang = view.lang
     settings = view.scenario.plan
@@ -544,7 +504,7 @@ def month_grid(year: int, month: int, view: PlanView, cal: WorkCalendar, notes: 
                     in_plan=settings.start <= d <= settings.end,
                     kind=kind,
                     holiday=_holiday_label(cal, d, lang) if kind in ("holiday", "makeup") else "",
-                    blackouts=[b for b in notes if b.start <= d <= b.end and _marked(b, d, first)],
+                    blackouts=[b for b in notes if b.start <= d <= b.end],  # every day of its span
                     sessions=by_day.get(d, []) if d.month == month else [],
                 )
             )

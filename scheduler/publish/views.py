@@ -8,12 +8,13 @@ say the same thing about a session.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from scheduler.domain.i18n import TYPE_MARKS, slot_name, t, type_name, weekday_name
-from scheduler.models import Order, Plan, PlannedSession, Scenario, UnmetOrder
+from scheduler.models import Order, Plan, PlannedSession, Scenario, SessionType, UnmetOrder
 
 TIMEZONE = "Asia/Shanghai"
 TZ = ZoneInfo(TIMEZONE)
@@ -116,6 +117,13 @@ class SessionView:
         if self.instructor_department:
             ids.add(self.instructor_department.id)
         return ids
+
+    def pair(self, lang: str) -> str:
+        """A 部门带部门 session's two departments, ``应急管理办 带 城管办``; empty for other types."""
+        if self.type != SessionType.department.value or len(self.departments) < 2:
+            return ""
+        mentor, learner = self.departments[:2]
+        return t("r.pair", lang, mentor=mentor.name, learner=learner.name)
 
     def teacher(self, lang: str) -> str:
         """Who teaches, as one line: the instructor and their department, or the host community."""
@@ -264,3 +272,43 @@ def plan_view(plan: Plan, lang: str = "zh") -> PlanView:
         )
     cancelled = [session_view(s, sc, lang, tables) for s in plan.cancelled]
     return PlanView(plan, lang, sessions, outcomes, tables["communities"], tables["departments"], tables["venues"], cancelled)
+
+
+# --------------------------------------------------------------------------- which plan a page shows
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Which plan a page shows, printed on every page and sheet so that an old wall copy can
+    be told from a new one: the store's version where it is known, else the plan's digest
+    (the first 8 hex digits of the SHA-256 of its plan.json), and the day it was made."""
+
+    version: int | None = None
+    digest: str = ""
+    made: dt.date | None = None
+
+
+def plan_digest(plan: Plan) -> str:
+    from scheduler.plan.planfile import plan_json
+
+    return hashlib.sha256(plan_json(plan).encode("utf-8")).hexdigest()[:8]
+
+
+def stamp_text(plan: Plan, stamp: Stamp, lang: str) -> str:
+    """``平湖…计划 · 第3版 · 已证明最优 · 2026年12月2日制``."""
+    version = t("r.stamp.version", lang, n=stamp.version) if stamp.version else t("r.stamp.digest", lang, digest=stamp.digest)
+    s = plan.solver
+    if s.status == "OPTIMAL":
+        status = t("r.stamp.optimal", lang)
+    elif s.method == "greedy":
+        status = t("r.stamp.greedy", lang)
+    else:
+        status = t("r.stamp.feasible", lang, gap=f"{s.gap:.1%}")
+    parts = [plan.scenario.snapshot.plan.name, version, status]
+    if stamp.made:
+        parts.append(t("r.stamp.made", lang, date=_long_day(stamp.made, lang)))
+    return " · ".join(parts)
+
+
+def _long_day(d: dt.date, lang: str) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%b} {d.year}"
