@@ -24,7 +24,7 @@ from scheduler import __version__
 if TYPE_CHECKING:
     from scheduler.core.solve import Progress, SolveOptions
 from scheduler.domain.i18n import LANGS, say, t
-from scheduler.domain.loader import TOP_LEVEL, InputError, InputProblem, shape_message
+from scheduler.domain.loader import TOP_LEVEL, InputError, InputProblem, load_scenario, shape_message
 from scheduler.models import Id, Plan, PlanSettings
 
 plan_argument = click.argument("plan_file", type=click.Path(path_type=Path))  # a folder: the loader says so, in --lang
@@ -251,6 +251,14 @@ def fail_input(err: InputError, wrote: bool = True, lang: str = "zh") -> None:
         click.echo(f"error: {problem_line(p, lang)}", err=True)
     click.echo(t("e.count_nothing_written" if wrote else "e.count", lang, n=len(err.problems)), err=True)
     sys.exit(2)
+
+
+def scenario_or_exit(path: Path, lang: str):
+    """The scenario at ``path``, or exit 2 with every problem in it (nothing written)."""
+    try:
+        return load_scenario(path)
+    except InputError as err:
+        fail_input(err, lang=lang)
 
 
 def problem_line(p: InputProblem, lang: str) -> str:

@@ -11,19 +11,11 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import PlannerCommand, fail, fail_input, lang_option, problem_line
+from scheduler.cli.common import PlannerCommand, fail, fail_input, lang_option, problem_line, scenario_or_exit
 from scheduler.domain.i18n import t
-from scheduler.domain.loader import InputError, load_scenario
-from scheduler.models import Scenario
+from scheduler.domain.loader import InputError
 
 OUT_SUFFIXES = (".yaml", ".yml", ".xlsx")
-
-
-def _scenario(path: Path, lang: str) -> Scenario:
-    try:
-        return load_scenario(path)
-    except InputError as err:
-        fail_input(err, lang=lang)
 
 
 @click.command("forms", cls=PlannerCommand)
@@ -46,7 +38,7 @@ def forms(scenario: Path, out_dir: Path, departments: bool, with_orders: bool, l
     """
     from scheduler.intake.forms import write_forms  # imported when used: keeps `schedule --help` fast
 
-    sc = _scenario(scenario, lang)
+    sc = scenario_or_exit(scenario, lang)
     if out_dir.exists() and not out_dir.is_dir():
         fail(t("wb.out_folder", lang, folder=out_dir))
     try:
@@ -77,7 +69,7 @@ def collect(scenario: Path, form_files: tuple[Path, ...], out_file: Path, skip_b
     """
     from scheduler.intake.merge import collect_forms
 
-    sc = _scenario(scenario, lang)
+    sc = scenario_or_exit(scenario, lang)
     if out_file.suffix.lower() not in OUT_SUFFIXES:
         fail(t("fm.out_suffix", lang, path=out_file))
     if not out_file.parent.is_dir():

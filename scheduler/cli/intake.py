@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import PlannerCommand, fail, fail_input, lang_option
+from scheduler.cli.common import PlannerCommand, fail, lang_option, scenario_or_exit
 from scheduler.domain.i18n import t
-from scheduler.domain.loader import InputError, load_scenario
 
 
 @click.command("workbook", cls=PlannerCommand)
@@ -33,10 +32,7 @@ def workbook(scenario: Path, out_file: Path, lang: str) -> None:
     """
     from scheduler.domain.workbook import write_workbook  # imported when used: keeps `schedule --help` fast
 
-    try:
-        sc = load_scenario(scenario)
-    except InputError as err:
-        fail_input(err, lang=lang)
+    sc = scenario_or_exit(scenario, lang)
     if out_file.suffix.lower() != ".xlsx":
         fail(t("wb.out_suffix", lang, path=out_file))
     if not out_file.parent.is_dir():

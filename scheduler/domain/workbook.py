@@ -343,8 +343,11 @@ def text_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def fit_columns(ws) -> None:
-    """Column widths that fit the longest value (CJK characters are two wide), within reason."""
+def fit_columns(ws, least: int = 8, most: int = 60, wrap: bool = False) -> None:
+    """Column widths that fit the longest value (CJK characters are two wide), from ``least``
+    to ``most``; ``wrap``: the cells below the header of a column held to ``most`` wrap,
+    top-aligned."""
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
@@ -353,7 +356,10 @@ def fit_columns(ws) -> None:
             if cell.value is not None:
                 widths[cell.column] = max(widths.get(cell.column, 0), text_width(cell.value))
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+        ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, least), most)
+        if wrap and width + 2 > most:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _rule(col: Column, lang: str):

@@ -250,7 +250,7 @@ def _check_rows(form: Form, sc: Scenario) -> None:
     own = {o.id for o in owned_offerings(sc, department)}
     teachers = {i.id for i in department.instructors}
     others = {o.id for o in sc.offerings} - own
-    other_teachers = {i for i in sc.instructors()} - teachers
+    other_teachers = set(sc.instructors()) - teachers
     for title, taken in ((OFFERINGS, others), (TEACHERS, other_teachers)):
         for row in form.rows.get(title, []):
             if row.record.get("id") in taken:

@@ -133,8 +133,10 @@ def _lists(wb):
     ws.protection.sheet = True
     from openpyxl.utils import get_column_letter
 
+    columns = iter(range(1, 16385))  # one column a list
+
     def add(values: list[Any]) -> str:
-        column = ws.max_column + 1 if ws.max_row > 1 or ws["A1"].value is not None else 1
+        column = next(columns)
         for r, value in enumerate(values, 1):
             set_cell(ws, r, column, value)
         letter = get_column_letter(column)

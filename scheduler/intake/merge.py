@@ -128,8 +128,8 @@ def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None
     """A department's instructors, then its offerings (which may name the new instructors)."""
     data = merged.data
     at = next(i for i, d in enumerate(data["departments"]) if d["id"] == form.owner)
-    everyone = {i for i in sc.instructors()} | {o["id"] for o in data["offerings"]}
-    fresh, new, named = _numbered(everyone, f"{form.owner}-", 1), [], {}
+    taken = set(sc.instructors()) | {o["id"] for o in data["offerings"]}  # ids a new one may not take
+    fresh, new, named = _numbered(taken, f"{form.owner}-", 1), [], {}
     for row in form.rows.get(TEACHERS, []):
         record = plain(Instructor, {**row.record, "id": row.record.get("id") or next(fresh)})
         named[record["name"]] = record["id"]
@@ -141,12 +141,13 @@ def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None
     department = next(d for d in sc.departments if d.id == form.owner)
     owned = {o.id for o in owned_offerings(sc, department)}
     base = {o["id"]: o for o in data["offerings"]}
+    ids: dict[str, Any] = {}  # a new offering's id by its type's letter: p-yingji-1, s-dangjian-1
     new = []
     for row in form.rows.get(OFFERINGS, []):
         record = _offering(row.record, base, form.owner, named)
         if "id" not in record:
-            record["id"] = next(_numbered(everyone | set(base), f"{record['type'][0]}-{form.owner}-", 1))
-            everyone.add(record["id"])
+            prefix = f"{record['type'][0]}-{form.owner}-"
+            record["id"] = next(ids.setdefault(prefix, _numbered(taken, prefix, 1)))
         record = plain(Offering, record)
         sources[id(record)] = (form, row)
         new.append(record)

@@ -30,7 +30,7 @@ import icalendar
 
 from scheduler import __version__
 from scheduler.domain.i18n import t
-from scheduler.domain.workbook import text_width
+from scheduler.domain.workbook import fit_columns
 from scheduler.models import Plan
 from scheduler.plan.diff import visible
 from scheduler.publish import FORMATS
@@ -314,25 +314,10 @@ def _sheet(wb, title: str, table: tuple[Sequence[str], Sequence[Sequence]], lang
                 cell.quotePrefix = formula_like(cell.value)
             elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-    _fit(ws, len(header))
+    fit_columns(ws, least=6, most=WRAP_AT, wrap=True)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
     _print_setup(ws, stamp, lang)
-
-
-def _fit(ws, columns: int) -> None:
-    """Widths that fit each column's longest text (a CJK character is two wide), at most
-    ``WRAP_AT``; the cells of a column held to that wrap, top-aligned."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    for i in range(1, columns + 1):
-        cells = [row[i - 1] for row in ws.iter_rows()]
-        longest = max(text_width(c.value) if c.value is not None else 0 for c in cells)
-        ws.column_dimensions[get_column_letter(i)].width = min(WRAP_AT, max(6, longest + 2))
-        if longest + 2 > WRAP_AT:
-            for c in cells[1:]:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _print_setup(ws, stamp: str, lang: str) -> None:
