@@ -8,6 +8,7 @@ hostile on purpose (markup, spreadsheet formulas, a very long unbroken word).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -156,6 +157,29 @@ def crowded_plan() -> Plan:
     outcome = solve_dict(crowded_scenario(), time_limit=10.0)
     assert outcome.plan is not None, outcome.status
     return outcome.plan
+
+
+@functools.cache
+def packed_plan() -> Plan:
+    """The crowded plan made busier than any street allows, for layout only (it is no valid
+    plan: the extra sessions repeat the busy days' sessions and sit in a blackout).
+
+    September: its three busy days repeated in the next two weeks, so that the month no
+    longer fits one printed page. October: 5 sessions on the 6th, 10 on the 7th, for the
+    year page's day cells.
+    """
+    plan = crowded_plan()
+    busy = [s for s in plan.sessions if s.date.month == 9]
+    extra = [
+        s.model_copy(update={"id": f"S-2026-{week}{n:02d}", "date": s.date + dt.timedelta(days=7 * week)})
+        for week in (1, 2)
+        for n, s in enumerate(busy)
+    ]
+    extra += [
+        s.model_copy(update={"id": f"S-2026-9{n:02d}", "date": dt.date(2026, 10, 6 if n < 5 else 7)})
+        for n, s in enumerate((busy * 2)[:15])
+    ]
+    return plan.model_copy(update={"sessions": plan.sessions + extra})
 
 
 @functools.cache

@@ -10,11 +10,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from calendar_data import FORMULA, SCRIPT, crowded_plan, nasty_plan, shown, tiny_plan
+from calendar_data import FORMULA, SCRIPT, crowded_plan, crowded_scenario, nasty_plan, packed_plan, shown, tiny_plan
 from click.testing import CliRunner
 
 from scheduler.cli.commands import main
 from scheduler.plan.planfile import plan_json
+from scheduler.publish import fit, render
 from scheduler.publish.render import REPO_TEMPLATES, TEMPLATES, build_pages, make_environment, render_site
 
 
@@ -313,3 +314,75 @@ def test_every_page_carries_the_plans_stamp_and_no_machine_path(tmp_path):
         assert "方案编号" in soup(page).select_one(".stamp").get_text(), page.name
         assert "@bottom-right" in text and "counter(pages)" in text, page.name  # printed page numbers
         assert plan.scenario.path not in text and str(Path.home()) not in text, page.name
+
+
+def _month_tables(site: Path) -> dict[str, BeautifulSoup]:
+    return {p.stem: soup(p).select_one("table.month-grid") for p in sorted((site / "months").glob("*.html"))}
+
+
+def test_printed_month_text_is_never_below_7_pt_and_quiet_weeks_print_low(crowded_site, tmp_path):
+    render_site(packed_plan(), tmp_path)
+    for site in (crowded_site, tmp_path):
+        for month, table in _month_tables(site).items():
+            pt = float(re.search(r"--chip-pt: ([0-9.]+)pt", table["style"]).group(1))
+            assert 7.0 <= pt <= 7.5, month
+            for row in table.select("tbody tr"):
+                has_sessions = bool(row.select(".chip"))
+                assert ("quiet" in row["class"]) == (not has_sessions), month
+
+
+def test_a_month_that_fits_one_page_keeps_its_largest_text_and_no_break(tmp_path):
+    render_site(tiny_plan(), tmp_path)
+    for month, table in _month_tables(tmp_path).items():
+        assert "--chip-pt: 7.5pt" in table["style"] and not table.select("tr.page-break"), month
+
+
+def test_a_month_too_busy_for_one_page_breaks_between_weeks_within_the_page_budget(tmp_path):
+    """The packed September: three weeks of 4 sessions a day do not fit one sheet at 7 pt;
+    it breaks before a week so that no page's estimated rows exceed the page."""
+    plan = packed_plan()
+    grid = next(p.grid for p in build_pages(plan) if getattr(p, "grid", None) and p.grid.key == "2026-09")
+    assert grid.fit.chip_pt == 7.0 and grid.fit.breaks
+    weeks = [fit.Week([[render._chip_text(s, "zh") for s in d.sessions] for d in w], True) for w in grid.weeks]
+    heights = fit.row_heights(weeks, 7.0, grid.narrow_weekend)
+    assert sum(heights) > fit.grid_budget_mm(len(grid.blackouts))  # it really does not fit
+    starts = [0, *sorted(grid.fit.breaks), len(heights)]
+    for a, b in zip(starts, starts[1:]):
+        assert sum(heights[a:b]) <= fit.grid_budget_mm(len(grid.blackouts)) or b - a == 1
+    render_site(plan, tmp_path)
+    rows = soup(tmp_path / "months" / "2026-09.html").select("table.month-grid tbody tr")
+    assert {i for i, r in enumerate(rows) if "page-break" in r["class"]} == set(grid.fit.breaks)
+
+
+def test_names_stay_whole_and_ids_unbroken_in_lists(crowded_site):
+    """A community's name is one unbreakable piece (``.nm``) in the session lists and on
+    chips; an id inside a reason's sentence is kept on one line; markup stays text."""
+    names = {c["name"] for c in crowded_scenario()["communities"]}
+    page = soup(crowded_site / "communities" / "c00.html")
+    kept = {n.get_text() for n in page.select("table.sessions td[data-label] .nm")}
+    assert kept and kept <= names | {v["name"] for v in crowded_scenario()["venues"]} | {n + "（承办）" for n in names}
+    chips = {n.get_text() for n in soup(crowded_site / "months" / "2026-09.html").select(".chip .comms .nm")}
+    assert chips and all(any(full.startswith(short) for full in names) for short in chips)
+    shown_text = render._ids_whole("需放弃O-041（平湖社区）与S-2026-035<b>")
+    assert str(shown_text) == (
+        '需放弃<span class="nowrap">O-041</span>（平湖社区）与<span class="nowrap">S-2026-035</span>&lt;b&gt;'
+    )
+
+
+def test_a_venue_page_does_not_repeat_its_venue_in_a_column(crowded_site):
+    for page in (crowded_site / "venues").glob("*.html"):
+        table = soup(page).select_one("table.sessions")
+        if table is not None:
+            assert not table.select("th.c-venue") and "no-venue" in table["class"], page.name
+    community = soup(next((crowded_site / "communities").glob("*.html"))).select_one("table.sessions")
+    assert community.select("th.c-venue")
+
+
+def test_a_month_page_names_each_day_for_the_phone_list(crowded_site):
+    """On a phone the month is a list of its days: each day with sessions names its date and weekday."""
+    page = soup(crowded_site / "months" / "2026-09.html")
+    cells = page.select("td.day.has-sessions")
+    assert cells
+    for td in cells:
+        day = int(td["data-date"][-2:])
+        assert td.select_one(".dlabel").get_text().startswith(f"9月{day}日 周")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,11 +27,12 @@ from pathlib import Path
 
 import jinja2
 from chinese_calendar.constants import Holiday
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from scheduler.domain.i18n import TEXT, TYPE_MARKS, month_title, plan_warnings, slot_name, t, type_name, weekday_name
 from scheduler.domain.workdays import WorkCalendar
 from scheduler.models import Plan, SessionType
+from scheduler.publish.fit import CHIP_PT, ChipText, SheetFit, Week, fit_sheet
 from scheduler.publish.report import rhythm_lines
 from scheduler.publish.views import (
     SLOT_TIMES,
@@ -94,6 +95,28 @@ def _names(items, lang: str) -> str:
     return t("r.sep", lang).join(getattr(x, "name", x) for x in items)
 
 
+def _name_list(items, lang: str) -> Markup:
+    """Names joined by the list separator, each kept whole on its line ("白坭坑社区", never
+    "白坭/坑社区"): a ``.nm`` span (CSS ``word-break: keep-all``) escaped here, as Markup."""
+    return Markup(escape(t("r.sep", lang))).join(
+        Markup('<span class="nm">{}</span>').format(clean_text(getattr(x, "name", x))) for x in items
+    )
+
+
+# S-2026-035, O-041; between ASCII bounds (in Python, 弃 is a word character too, so no \b)
+ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}-\d{2,4}(?:-\d{2,4})?(?![A-Za-z0-9])")
+
+
+def _ids_whole(text: str) -> Markup:
+    """``text`` escaped, every session or order id in it kept on one line: a browser may
+    break after a hyphen before digits ("S-/2026-035")."""
+    text, out, at = clean_text(text), [], 0
+    for m in ID_IN_TEXT.finditer(text):
+        out += [escape(text[at : m.start()]), Markup('<span class="nowrap">{}</span>').format(m.group())]
+        at = m.end()
+    return Markup("").join([*out, escape(text[at:])])
+
+
 def _short(name: str) -> str:
     """山厦社区 -> 山厦: month chips list many communities in little room."""
     return name[:-2] if name.endswith("社区") and len(name) > 3 else name
@@ -136,6 +159,8 @@ def make_environment(lang: str = "zh") -> jinja2.Environment:
         day=partial(_day, lang=lang),
         long_date=partial(_long_date, lang=lang),
         names=partial(_names, lang=lang),
+        name_list=partial(_name_list, lang=lang),
+        ids_whole=_ids_whole,
         short=_short,
         percent=_percent,
         css_string=css_string,
@@ -262,7 +287,7 @@ class MonthGrid:
     weeks: list[list[DayCell]]
     blackouts: list[BlackoutNote]
     sessions: list[SessionView]
-    scale: float = 1.0  # print font scale so that the busiest month still fits one A4 page
+    fit: SheetFit = SheetFit(CHIP_PT[0], frozenset(), frozenset())  # print: chip text size, page breaks
     narrow_weekend: bool = True  # weekend columns narrow unless a make-up Saturday or Sunday holds sessions
     has_page: bool = True  # the year page links only months of the plan, which have a page
 
@@ -373,7 +398,7 @@ class SessionRow:
 
     session: SessionView
     role: str
-    others: str
+    others: list[str]  # shown with ``name_list``, each name kept whole
 
 
 @dataclass
@@ -431,57 +456,18 @@ def _holiday_label(cal: WorkCalendar, day: dt.date, lang: str) -> str:
     return HOLIDAY_ZH.get(name, name) if lang == "zh" else name
 
 
-# Print geometry of a month page (A4 landscape, 7 mm + 8 mm margins), in millimetres. The
-# renderer cannot measure text, so it estimates each week row as tall as its busiest day
-# and shrinks the chip text (CSS --s) until the rows fit; tests/test_browser.py measures it.
-GRID_BUDGET_MM = 150.0  # rows of the grid: page 196 mm less title, weekday row and legend
-GRID_WIDTH_MM = 281.0
-WEEKDAY_SHARE = (0.164, 1 / 7)  # width of a Monday–Friday column: narrow weekends, or all equal
-CHIP_INSET_MM = 6.0  # cell padding, chip borders and padding
-BLACKOUT_LINE_MM = 4.0  # each listed no-session period takes a legend line from the budget
-ROW_MIN_MM = 12.0
-DAY_HEAD_MM = 5.5
-CHAR_MM = 7.2 * 0.3528  # a CJK character of 7.2 pt chip text at scale 1
-LINE_MM = CHAR_MM * 1.3  # line height, with a little room for the label boxes
-CHIP_EXTRA_MM = 2.4  # padding, borders and the gap under a chip
-LABEL_CHARS = 2.6  # the small label box in front of venue, teacher and communities
-MIN_SCALE = 0.6  # 4.3 pt: still legible; a month busier than that runs onto a second page
-
-
-def _text_lines(text: str, per_line: float, lead: float = 0.0) -> int:
-    width = lead + sum(1.0 if ord(c) > 0x2E80 else 0.56 for c in text)
-    return max(1, math.ceil(width / per_line))
-
-
-def _chip_mm(s: SessionView, scale: float, lang: str, text_mm: float) -> float:
-    per_line = text_mm / (CHAR_MM * scale)
+def _chip_text(s: SessionView, lang: str) -> ChipText:
+    """What ``s``'s chip prints, for the page fit (``fit.py``); the order of ``_chip.html``."""
     communities = _names([_short(c.name) for c in s.communities], lang)
-    lines = 1 + _text_lines(s.title, per_line)
-    lines += _text_lines(s.venue.name, per_line, LABEL_CHARS) + _text_lines(s.teacher(lang), per_line, LABEL_CHARS)
-    if communities:
-        lines += _text_lines(communities, per_line, LABEL_CHARS)
-    if s.pair(lang):
-        lines += _text_lines(s.pair(lang), per_line, LABEL_CHARS)
-    return lines * LINE_MM * scale + CHIP_EXTRA_MM
+    return ChipText(s.title, (s.pair(lang), s.venue.name, s.teacher(lang), communities))
 
 
-def grid_height_mm(weeks: list[list[DayCell]], scale: float, lang: str, narrow_weekend: bool = True) -> float:
-    """Estimated printed height of the grid's rows at this chip scale."""
-    text_mm = GRID_WIDTH_MM * WEEKDAY_SHARE[0 if narrow_weekend else 1] - CHIP_INSET_MM
-    total = 0.0
-    for week in weeks:
-        busiest = max(sum(_chip_mm(s, scale, lang, text_mm) for s in d.sessions) for d in week)
-        total += max(ROW_MIN_MM, DAY_HEAD_MM + busiest)
-    return total
-
-
-def _print_scale(weeks: list[list[DayCell]], blackouts: int, lang: str, narrow_weekend: bool) -> float:
-    """Largest chip text scale (steps of 0.05) at which the month still fits its printed page."""
-    budget = GRID_BUDGET_MM - BLACKOUT_LINE_MM * blackouts
-    scale = 1.0
-    while scale > MIN_SCALE and grid_height_mm(weeks, scale, lang, narrow_weekend) > budget:
-        scale = round(scale - 0.05, 2)
-    return scale
+def _sheet_fit(weeks: list[list[DayCell]], blackouts: int, lang: str, narrow_weekend: bool) -> SheetFit:
+    rows = [
+        Week([[_chip_text(s, lang) for s in d.sessions] for d in week], any(d.blackouts or d.holiday for d in week))
+        for week in weeks
+    ]
+    return fit_sheet(rows, blackouts, narrow_weekend)
 
 
 def month_grid(year: int, month: int, view: PlanView, cal: WorkCalendar, notes: list[BlackoutNote]) -> MonthGrid:
@@ -519,7 +505,7 @@ def month_grid(year: int, month: int, view: PlanView, cal: WorkCalendar, notes: 
         sessions=[s for s in view.sessions if s.date.year == year and s.date.month == month],
     )
     grid.narrow_weekend = not any(d.sessions for week in weeks for d in week[5:])
-    grid.scale = _print_scale(weeks, len(grid.blackouts), lang, grid.narrow_weekend)
+    grid.fit = _sheet_fit(weeks, len(grid.blackouts), lang, grid.narrow_weekend)
     return grid
 
 
@@ -535,13 +521,13 @@ def _plan_months(view: PlanView) -> list[tuple[int, int]]:
     return sorted(months)
 
 
-def _others(s: SessionView, me: str, lang: str) -> str:
+def _others(s: SessionView, me: str, lang: str) -> list[str]:
     names = [c.name for c in s.communities if c.id != me]
     if s.host and s.host.id != me:
         names.insert(0, s.host.name + t("r.paren", lang, x=t("r.role.host", lang)))
     if s.type == SessionType.department.value and len(s.departments) > 1:
         names.append(t("r.learners", lang, name=s.departments[1].name, n=s.learners))
-    return _names(names, lang)
+    return names
 
 
 def _community_role(s: SessionView, cid: str, lang: str) -> str:
