@@ -4,6 +4,7 @@ Layers, lowest first: ``core`` (the neutral problem and its solvers, no domain w
 ``scheduler.models`` (the scenario and plan-file models, kept at the top where the
 client's card names them), ``domain`` (what a planner writes: reading, checking,
 working days, compiling into the core's problem),
+``adapters`` beside it (other timetabling inputs, e.g. ITC-2007, on the same solver),
 ``plan`` (a solved plan, its validator, re-planning), then ``publish`` and ``store``
 side by side (neither imports the other), and ``cli`` on top. ``scheduler.solver`` is
 the client's front door (the solve entry point): it re-exports, and nothing inside the
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scheduler"
-RANK = {"core": 0, "models": 1, "domain": 2, "intake": 3, "plan": 3, "publish": 4, "store": 4, "cli": 5}
+RANK = {"core": 0, "models": 1, "domain": 2, "adapters": 2, "intake": 3, "plan": 3, "publish": 4, "store": 4, "cli": 5}
 FRONT_DOORS = {"solver", "__init__"}
 
 

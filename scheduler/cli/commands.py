@@ -124,9 +124,10 @@ def validate_cmd(plan_file: Path, scenario: Path | None, lang: str) -> None:
 def _register_more_commands() -> None:
     """Commands that live in their own modules (calendars and exports, plan history, the scenario's schema, the workbook,
     why an order is not met)."""
-    from scheduler.cli import forms, history, intake, pages, schema, why
+    from scheduler.cli import ctt, forms, history, intake, pages, schema, why
 
     commands = pages.COMMANDS + history.COMMANDS + schema.COMMANDS + intake.COMMANDS + forms.COMMANDS + why.COMMANDS
+    commands += ctt.COMMANDS
     for command in commands:
         main.add_command(command)
 

@@ -1,0 +1,100 @@
+"""ITC-2007 track 3 (curriculum-based course timetabling) with the engine's CB-CTT solver.
+
+For each instance of ``../shared/bench-data/itc2007-ctt`` (comp01-21 by default) one
+fresh process runs ``solve_ctt`` at the time limit; the independent scorer scores
+what it returns. The table: UD2 cost, hard violations, the proven lower bound, the best
+known cost and lower bound of the literature (best_known.tsv), cost / best, the time
+(the solve, in process) and the child's peak memory; then the geometric mean of cost /
+best over instances whose best known is above 0. Seeds are recorded per row.
+
+    python benchmarks/itc2007.py                          # 21 instances x 300 s: about 1 h 45 min
+    python benchmarks/itc2007.py --limit 60 --instances comp01,comp04,comp07,comp11,comp14
+    python benchmarks/itc2007.py --json ctt.json          # the raw figures too
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "bench-data" / "itc2007-ctt"
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from scheduler.adapters.ctt.instance import read_ctt
+from scheduler.adapters.ctt.score import score
+from scheduler.adapters.ctt.solve import solve_ctt
+path, limit, seed, workers = Path(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+started = time.monotonic()
+inst = read_ctt(path)
+result = solve_ctt(inst, limit, seed, workers)
+s = score(inst, result.lectures)
+print(json.dumps({"cost": s.soft, "hard": s.hard, "claimed": result.cost, "bound": result.bound,
+                  "status": result.status, "rounds": result.rounds, "solve_s": result.seconds,
+                  "whole_s": time.monotonic() - started,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def best_known() -> dict[str, tuple[int, int]]:
+    rows = (DATA / "best_known.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return {r.split("\t")[0]: (int(r.split("\t")[1]), int(r.split("\t")[2])) for r in rows if r.strip()}
+
+
+def run_one(name: str, limit: float, seed: int, workers: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = [sys.executable, "-c", CHILD, str(DATA / f"{name}.ctt"), str(limit), str(seed), str(workers)]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def table(rows: list[dict]) -> list[str]:
+    head = "| instance | cost | hard | lower bound | best known (LB) | cost/best | solve s | peak MB | seed |"
+    out = [head, "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"| {r['name']} | error: {r['error']} | | | | | | | {r['seed']} |")
+            continue
+        ratio = f"{r['cost'] / r['best']:.2f}" if r["best"] else "–"
+        out.append(
+            f"| {r['name']} | {r['cost']} | {r['hard']} | {r['bound']} | {r['best']} ({r['best_lb']}) | {ratio} "
+            f"| {r['solve_s']:.0f} | {r['peak_mb']:.0f} | {r['seed']} |"
+        )
+    ratios = [r["cost"] / r["best"] for r in rows if "error" not in r and r["best"] > 0]
+    if ratios:
+        mean = math.exp(sum(math.log(max(x, 1e-9)) for x in ratios) / len(ratios))
+        out.append(f"\ngeometric mean of cost/best over {len(ratios)} instances with best > 0: {mean:.2f}")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=float, default=300.0, help="seconds per instance (default 300)")
+    ap.add_argument("--instances", default=",".join(f"comp{i:02d}" for i in range(1, 22)))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--json", type=Path, help="write the raw figures here too")
+    a = ap.parse_args()
+    known, rows = best_known(), []
+    for name in a.instances.split(","):
+        row = {"name": name, "seed": a.seed, "limit": a.limit, **run_one(name, a.limit, a.seed, a.workers)}
+        row["best"], row["best_lb"] = known.get(name, (0, 0))
+        rows.append(row)
+        print(table(rows[-1:])[-1] if "error" in row else table([row])[2], flush=True)
+    print(f"\n{a.limit:g} s per instance, {a.workers} workers, seed {a.seed}\n")
+    print("\n".join(table(rows)))
+    if a.json:
+        a.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""CB-CTT with CP-SAT in two steps: the periods first, then the rooms.
+
+Step 1 places every lecture in a period (teachers, curricula and unavailability hard;
+at most as many lectures as rooms in a period) and minimises minimum working days,
+curriculum compactness and the least room-capacity cost the periods allow. That least
+cost is exact and linear: with every room open to every course, the cheapest rooms of a
+period are the largest to the largest, and its cost is the sum over head-count levels v
+of max(0, lectures of at least v students - rooms of at least v seats) (docs/itc2007.md).
+So step 1's proven bound is a lower bound on the whole UD2 cost (room stability >= 0).
+Step 2 keeps those periods and chooses the rooms: capacity and room stability, started
+from the largest-to-largest assignment, so it never costs more capacity than step 1 said.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.adapters.ctt.instance import Instance
+from scheduler.adapters.ctt.lns import improve
+from scheduler.adapters.ctt.solution import Lecture
+
+PERIOD_SHARE = 0.6  # of the time limit for step 1 (periods: comp07 needs ~35 s for a good one); of what is left,
+ROOM_SHARE = 0.3  # ... this share for step 2 (rooms), the rest for the neighbourhood search
+
+
+@dataclass
+class CttResult:
+    lectures: list[Lecture]
+    status: str  # of step 1: OPTIMAL, FEASIBLE, or INFEASIBLE / UNKNOWN (no timetable)
+    cost: int = 0  # the UD2 cost as the solver counts it (the scorer must agree)
+    bound: int = 0  # proven lower bound on the UD2 cost
+    seconds: float = 0.0
+    rounds: int = 0  # of the neighbourhood search
+
+
+@dataclass
+class _Periods:
+    """Step 1's model and the variables read back from it."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[str, int], cp_model.IntVar]
+    short: list[cp_model.IntVar]  # missing working days, one per course
+    isolated: list[cp_model.IntVar]  # a curriculum's lecture with no neighbour that day
+    excess: list[tuple[int, cp_model.IntVar]]  # (seats per unit, lectures over the rooms)
+
+
+def _groups(inst: Instance) -> list[list[str]]:
+    """The sets of courses of which at most one may be in a period: a teacher's, a curriculum's."""
+    teachers: dict[str, list[str]] = {}
+    for c in inst.courses:
+        teachers.setdefault(c.teacher, []).append(c.id)
+    groups = {tuple(sorted(g)) for g in [*teachers.values(), *inst.curricula.values()] if len(g) > 1}
+    return [list(g) for g in sorted(groups)]
+
+
+def _min_days(m: cp_model.CpModel, inst: Instance, x) -> list[cp_model.IntVar]:
+    short = []
+    for c in inst.courses:
+        if c.min_days <= 1:
+            continue
+        days = []
+        for d in range(inst.days):
+            held = [x[c.id, p] for p in range(d * inst.periods_per_day, (d + 1) * inst.periods_per_day) if (c.id, p) in x]
+            if held:
+                used = m.new_bool_var(f"day_{c.id}_{d}")
+                m.add(used <= sum(held))
+                days.append(used)
+        s = m.new_int_var(0, c.min_days, f"short_{c.id}")
+        m.add(s >= c.min_days - sum(days))
+        short.append(s)
+    return short
+
+
+def _compactness(m: cp_model.CpModel, inst: Instance, x) -> list[cp_model.IntVar]:
+    """A curriculum holds at most one lecture a period (its courses conflict): a lecture with
+    no neighbour of the curriculum the same day costs 2."""
+    ppd, isolated = inst.periods_per_day, []
+    for q, courses in sorted(inst.curricula.items()):
+        held = {p: [x[c, p] for c in courses if (c, p) in x] for p in range(inst.periods)}
+        for p, here in held.items():
+            if not here:
+                continue
+            near = [v for n in (p - 1, p + 1) if 0 <= n < inst.periods and n // ppd == p // ppd for v in held[n]]
+            iso = m.new_bool_var(f"iso_{q}_{p}")
+            m.add(iso >= sum(here) - sum(near))
+            isolated.append(iso)
+    return isolated
+
+
+def _capacity(m: cp_model.CpModel, inst: Instance, x) -> list[tuple[int, cp_model.IntVar]]:
+    """The least room-capacity cost of each period, level by level (see the module's note)."""
+    levels = sorted({c.students for c in inst.courses} | {r.capacity for r in inst.rooms} | {0})
+    excess = []
+    for low, high in zip(levels, levels[1:]):
+        seats = sum(r.capacity >= high for r in inst.rooms)
+        big = [c.id for c in inst.courses if c.students >= high]
+        if len(big) <= seats:
+            continue
+        for p in range(inst.periods):
+            here = [x[c, p] for c in big if (c, p) in x]
+            if len(here) > seats:
+                e = m.new_int_var(0, len(here) - seats, f"over_{high}_{p}")
+                m.add(e >= sum(here) - seats)
+                excess.append((high - low, e))
+    return excess
+
+
+def _period_model(inst: Instance) -> _Periods:
+    m = cp_model.CpModel()
+    x = {}
+    for c in inst.courses:
+        free = [p for p in range(inst.periods) if p not in inst.unavailable.get(c.id, ())]
+        for p in free:
+            x[c.id, p] = m.new_bool_var(f"x_{c.id}_{p}")
+        m.add(sum(x[c.id, p] for p in free) == c.lectures)
+    for group in _groups(inst):
+        for p in range(inst.periods):
+            m.add_at_most_one(x[c, p] for c in group if (c, p) in x)
+    for p in range(inst.periods):
+        m.add(sum(v for (c, q), v in x.items() if q == p) <= len(inst.rooms))
+    short, isolated, excess = _min_days(m, inst, x), _compactness(m, inst, x), _capacity(m, inst, x)
+    m.minimize(5 * sum(short) + 2 * sum(isolated) + sum(w * e for w, e in excess))
+    return _Periods(m, x, short, isolated, excess)
+
+
+def _largest_first(inst: Instance, placed: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Each period's lectures, largest first, in the rooms, largest first: the least capacity cost."""
+    students = {c.id: c.students for c in inst.courses}
+    rooms = sorted(inst.rooms, key=lambda r: (-r.capacity, r.id))
+    by_period: dict[int, list[str]] = {}
+    for c, p in placed:
+        by_period.setdefault(p, []).append(c)
+    out = {}
+    for p, courses in by_period.items():
+        for c, r in zip(sorted(courses, key=lambda c: (-students[c], c)), rooms):
+            out[c, p] = r.id
+    return out
+
+
+def _home_rooms(inst: Instance, placed: list[tuple[str, int]], rooms: dict[str, list]) -> dict[tuple[str, int], str] | None:
+    """A start for step 2 that keeps each course in one room where it can. Each course (most
+    lectures first) picks as its home the candidate room free in most of its periods; then
+    each period's lectures get rooms by a small assignment that keeps the most at home.
+    None when a period cannot be assigned within the candidates."""
+    periods: dict[str, list[int]] = {}
+    for c, p in placed:
+        periods.setdefault(c, []).append(p)
+    taken: set[tuple[str, int]] = set()
+    home = {}
+    for c in sorted(periods, key=lambda c: (-len(periods[c]), c)):
+        best = max(
+            sorted(rooms[c], key=lambda r: (r.capacity, r.id)), key=lambda r: sum((r.id, p) not in taken for p in periods[c])
+        )
+        home[c] = best.id
+        taken.update((best.id, p) for p in periods[c])
+    out = {}
+    for p in sorted({p for _, p in placed}):
+        here = [c for c, q in placed if q == p]
+        m = cp_model.CpModel()
+        a = {(c, r.id): m.new_bool_var("") for c in here for r in rooms[c]}
+        for c in here:
+            m.add_exactly_one(a[c, r.id] for r in rooms[c])
+        for r in inst.rooms:
+            m.add_at_most_one(v for (c, rr), v in a.items() if rr == r.id)
+        m.maximize(sum(v for (c, r), v in a.items() if r == home[c]))
+        s = _solver(5.0, 0, 1)
+        if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        out.update({(c, p): r for (c, r), v in a.items() if s.boolean_value(v)})
+    return out
+
+
+def _candidate_rooms(inst: Instance, placed: list[tuple[str, int]], hint: dict) -> dict[str, list]:
+    """Each course's rooms for step 2: those it fits in, when the largest-first assignment
+    puts every lecture in a room it fits (then the least capacity cost is 0 and stays 0);
+    else every room. Fewer rooms: a much smaller model for the same best (comp07)."""
+    students = {c.id: c.students for c in inst.courses}
+    capacity = {r.id: r.capacity for r in inst.rooms}
+    if any(students[c] > capacity[room] for (c, _), room in hint.items()):
+        return {c.id: list(inst.rooms) for c in inst.courses}
+    return {c.id: [r for r in inst.rooms if r.capacity >= c.students] for c in inst.courses}
+
+
+def _room_model(inst: Instance, placed: list[tuple[str, int]]):
+    """Step 2: a room for each placed lecture; capacity and room stability."""
+    m = cp_model.CpModel()
+    students = {c.id: c.students for c in inst.courses}
+    rooms = _candidate_rooms(inst, placed, _largest_first(inst, placed))
+    hint = _home_rooms(inst, placed, rooms) or _largest_first(inst, placed)
+    y = {(c, p, r.id): m.new_bool_var(f"y_{c}_{p}_{r.id}") for c, p in placed for r in rooms[c]}
+    for c, p in placed:
+        m.add_exactly_one(y[c, p, r.id] for r in rooms[c])
+    in_room: dict[tuple[int, str], list] = {}
+    for (_, p, r), v in y.items():
+        in_room.setdefault((p, r), []).append(v)
+    for vs in in_room.values():
+        m.add_at_most_one(vs)
+    used = {}
+    for c in sorted({c for c, _ in placed}):
+        for r in rooms[c]:
+            used[c, r.id] = u = m.new_bool_var(f"u_{c}_{r.id}")
+            for cc, p in placed:
+                if cc == c:
+                    m.add_implication(y[c, p, r.id], u)
+    capacity = sum(max(0, students[c] - r.capacity) * y[c, p, r.id] for c, p in placed for r in rooms[c])
+    stability = sum(used.values()) - len({c for c, _ in placed})
+    m.minimize(capacity + stability)
+    for (c, p), room in hint.items():
+        for r in rooms[c]:
+            m.add_hint(y[c, p, r.id], r.id == room)
+    return m, y, capacity, stability
+
+
+def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = max(0.1, seconds)
+    s.parameters.random_seed = seed
+    s.parameters.num_workers = workers
+    return s
+
+
+def _rooms(inst: Instance, placed, seconds: float, seed: int, workers: int) -> tuple[list[Lecture], int, int]:
+    m, y, capacity, stability = _room_model(inst, placed)
+    s = _solver(seconds, seed, workers)
+    if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # the largest-first hint is itself a solution: only no time at all can miss it
+        rooms = _largest_first(inst, placed)
+        lectures = [Lecture(c, p, rooms[c, p]) for c, p in placed]
+        return lectures, -1, -1
+    lectures = [Lecture(c, p, r) for (c, p, r), v in y.items() if s.boolean_value(v)]
+    return lectures, int(s.value(capacity)), int(s.value(stability))
+
+
+def solve_ctt(
+    inst: Instance, time_limit: float, seed: int = 0, workers: int = 2, progress: Callable[[str], None] | None = None
+) -> CttResult:
+    """Periods, then rooms, within ``time_limit`` seconds in all."""
+    started = time.monotonic()
+    step1 = _period_model(inst)
+    s = _solver(time_limit * PERIOD_SHARE, seed, workers)
+    status = s.solve(step1.model)
+    name = s.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CttResult([], name, seconds=time.monotonic() - started)
+    placed = sorted(k for k, v in step1.x.items() if s.boolean_value(v))
+    claimed = {
+        "min_working_days": 5 * sum(int(s.value(v)) for v in step1.short),
+        "curriculum_compactness": 2 * sum(int(s.value(v)) for v in step1.isolated),
+    }
+    bound = int(-(-s.best_objective_bound // 1))  # a bound on integers rounds up
+    if progress:
+        progress(f"periods: {name}, cost {int(s.objective_value)} (bound {bound}) in {time.monotonic() - started:.1f} s")
+    left = (time_limit - (time.monotonic() - started)) * ROOM_SHARE
+    lectures, capacity, stability = _rooms(inst, placed, left, seed, workers)
+    claimed.update(room_capacity=capacity, room_stability=stability)
+    if progress:
+        progress(f"rooms: cost {sum(claimed.values())} in {time.monotonic() - started:.1f} s")
+    left = lambda: time_limit - (time.monotonic() - started)  # noqa: E731
+    lectures, change, rounds = improve(inst, lectures, seed, workers, left, floor=bound - sum(claimed.values()))
+    if progress:
+        progress(f"neighbourhood search: {rounds} rounds, cost {sum(claimed.values()) + change}")
+    return CttResult(lectures, name, sum(claimed.values()) + change, bound, time.monotonic() - started, rounds)
