@@ -108,15 +108,23 @@ def _section(lines: _Lines, title: str) -> None:
         raise lines.fail(number, f'expected the section "{title}", got "{" ".join(tokens)}"')
 
 
-def _courses(lines: _Lines, n: int) -> list[Course]:
-    courses, seen = [], set()
+def _records(lines: _Lines, n: int, section: str, fields: str):
+    """The section's ``n`` lines as (line number, tokens), each with as many tokens as
+    ``fields`` names and a first token (the id) not seen before."""
+    seen: set[str] = set()
     for _ in range(n):
-        number, t = lines.next("the end of COURSES")
-        if len(t) != 5:
-            raise lines.fail(number, f"COURSES: 5 fields expected (course teacher lectures min_days students), got {len(t)}")
+        number, t = lines.next(f"the end of {section}")
+        if len(t) != len(fields.split()):
+            raise lines.fail(number, f"{section}: {len(fields.split())} fields expected ({fields}), got {len(t)}")
         if t[0] in seen:
-            raise lines.fail(number, f'COURSES: course "{t[0]}" is listed twice')
+            raise lines.fail(number, f'{section}: "{t[0]}" is listed twice')
         seen.add(t[0])
+        yield number, t
+
+
+def _courses(lines: _Lines, n: int) -> list[Course]:
+    courses = []
+    for number, t in _records(lines, n, "COURSES", "course teacher lectures min_days students"):
         lectures = _int(lines, number, t[2], f"COURSES {t[0]}: lectures", 1)
         min_days = _int(lines, number, t[3], f"COURSES {t[0]}: min_days", 0)
         courses.append(Course(t[0], t[1], lectures, min_days, _int(lines, number, t[4], f"COURSES {t[0]}: students")))
@@ -124,16 +132,10 @@ def _courses(lines: _Lines, n: int) -> list[Course]:
 
 
 def _rooms(lines: _Lines, n: int) -> list[Room]:
-    rooms, seen = [], set()
-    for _ in range(n):
-        number, t = lines.next("the end of ROOMS")
-        if len(t) != 2:
-            raise lines.fail(number, f"ROOMS: 2 fields expected (room capacity), got {len(t)}")
-        if t[0] in seen:
-            raise lines.fail(number, f'ROOMS: room "{t[0]}" is listed twice')
-        seen.add(t[0])
-        rooms.append(Room(t[0], _int(lines, number, t[1], f"ROOMS {t[0]}: capacity")))
-    return rooms
+    return [
+        Room(t[0], _int(lines, number, t[1], f"ROOMS {t[0]}: capacity"))
+        for number, t in _records(lines, n, "ROOMS", "room capacity")
+    ]
 
 
 def _curricula(lines: _Lines, n: int, known: set[str]) -> dict[str, list[str]]:
