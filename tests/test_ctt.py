@@ -124,6 +124,6 @@ def test_schedule_ctt_names_a_bad_file_exits_2_and_writes_nothing(tmp_path):
     missing = CliRunner().invoke(main, ["ctt", str(tmp_path / "none.ctt")])
     assert missing.exit_code == 2 and "none.ctt" in missing.output
     garbled = tmp_path / "g.sol"
-    garbled.write_text("SceCosC A one two\n", encoding="utf-8")
+    garbled.write_text("SceCosC A 0 0\nSceCosC A ² 1\n", encoding="utf-8")
     checked = CliRunner().invoke(main, ["ctt", str(TOY), "--check", str(garbled)])
-    assert checked.exit_code == 2 and "g.sol:1" in checked.output
+    assert checked.exit_code == 2 and "g.sol:2" in checked.output and "Traceback" not in checked.output

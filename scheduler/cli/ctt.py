@@ -46,7 +46,7 @@ def ctt(instance: Path, out_dir: Path, time_limit: float, seed: int, workers: in
     """
     from scheduler.adapters.ctt.instance import CttError, read_ctt  # imported when used: keeps `schedule --help` fast
     from scheduler.adapters.ctt.score import score
-    from scheduler.adapters.ctt.solution import read_solution, solution_text
+    from scheduler.adapters.ctt.solution import read_solution
 
     try:
         inst = read_ctt(instance)
@@ -61,11 +61,13 @@ def ctt(instance: Path, out_dir: Path, time_limit: float, seed: int, workers: in
         return
     if out_dir.exists() and not out_dir.is_dir():
         fail(f"--out {out_dir} is a file, not a folder")
-    _solve_and_write(inst, instance, out_dir, time_limit, seed, workers, quiet, score, solution_text)
+    _solve_and_write(inst, instance, out_dir, time_limit, seed, workers, quiet)
 
 
-def _solve_and_write(inst, instance: Path, out_dir: Path, time_limit, seed, workers, quiet, score, solution_text) -> None:
-    from scheduler.adapters.ctt.solve import solve_ctt  # imported when used: OR-Tools
+def _solve_and_write(inst, instance: Path, out_dir: Path, time_limit, seed, workers, quiet) -> None:
+    from scheduler.adapters.ctt.score import score  # imported when used: keeps `schedule --help` fast
+    from scheduler.adapters.ctt.solution import solution_text
+    from scheduler.adapters.ctt.solve import solve_ctt
 
     result = solve_ctt(inst, time_limit, seed, workers, None if quiet else lambda line: click.echo(line, err=True))
     if not result.lectures:

@@ -83,7 +83,7 @@ class _Lines:
 
 
 def _int(lines: _Lines, number: int, token: str, what: str, least: int = 0) -> int:
-    if not re.fullmatch(r"\d+", token) or int(token) < least:
+    if not re.fullmatch(r"[0-9]+", token) or int(token) < least:
         raise lines.fail(number, f'{what} must be a whole number >= {least}, got "{token}"')
     return int(token)
 

@@ -28,7 +28,7 @@ def parse_solution(text: str, inst: Instance, name: str = "solution") -> tuple[l
         t = line.split()
         if not t:
             continue
-        if len(t) != 4 or not (t[2].isdigit() and t[3].isdigit()):
+        if len(t) != 4 or not all(x.isascii() and x.isdigit() for x in t[2:]):  # "²".isdigit() is True
             raise CttError(f"{name}:{number}: expected <course> <room> <day> <period>, got {line.strip()!r}")
         day, slot = int(t[2]), int(t[3])
         if t[0] not in courses or t[1] not in rooms or day >= inst.days or slot >= inst.periods_per_day:

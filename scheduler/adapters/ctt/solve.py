@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.adapters.ctt.instance import Instance
-from scheduler.adapters.ctt.lns import improve
+from scheduler.adapters.ctt.lns import improve, objective_at
 from scheduler.adapters.ctt.solution import Lecture
+from scheduler.adapters.ctt.terms import alone, any_of, shortfall
 
 PERIOD_SHARE = 0.6  # of the time limit for step 1 (periods: comp07 needs ~35 s for a good one); of what is left,
 ROOM_SHARE = 0.3  # ... this share for step 2 (rooms), the rest for the neighbourhood search
@@ -66,11 +67,8 @@ def _min_days(m: cp_model.CpModel, inst: Instance, x) -> list[cp_model.IntVar]:
         for d in range(inst.days):
             held = [x[c.id, p] for p in range(d * inst.periods_per_day, (d + 1) * inst.periods_per_day) if (c.id, p) in x]
             if held:
-                used = m.new_bool_var(f"day_{c.id}_{d}")
-                m.add(used <= sum(held))
-                days.append(used)
-        s = m.new_int_var(0, c.min_days, f"short_{c.id}")
-        m.add(s >= c.min_days - sum(days))
+                days.append(any_of(m, held, f"day_{c.id}_{d}"))
+        s = shortfall(m, c.min_days, sum(days), f"short_{c.id}")
         short.append(s)
     return short
 
@@ -85,9 +83,7 @@ def _compactness(m: cp_model.CpModel, inst: Instance, x) -> list[cp_model.IntVar
             if not here:
                 continue
             near = [v for n in (p - 1, p + 1) if 0 <= n < inst.periods and n // ppd == p // ppd for v in held[n]]
-            iso = m.new_bool_var(f"iso_{q}_{p}")
-            m.add(iso >= sum(here) - sum(near))
-            isolated.append(iso)
+            isolated.append(alone(m, sum(here), near, f"iso_{q}_{p}"))
     return isolated
 
 
@@ -202,17 +198,14 @@ def _room_model(inst: Instance, placed: list[tuple[str, int]]):
     used = {}
     for c in sorted({c for c, _ in placed}):
         for r in rooms[c]:
-            used[c, r.id] = u = m.new_bool_var(f"u_{c}_{r.id}")
-            for cc, p in placed:
-                if cc == c:
-                    m.add_implication(y[c, p, r.id], u)
+            used[c, r.id] = any_of(m, [y[c, p, r.id] for cc, p in placed if cc == c], f"u_{c}_{r.id}")
     capacity = sum(max(0, students[c] - r.capacity) * y[c, p, r.id] for c, p in placed for r in rooms[c])
     stability = sum(used.values()) - len({c for c, _ in placed})
     m.minimize(capacity + stability)
     for (c, p), room in hint.items():
         for r in rooms[c]:
             m.add_hint(y[c, p, r.id], r.id == room)
-    return m, y, capacity, stability
+    return m, y, hint
 
 
 def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
@@ -223,16 +216,16 @@ def _solver(seconds: float, seed: int, workers: int) -> cp_model.CpSolver:
     return s
 
 
-def _rooms(inst: Instance, placed, seconds: float, seed: int, workers: int) -> tuple[list[Lecture], int, int]:
-    m, y, capacity, stability = _room_model(inst, placed)
+def _rooms(inst: Instance, placed, seconds: float, seed: int, workers: int) -> tuple[list[Lecture], int]:
+    """The lectures with their rooms and their capacity + stability cost."""
+    m, y, hint = _room_model(inst, placed)
     s = _solver(seconds, seed, workers)
-    if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # the largest-first hint is itself a solution: only no time at all can miss it
-        rooms = _largest_first(inst, placed)
-        lectures = [Lecture(c, p, rooms[c, p]) for c, p in placed]
-        return lectures, -1, -1
-    lectures = [Lecture(c, p, r) for (c, p, r), v in y.items() if s.boolean_value(v)]
-    return lectures, int(s.value(capacity)), int(s.value(stability))
+    if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # out of time: the start is a solution
+        return [Lecture(c, p, r) for (c, p), r in hint.items()], objective_at(
+            m, {v: hint[c, p] == r for (c, p, r), v in y.items()}
+        )
+    chosen = {v: s.boolean_value(v) for v in y.values()}
+    return [Lecture(c, p, r) for (c, p, r), v in y.items() if chosen[v]], objective_at(m, chosen)[0]
 
 
 def solve_ctt(
@@ -247,16 +240,16 @@ def solve_ctt(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CttResult([], name, seconds=time.monotonic() - started)
     placed = sorted(k for k, v in step1.x.items() if s.boolean_value(v))
+    _, read = objective_at(step1.model, {v: s.boolean_value(v) for v in step1.x.values()}, step1.short + step1.isolated)
     claimed = {
-        "min_working_days": 5 * sum(int(s.value(v)) for v in step1.short),
-        "curriculum_compactness": 2 * sum(int(s.value(v)) for v in step1.isolated),
+        "min_working_days": 5 * sum(read[: len(step1.short)]),
+        "curriculum_compactness": 2 * sum(read[len(step1.short) :]),
     }
     bound = int(-(-s.best_objective_bound // 1))  # a bound on integers rounds up
     if progress:
         progress(f"periods: {name}, cost {int(s.objective_value)} (bound {bound}) in {time.monotonic() - started:.1f} s")
     left = (time_limit - (time.monotonic() - started)) * ROOM_SHARE
-    lectures, capacity, stability = _rooms(inst, placed, left, seed, workers)
-    claimed.update(room_capacity=capacity, room_stability=stability)
+    lectures, claimed["rooms"] = _rooms(inst, placed, left, seed, workers)
     if progress:
         progress(f"rooms: cost {sum(claimed.values())} in {time.monotonic() - started:.1f} s")
     left = lambda: time_limit - (time.monotonic() - started)  # noqa: E731
