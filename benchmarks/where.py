@@ -18,6 +18,7 @@ import functools
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 BEGAN = time.perf_counter()
@@ -96,7 +97,7 @@ def _steps(args, folder: str) -> list[tuple[str, float, float]]:
     from scheduler.domain.loader import load_scenario
     from scheduler.plan.engine import check_plan, within_limit
     from scheduler.plan.planfile import build_plan, plan_json
-    from scheduler.plan.reasons import explain_unmet
+    from scheduler.plan.reasons import EarlyReasons, explain_unmet, proven_demand
     from scheduler.plan.staging import StagedPlan
     from scheduler.store.plan_store import Store
 
@@ -113,12 +114,17 @@ def _steps(args, folder: str) -> list[tuple[str, float, float]]:
     t = mark(f"compile ({len(comp.problem.events)} candidate sessions)", t)
     opts = SolveOptions(time_limit=args.time_limit, workers=args.workers, explain_time=args.explain_time, started=BEGAN)
     solve_opts, reasons_budget = within_limit(opts, comp.problem.events)
-    sol = core_solve.solve(comp.problem, solve_opts)
+    early = EarlyReasons(sc, comp, opts, reasons_budget)  # as the engine does (not in deterministic mode)
+    sol = core_solve.solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out += [(f"  {step}", start + took, took) for step, start, took in stages]
     t = mark(f"solve: {sol.status} {sol.objective} (method {sol.info.get('method')})", t)
-    evidence = explain_unmet(sc, comp, sol.assignments, opts, reasons_budget())
+    evidence = early.result(sol.assignments)
+    how = f"in a thread beside the solve, {early.seconds:.2f} s; waited for after it"
+    if evidence is None:
+        how = "after the solve"
+        evidence = explain_unmet(sc, comp, sol.assignments, opts, reasons_budget(), proven_demand(sol))
     tiers = [sum(e.tier == k for e in evidence.values()) for k in (1, 2, 3)]
-    t = mark(f"reasons of {len(evidence)} unmet orders (tier 1/2/3: {'/'.join(map(str, tiers))})", t)
+    t = mark(f"reasons of {len(evidence)} unmet orders (tier 1/2/3: {'/'.join(map(str, tiers))}; {how})", t)
     plan = build_plan(sc, comp, sol, opts, str(path), "", "en", evidence)
     t = mark("build the plan", t)
     check_plan(sc, plan)

@@ -22,6 +22,8 @@ from scheduler.core.cpmodel import Model
 from scheduler.core.solve import SolveOptions
 from scheduler.models import Plan
 from scheduler.plan.engine import run_scenario
+from scheduler.plan.planfile import assignments_of
+from scheduler.plan.reasons import EarlyReasons, explain_unmet
 from scheduler.plan.validate import validate
 
 OPTS = SolveOptions(time_limit=10, seed=0, deterministic=True, explain_time=20)
@@ -153,9 +155,17 @@ def _best_kept(problem, order: str, served: dict[str, int], relax: set[str] = fr
     return round(solver.objective_value)
 
 
+def _met(plan) -> set[str]:
+    return {o for s in plan.sessions for a in s.attendance for o in a.orders}
+
+
+def served_weight(out, order: str) -> int:
+    return next(d.weight for d in out.compiled.problem.demands if d.id == order)
+
+
 def _audit(out) -> list[int]:
     sc, plan, problem = out.scenario, out.plan, out.compiled.problem
-    met = {o for s in plan.sessions for a in s.attendance for o in a.orders}
+    met = _met(plan)
     weight = {o.id: o.priority for o in sc.orders}
     served = {d.id: d.weight for d in problem.demands if d.id in met}
     tiers = []
@@ -242,4 +252,50 @@ def test_the_large_street_what_ifs_tell_only_what_holds(seed, monkeypatch):
     out = run_scenario(build(audited_scenario(seed)), OPTS)
     if out.plan is not None:
         _audit(out)
-        assert not any(u.least for u in out.plan.unmet if u.tier == 2)  # never claimed the least
+        # the least only from the ceiling: what it keeps is the demand bound less the order
+        served = {d.id: d.weight for d in out.compiled.problem.demands if d.id in _met(out.plan)}
+        for u in out.plan.unmet:
+            if u.tier == 2 and u.least:
+                kept = sum(w for d, w in served.items() if d not in u.displaced)
+                assert kept == out.plan.solver.bound[0] - served_weight(out, u.order), u.order
+
+
+@pytest.mark.proof("reasons worked out beside the solve, checked on random scenarios")
+@pytest.mark.parametrize("seed", range(30))
+def test_reasons_worked_out_beside_the_solve_hold(seed, monkeypatch):
+    # the reasons are worked out in a thread while rhythm is optimised (EarlyReasons);
+    # outside deterministic mode too, whichever plan the solve ends with, every reason holds
+    monkeypatch.setattr(EarlyReasons, "result", _recorded(EarlyReasons.result, used := []))
+    out = run_scenario(build(audited_scenario(seed)), replace(OPTS, deterministic=False, workers=2))
+    if out.plan is not None:
+        _audit(out)
+        assert len(used) == 1
+
+
+def test_the_reasons_beside_the_solve_are_those_told(monkeypatch):
+    # deterministic: this scenario's plan leaves orders unmet, and its reasons come from the
+    # thread (the final plan serves what the early plan served)
+    monkeypatch.setattr(EarlyReasons, "result", _recorded(EarlyReasons.result, used := []))
+    out = run_scenario(build(audited_scenario(3)), OPTS)
+    assert out.plan.unmet and used == [True]
+    assert 3 not in _audit(out)
+
+
+def _recorded(result, used: list):
+    def recorded(self, assignments):
+        out = result(self, assignments)
+        used.append(out is not None)
+        return out
+
+    return recorded
+
+
+def test_reasons_of_another_plan_are_not_given():
+    # the early plan served O-1; a final plan serving something else gets no early reasons
+    out = plan_of(scenario_dict())
+    early = EarlyReasons(out.scenario, out.compiled, OPTS, lambda: 5.0)
+    sessions = assignments_of(out.compiled, out.plan.sessions)
+    early.start(sessions, None)
+    dropped = [replace(a, demands=[]) for a in sessions]
+    assert early.result(dropped) is None
+    assert early.result(sessions) == explain_unmet(out.scenario, out.compiled, sessions, OPTS, 5.0)

@@ -71,6 +71,12 @@ class SolveOptions:
     # and writing the plan in ``time_limit`` from then (``scheduler.plan.engine``); None:
     # the solve alone gets ``time_limit``. Read by the engine only, never by a Clock.
     started: float | None = None
+    # called at most once, from the solving thread, with the first plan laid out on days and
+    # the demand level's proven bound (None if unproven), while rhythm is still optimised:
+    # the later steps move its sessions in time and keep what runs and who attends, unless
+    # a rhythm step replaces the plan (so a caller compares what the final plan serves).
+    # The engine works out the reasons meanwhile (``scheduler.plan.reasons.EarlyReasons``).
+    early_plan: Callable[[list[Assignment], int | None], None] | None = None
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -687,7 +693,9 @@ def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions,
     # the first layout may take all the time left to find a plan, but stops optimising
     # after RHYTHM_LIMIT once it has one
     left = clock.left(opts.time_limit)
-    first = _realise(realisation(problem, picks), opts, clock, left, min(left * LAYOUT_SHARE, RHYTHM_LIMIT))
+    first = _realise(
+        realisation(problem, picks), opts, clock, left, min(left * LAYOUT_SHARE, RHYTHM_LIMIT), _announcer(opts, run)
+    )
     if first is None:
         return None
     placed, value = first
@@ -711,11 +719,30 @@ def _lay_out(problem: Problem, picks: list[Pick], run: _Run, opts: SolveOptions,
     return sol
 
 
+def _announcer(opts: SolveOptions, run: _Run) -> Callable[[list[Assignment]], None] | None:
+    """What passes the first laid-out plan to ``opts.early_plan``, with the demand bound."""
+    if opts.early_plan is None:
+        return None
+    proven = run.bound[0] if run.solved and run.solved[0] == "demand" else None
+    early_plan = opts.early_plan
+
+    def announce(plain: list[Assignment]) -> None:
+        early_plan(plain, proven)
+
+    return announce
+
+
 def _realise(
-    problem: Problem, opts: SolveOptions, clock: Clock, left: float, share: float
+    problem: Problem,
+    opts: SolveOptions,
+    clock: Clock,
+    left: float,
+    share: float,
+    announce: Callable[[list[Assignment]], None] | None = None,
 ) -> tuple[list[Assignment], int] | None:
     """A realisation (``periods.realisation``): first any layout (a feasibility solve,
-    quick at every size), then rhythm maximised from it within ``share``. The rhythm model
+    quick at every size; ``announce`` is called with it), then rhythm maximised from it
+    within ``share``. The rhythm model
     holds a variable for each pair of events that could share a half-day, so on a large
     street it may not even finish presolve in time: the plain layout is kept then, its
     rhythm ``UNSCORED`` (the validator scores the plan; the level stays unproven)."""
@@ -723,6 +750,8 @@ def _realise(
     plain = any_layout(problem, opts, clock, left)
     if plain is None:
         return None
+    if announce is not None:
+        announce(plain)
     n = len(problem.events)
     budget = min(share, left - (clock.elapsed() - start))
     if n * (n - 1) // 2 > MAX_PAIRS or budget <= 0.1:
@@ -852,13 +881,19 @@ def _solve_days(
     return Solution(run.status, model.assignments(run.solver), run.objective, run.bound, run.solved, clock.elapsed(), info)
 
 
-def plain_solver(opts: SolveOptions, budget: float, workers: int | None = None) -> cp_model.CpSolver:
+def plain_solver(opts: SolveOptions, budget: float, workers: int | None = None, light: bool = False) -> cp_model.CpSolver:
     """A solver with CP-SAT's own settings within ``budget`` (deterministic time units in
-    deterministic mode), for the feasibility and explanation models."""
+    deterministic mode), for the feasibility and explanation models. ``light``: no probing
+    and no symmetry detection in presolve, for the what-ifs, whose presolve is most of
+    their time (measured on Pinghu's ten selection what-ifs: 0.43 s in all instead of
+    1.0-1.5 s, every answer the same)."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = opts.seed
     prm.num_workers = workers or solver_threads(opts)
+    if light:
+        prm.cp_model_probing_level = 0
+        prm.symmetry_level = 0
     if opts.deterministic:
         # several workers give the same answer only when interleaved (as the solve does)
         prm.interleave_search = prm.num_workers > 1

@@ -138,38 +138,59 @@ def _minimal(model: Model, core: list, opts: SolveOptions, clock: Clock, budget:
 
 class WhatIfs:
     """What-ifs for the demands of one problem against one plan (``served``: the demands it
-    serves, with their weights; ``hint``: its assignments). The models are built once and
-    copied for each demand (building them costs more than solving a copy)."""
+    serves, with their weights; ``hint``: its assignments; ``demand_bound``: a proven
+    upper bound of the demand level over every plan of the problem, when known). Each
+    model is built once, when first needed, and copied for each demand (building one
+    costs more than solving a copy)."""
 
-    def __init__(self, problem: Problem, served: dict[str, int], hint: list[Assignment], opts: SolveOptions):
+    def __init__(
+        self,
+        problem: Problem,
+        served: dict[str, int],
+        hint: list[Assignment],
+        opts: SolveOptions,
+        demand_bound: int | None = None,
+    ):
         self.p, self.served, self.opts, self.hint = problem, served, opts, hint
+        self.demand_bound = demand_bound
         self.local = len(problem.events) > LOCAL_ABOVE
         self.by_periods = relaxations_apply(problem) and not problem.is_replan
-        placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
-        self.swap = Model(swapped(problem, hint))  # the plan's sessions held, attendance free
-        self.swap.hint_placements([pl for pl in placements if pl[0].id in self.swap.x])
-        if self.local:
-            return  # each other what-if builds its own small model (``_nearby``)
-        if self.by_periods:
-            self.selection = PeriodModel(flattened(problem))
-            _keep_most(self.selection, served)
-            self.selection.hint_placements([pl for pl in placements if pl[0].id in self.selection.x])
-            self.period = PeriodModel(problem)
-            _keep_most(self.period, served)
-            # when the selection's choice cannot be given months, the free search starts
-            # from the plan, so it gives up little (without it, measured on a loaded
-            # machine: 18 orders given up where 1 suffices)
-            self.period.hint_placements([pl for pl in placements if pl[0].id in self.period.x])
-        else:
-            self.days = Model(problem)
-            _keep_most(self.days, served)
-            self.days.hint_placements([pl for pl in placements if pl[0].id in self.days.x])
+        self._placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
+        self._models: dict[str, Model] = {}
+
+    def _model(self, kind: str) -> Model:
+        """The what-if model of this kind, built on first use, its objective the weight kept
+        (except ``swap``'s) and the plan as its hint: ``swap`` (the plan's sessions held,
+        attendance free), ``selection`` and ``period`` (the relaxations), ``days``."""
+        if kind not in self._models:
+            if kind == "swap":
+                model = Model(swapped(self.p, self.hint))
+            else:
+                model = {"selection": lambda: PeriodModel(flattened(self.p)), "period": lambda: PeriodModel(self.p)}.get(
+                    kind, lambda: Model(self.p)
+                )()
+                _keep_most(model, self.served)
+            # the period model starts from the plan too: when the selection's choice cannot
+            # be given months, the free search then gives up little (without it, measured
+            # on a loaded machine: 18 orders given up where 1 suffices)
+            model.hint_placements([pl for pl in self._placements if pl[0].id in model.x])
+            self._models[kind] = model
+        return self._models[kind]
+
+    def ceiling(self, demand_id: str) -> int | None:
+        """The most of the served weight any plan serving ``demand_id`` keeps: the demand
+        level counts every demand met, so such a plan's kept weight plus this demand's is
+        at most the level's proven bound. None without a bound."""
+        if self.demand_bound is None:
+            return None
+        return self.demand_bound - next(d.weight for d in self.p.demands if d.id == demand_id)
 
     def what_if(self, demand_id: str, budget: float) -> WhatIf:
         """Serve ``demand_id`` keeping the most of ``served``; see the module docstring."""
         clock = Clock(self.opts)
         if self.local:
-            # no bound to reach on a large street: the most kept in a short search suffices
+            # no relaxation solved on a large street: the most kept in a short search
+            # suffices, proven the least when it reaches the ceiling
             out = self._swap(demand_id, None, clock, min(SWAP_LIMIT, budget * 0.3)) or self._nearby(demand_id, clock, budget)
         elif self.by_periods:
             out = self._by_periods(demand_id, clock, budget)
@@ -190,7 +211,7 @@ class WhatIfs:
         copy.add_bool_or(ys)
         if extra:
             extra(copy)
-        solver = plain_solver(self.opts, budget)
+        solver = plain_solver(self.opts, budget, light=True)
         if solver.parameters.interleave_search:
             copy.clear_hints()  # the plan misses the forced demand: an infeasible hint aborts interleaved search
         st = STATUS[solver.solve(copy)]
@@ -204,13 +225,23 @@ class WhatIfs:
         those fixed (a small solve), else the period model, held to the bound, keeps the
         most with everything free; the result laid out on days is the evidence. Laying
         the selection's choice out on days directly was measured slower: without months
-        the layout search took 5 s or more."""
-        sel = self.selection
+        the layout search took 5 s or more.
+
+        First, without the selection model, the swap is asked to keep the ceiling (the
+        demand bound less this demand's weight): when it can, that is the least loss
+        already (measured on Pinghu: 7 of its 10 unmet orders, each about 0.04 s where
+        the selection model's solve took about 0.13 s)."""
+        ceiling = self.ceiling(demand_id)
+        if ceiling is not None:
+            swap = self._swap(demand_id, ceiling, clock, min(SWAP_LIMIT, clock.left(budget) * 0.3))
+            if swap is not None:
+                return swap
+        sel = self._model("selection")
         solver, st = self._solve(sel, demand_id, clock, clock.left(budget) * 0.3)
         if st not in FOUND:
             return WhatIf(st if st == "INFEASIBLE" else "UNKNOWN")
         bound = round(solver.best_objective_bound)
-        swap = self._swap(demand_id, bound, clock, min(SWAP_LIMIT, clock.left(budget) * 0.3))
+        swap = None if bound == ceiling else self._swap(demand_id, bound, clock, min(SWAP_LIMIT, clock.left(budget) * 0.3))
         if swap is not None:
             return swap
         chosen = {v.name: solver.value(v) for v in [*sel.x.values(), *sel.y.values()]}
@@ -220,21 +251,21 @@ class WhatIfs:
                 laid, value, proven = found
                 # the least: the selection's bound reached, or the period model (a
                 # relaxation too, everything free) proved its best
-                least = value >= bound or (fixed is None and proven)
-                return WhatIf("OPTIMAL" if least else "FEASIBLE", displaced=sorted(set(self.served) - _served_by(laid)))
+                return self._verdict(demand_id, self._given_up(laid), value >= bound or (fixed is None and proven))
         return WhatIf("UNKNOWN")
 
     def _swap(self, demand_id: str, bound: int | None, clock: Clock, budget: float) -> WhatIf | None:
         """The plan's sessions left exactly where they are, only who attends changed
         (``swapped``, built once): a tiny solve (measured on Pinghu: about 0.04 s, where
         laying a new month plan out took about 0.5 s). Its plan is a plan of the whole
-        problem. With ``bound`` (the selection model's proven most) it must keep that
-        much, which makes it the least loss; keeping it is asked as a constraint with no
-        objective, so the first plan ends the search and "none" is often proven at once
-        (as a cap on a maximisation, a failing what-if searched all its time). Without a
-        bound it keeps the most it finds: what it gives up suffices. None when it finds
-        no plan: the caller tries plans that move sessions."""
-        model = self.swap
+        problem. With ``bound`` (a proven most: the ceiling, or the selection model's) it
+        must keep that much, which makes it the least loss; keeping it is asked as a
+        constraint with no objective, so the first plan ends the search and "none" is
+        often proven at once (as a cap on a maximisation, a failing what-if searched all
+        its time). Without a bound it keeps the most it finds: what it gives up suffices
+        (the least when it reaches the ceiling). None when it finds no plan: the caller
+        tries plans that move sessions."""
+        model = self._model("swap")
         if not any(d == demand_id for d, _ in model.y):
             return None
 
@@ -248,8 +279,7 @@ class WhatIfs:
         solver, st = self._solve(model, demand_id, clock, budget, keep)
         if st not in FOUND:
             return None
-        displaced = sorted(set(self.served) - _served_by(model.assignments(solver)))
-        return WhatIf("FEASIBLE" if bound is None else "OPTIMAL", displaced=displaced)
+        return self._verdict(demand_id, self._given_up(model.assignments(solver)), bound is not None)
 
     def _months(
         self, demand_id: str, bound: int, fixed: dict[str, int] | None, clock: Clock, budget: float, share: float
@@ -258,7 +288,7 @@ class WhatIfs:
         what is left of ``budget``; ``fixed``: runs and attendance held at these values (by
         variable name). Returns its plan laid out on days, the weight kept and whether that
         is proven its best, or None."""
-        model = self.period
+        model = self._model("period")
 
         def hold(copy: cp_model.CpModel) -> None:
             copy.add(_kept_in(copy, model, self.served) <= bound)
@@ -281,23 +311,35 @@ class WhatIfs:
         near, served = nearby(self.p, demand_id, self.hint, self.served)
         model = Model(near)
         _keep_most(model, served)
-        solver = plain_solver(self.opts, clock.left(budget))
         # its presolve dominates (thousands of pinned intervals): without probing and
         # symmetry detection it took 4.7 s instead of 8.7 s on a 10x what-if
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
+        solver = plain_solver(self.opts, clock.left(budget), light=True)
         st = STATUS[solver.solve(model.m)]
         clock.det += solver.deterministic_time
         if st not in FOUND:
             return WhatIf("UNKNOWN")
-        return WhatIf("FEASIBLE", displaced=sorted(set(served) - _served_by(model.assignments(solver))))
+        # only the demands ``nearby`` lets change can be given up; the others stay served
+        return self._verdict(demand_id, sorted(set(served) - _served_by(model.assignments(solver))), False)
 
     def _by_days(self, demand_id: str, clock: Clock, budget: float) -> WhatIf:
         """The day model keeps the most: its solution is a plan."""
-        solver, st = self._solve(self.days, demand_id, clock, clock.left(budget))
+        days = self._model("days")
+        solver, st = self._solve(days, demand_id, clock, clock.left(budget))
         if st not in FOUND:
             return WhatIf(st if st == "INFEASIBLE" else "UNKNOWN")
-        return WhatIf(st, displaced=sorted(set(self.served) - _served_by(self.days.assignments(solver))))
+        return self._verdict(demand_id, self._given_up(days.assignments(solver)), st == "OPTIMAL")
+
+    def _given_up(self, plan: list[Assignment]) -> list[str]:
+        """The served demands a what-if's plan no longer serves."""
+        return sorted(set(self.served) - _served_by(plan))
+
+    def _verdict(self, demand_id: str, displaced: list[str], proven: bool) -> WhatIf:
+        """A plan serving the demand and giving up ``displaced``: the least when ``proven``
+        or when the weight it keeps reaches the ceiling (no plan keeps more)."""
+        ceiling = self.ceiling(demand_id)
+        kept = sum(w for d, w in self.served.items() if d not in displaced)
+        least = proven or (ceiling is not None and kept >= ceiling)
+        return WhatIf("OPTIMAL" if least else "FEASIBLE", displaced=displaced)
 
 
 def nearby(problem: Problem, demand_id: str, plan: list[Assignment], served: dict[str, int]) -> tuple[Problem, dict[str, int]]:

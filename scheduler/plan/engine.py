@@ -18,7 +18,7 @@ from scheduler.domain.i18n import Message, t
 from scheduler.domain.loader import load_scenario, scenario_hash
 from scheduler.models import Change, Plan, Scenario
 from scheduler.plan.planfile import build_plan, level_gap
-from scheduler.plan.reasons import explain_unmet
+from scheduler.plan.reasons import EarlyReasons, explain_unmet, proven_demand
 from scheduler.plan.replan import Repair, event_ids, finish, last_number, prepare
 from scheduler.plan.validate import Violation, objective, stability, validate, validate_replan
 
@@ -54,7 +54,7 @@ class Outcome:
     status: str = ""
     explanation: Explanation | None = None
     warnings: list[Message] = field(default_factory=list)
-    explain_seconds: float = 0.0  # wall time spent establishing the unmet orders' reasons
+    explain_seconds: float = 0.0  # wall time of establishing the unmet orders' reasons (a thread beside the solve when early)
 
 
 def check_plan(sc: Scenario, plan: Plan, parent: Plan | None = None) -> None:
@@ -107,12 +107,18 @@ def run_scenario(
 ) -> Outcome:
     comp = compile_scenario(sc)
     solve_opts, explain_budget = within_limit(opts, comp.problem.events)
-    sol = solve(comp.problem, solve_opts)
+    # in deterministic mode too: each solve there counts its own deterministic units, so
+    # a thread beside it changes no answer, only the wall time
+    early = EarlyReasons(sc, comp, opts, explain_budget)
+    sol = solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
     if sol.status in ("OPTIMAL", "FEASIBLE"):
-        began = time.perf_counter()
-        evidence = explain_unmet(sc, comp, sol.assignments, opts, explain_budget())
-        out.explain_seconds = time.perf_counter() - began
+        evidence = early.result(sol.assignments)
+        out.explain_seconds = early.seconds if evidence is not None else 0.0
+        if evidence is None:
+            began = time.perf_counter()
+            evidence = explain_unmet(sc, comp, sol.assignments, opts, explain_budget(), proven_demand(sol))
+            out.explain_seconds = time.perf_counter() - began
         plan = build_plan(sc, comp, sol, opts, source, sha256, lang, evidence)
         check_plan(sc, plan)
         out.plan = plan
@@ -151,7 +157,7 @@ def replan(
     out = Replanned(rep.scenario, comp, status=sol.status, warnings=list(comp.calendar.warnings) + rep.warnings, repair=rep)
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         ref = parent.scenario
-        evidence = explain_unmet(rep.scenario, comp, sol.assignments, opts, explain_budget())
+        evidence = explain_unmet(rep.scenario, comp, sol.assignments, opts, explain_budget(), proven_demand(sol))
         plan = build_plan(
             rep.scenario, comp, sol, opts, ref.path, ref.sha256, lang, evidence, event_ids(rep), last_number(parent)
         )

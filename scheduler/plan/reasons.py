@@ -18,10 +18,12 @@ Nothing here guesses: a sentence is only written from one of these results.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.core.problem import Assignment
+from scheduler.core.problem import Assignment, Solution
 from scheduler.core.solve import FOUND, SolveOptions
 from scheduler.core.whatif import Closed, WhatIfs, never_possible
 from scheduler.domain.compile import Compiled
@@ -47,7 +49,12 @@ class Evidence:
 
 
 def explain_unmet(
-    sc: Scenario, comp: Compiled, assignments: list[Assignment], opts: SolveOptions, budget: float
+    sc: Scenario,
+    comp: Compiled,
+    assignments: list[Assignment],
+    opts: SolveOptions,
+    budget: float,
+    demand_bound: int | None = None,
 ) -> dict[str, Evidence]:
     """The evidence for every order the plan (``assignments``) leaves unmet, within
     ``budget`` seconds in all, one order after the other (the orders the budget does not
@@ -55,12 +62,14 @@ def explain_unmet(
     (measured on Pinghu: two orders at a time on one worker each took three times as long,
     a lone worker's search being far weaker here). Each order gets an even share of the
     time left when it starts; in deterministic mode, counting deterministic time, a fixed
-    share, so the answers never depend on the clock."""
+    share, so the answers never depend on the clock. ``demand_bound``: the solve's proven
+    bound of the demand level (``proven_demand``), which proves many losses the least
+    without another solve (``WhatIfs.ceiling``)."""
     met = {d for a in assignments for d in a.demands}
     unmet = [o for o in sc.orders if o.id not in met]
     # no budget, no what-if models (building them takes seconds on a large street)
     wanted = budget > 0 and any(o.id not in comp.unservable for o in unmet)
-    whatifs = whatifs_for(comp, assignments, opts) if wanted else None
+    whatifs = whatifs_for(comp, assignments, opts, demand_bound) if wanted else None
     began, out = time.perf_counter(), {}
     for k, o in enumerate(unmet):
         if opts.deterministic:
@@ -74,10 +83,66 @@ def explain_unmet(
     return out
 
 
-def whatifs_for(comp: Compiled, assignments: list[Assignment], opts: SolveOptions) -> WhatIfs:
+class EarlyReasons:
+    """The reasons worked out in a thread while the solve still optimises rhythm
+    (``SolveOptions.early_plan``): rhythm moves sessions in time, never what runs or who
+    attends, and a reason depends on what the plan serves alone (a what-if's plan is any
+    plan of the problem). Measured on Pinghu: the solve about 0.3 s slower, the reasons'
+    1.7-2.4 s hidden. ``result`` gives them only when the final plan serves exactly what
+    the early plan served; otherwise the caller works them out again."""
+
+    def __init__(self, sc: Scenario, comp: Compiled, opts: SolveOptions, budget: Callable[[], float]):
+        self.sc, self.comp, self.opts, self.budget = sc, comp, opts, budget
+        self._thread: threading.Thread | None = None
+        self._served: set[str] = set()
+        self._evidence: dict[str, Evidence] | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0  # how long the thread took
+
+    def start(self, assignments: list[Assignment], demand_bound: int | None) -> None:
+        """Begin with the early plan (at most once); called from the solving thread."""
+        if self._thread is not None:
+            return
+        self._served = _served(assignments)
+        budget = self.budget()
+        self._thread = threading.Thread(target=self._work, args=(assignments, budget, demand_bound), daemon=True)
+        self._thread.start()
+
+    def _work(self, assignments: list[Assignment], budget: float, demand_bound: int | None) -> None:
+        began = time.perf_counter()
+        try:
+            self._evidence = explain_unmet(self.sc, self.comp, assignments, self.opts, budget, demand_bound)
+        except BaseException as exc:  # handed to the caller by ``result``
+            self._error = exc
+        self.seconds = time.perf_counter() - began
+
+    def result(self, assignments: list[Assignment]) -> dict[str, Evidence] | None:
+        """The evidence, once the thread is done, if the final plan serves what the early
+        plan served; None when there is none to give (never started, or another plan)."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._evidence if _served(assignments) == self._served else None
+
+
+def _served(assignments: list[Assignment]) -> set[str]:
+    return {d for a in assignments for d in a.demands}
+
+
+def whatifs_for(comp: Compiled, assignments: list[Assignment], opts: SolveOptions, demand_bound: int | None = None) -> WhatIfs:
     """The what-ifs against the plan ``assignments``: it keeps what it serves, by priority."""
     met = {d for a in assignments for d in a.demands}
-    return WhatIfs(comp.problem, {d.id: d.weight for d in comp.problem.demands if d.id in met}, assignments, opts)
+    served = {d.id: d.weight for d in comp.problem.demands if d.id in met}
+    return WhatIfs(comp.problem, served, assignments, opts, demand_bound)
+
+
+def proven_demand(sol: Solution) -> int | None:
+    """The solve's proven upper bound of the demand level over every plan, when it has one."""
+    if sol.level_names and sol.level_names[0] == "demand" and sol.bound:
+        return sol.bound[0]
+    return None
 
 
 def evidence_for(comp: Compiled, order: Order, whatifs: WhatIfs | None, opts: SolveOptions, share: float) -> Evidence:
