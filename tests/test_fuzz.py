@@ -193,7 +193,7 @@ def broken_plans() -> list[Case]:
         Case(
             "plan:made:impossible-date",
             "plan",
-            _writer("date.json", text.replace('"date": "2026-03-02"', '"date": "2026-02-30"', 1)),
+            _writer("date.json", re.sub(r'"date": "\d{4}-\d\d-\d\d"', '"date": "2026-02-30"', text, count=1)),
             {"record": "sessions.0.date"},
         ),
         Case("plan:made:gbk", "plan", _writer("gbk.json", text.encode("gbk")), _place(text, "测试计划")),
