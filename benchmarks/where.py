@@ -115,7 +115,7 @@ def _steps(args, folder: str) -> list[tuple[str, float, float]]:
     t = mark(f"compile ({len(comp.problem.events)} candidate sessions)", t)
     opts = SolveOptions(time_limit=args.time_limit, workers=args.workers, explain_time=args.explain_time, started=BEGAN)
     solve_opts, reasons_budget = within_limit(opts, comp.problem.events)
-    early = EarlyReasons(sc, comp, opts, reasons_budget)  # as the engine does (not in deterministic mode)
+    early = EarlyReasons(sc, comp, opts, reasons_budget)  # as the engine does
     sol = core_solve.solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out += [(f"  {step}", start + took, took) for step, start, took in stages]
     t = mark(f"solve: {sol.status} {sol.objective} (method {sol.info.get('method')})", t)

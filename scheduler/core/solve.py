@@ -763,9 +763,9 @@ def _mid_week(problem: Problem, laid: tuple[list[Assignment], int], opts: SolveO
     days = Model(problem)
     days.m.add(days.levels()["rhythm"] >= value)
     days.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in placed])
-    upd, far = problem.units_per_day, []
+    far = []
     for e in problem.events:
-        usable = sorted({t // upd for t in e.starts})
+        usable = _usable_days(problem, e)
         if e.id in days.day and len(usable) > 1:
             mid = usable[len(usable) // 2]
             off = days.m.new_int_var(0, max(usable[-1] - mid, mid - usable[0]), f"offmid_{e.id}")
@@ -774,10 +774,20 @@ def _mid_week(problem: Problem, laid: tuple[list[Assignment], int], opts: SolveO
     if not far:
         return laid
     days.m.minimize(sum(far))
-    found = threading.Event()
     budget = min(MID_LIMIT, clock.left(opts.time_limit))
-    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, budget, budget)
+    solver, st = _solve_until_found(days.m, opts, clock, budget, budget)
     return (days.assignments(solver), value) if st in FOUND else laid
+
+
+def _usable_days(problem: Problem, e) -> list[int]:
+    """The days an event may start on, in order."""
+    return sorted({t // problem.units_per_day for t in e.starts})
+
+
+def _solve_until_found(m: cp_model.CpModel, opts: SolveOptions, clock: Clock, left: float, share: float):
+    """``_solve_watched`` with the watchdog told of any solution (the objective aside)."""
+    found = threading.Event()
+    return _solve_watched(m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, share)
 
 
 def _announcer(opts: SolveOptions, run: _Run) -> Callable[[list[Assignment]], None] | None:
@@ -822,8 +832,7 @@ def _realise(
     rhythm = days.levels()["rhythm"]
     days.m.maximize(rhythm)
     days.hint_placements([(problem.event(a.event), a.start, a.options, a.demands) for a in plain])
-    found = threading.Event()
-    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, budget, budget)
+    solver, st = _solve_until_found(days.m, opts, clock, budget, budget)
     if st not in ("OPTIMAL", "FEASIBLE"):
         return plain, UNSCORED
     return days.assignments(solver), solver.value(rhythm)
@@ -834,12 +843,11 @@ def any_layout(problem: Problem, opts: SolveOptions, clock: Clock, left: float, 
     each event's day hinted at the middle of the days it may take (``_in_weeks``)."""
     days = Model(problem)
     for e in problem.events if middle else []:
-        usable = sorted({t // problem.units_per_day for t in e.starts})
+        usable = _usable_days(problem, e)
         if e.id in days.day and usable:
             days.m.add_hint(days.day[e.id], usable[len(usable) // 2])
-    found = threading.Event()
     # a model without an objective stops at its first solution: the whole budget is a limit only
-    solver, st = _solve_watched(days.m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, left)
+    solver, st = _solve_until_found(days.m, opts, clock, left, left)
     return days.assignments(solver) if st in ("OPTIMAL", "FEASIBLE") else None
 
 

@@ -113,9 +113,8 @@ def run_scenario(
     sol = solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
     if sol.status in ("OPTIMAL", "FEASIBLE"):
-        evidence = early.result(sol.assignments)
-        out.explain_seconds = early.seconds if evidence is not None else 0.0
-        if evidence is None:
+        evidence, out.explain_seconds = early.result(sol.assignments), early.seconds
+        if evidence is None:  # the final plan serves other orders than the early one
             began = time.perf_counter()
             evidence = explain_unmet(sc, comp, sol.assignments, opts, explain_budget(), proven_demand(sol))
             out.explain_seconds = time.perf_counter() - began

@@ -65,7 +65,7 @@ def explain_unmet(
     share, so the answers never depend on the clock. ``demand_bound``: the solve's proven
     bound of the demand level (``proven_demand``), which proves many losses the least
     without another solve (``WhatIfs.ceiling``)."""
-    met = {d for a in assignments for d in a.demands}
+    met = _served(assignments)
     unmet = [o for o in sc.orders if o.id not in met]
     # no budget, no what-if models (building them takes seconds on a large street)
     wanted = budget > 0 and any(o.id not in comp.unservable for o in unmet)
@@ -133,7 +133,7 @@ def _served(assignments: list[Assignment]) -> set[str]:
 
 def whatifs_for(comp: Compiled, assignments: list[Assignment], opts: SolveOptions, demand_bound: int | None = None) -> WhatIfs:
     """The what-ifs against the plan ``assignments``: it keeps what it serves, by priority."""
-    met = {d for a in assignments for d in a.demands}
+    met = _served(assignments)
     served = {d.id: d.weight for d in comp.problem.demands if d.id in met}
     return WhatIfs(comp.problem, served, assignments, opts, demand_bound)
 
