@@ -25,6 +25,9 @@ BEGAN = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # this checkout's scheduler, not an installed copy
+from scheduler.cli.common import fewer_collections  # noqa: E402 - as the command does, before its imports
+
+fewer_collections()
 STEPS = {  # function of scheduler.core.solve -> what it does
     "_greedy": "greedy first plan",
     "_selection_model": "selection model: demand and fairness",

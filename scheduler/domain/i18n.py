@@ -254,6 +254,8 @@ def joined(items: list[str], lang: str) -> str:
 
 def joined_orders(sc: Scenario, ids: list[str], lang: str) -> str:
     """The orders, each with its community and priority, joined."""
+    if not ids:  # most unmet orders displace none: no need to index the scenario's orders
+        return ""
     orders = {o.id: o for o in sc.orders}
     names = {c.id: c.name for c in sc.communities}
     return joined(

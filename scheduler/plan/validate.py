@@ -473,24 +473,27 @@ def validate(sc: Scenario, plan: Plan) -> list[Violation]:
 # ------------------------------------------------------------------------- objective
 
 
-def _can_ever_run(sc: Scenario, off: Offering) -> bool:
-    """Whether some day and slot passes the calendar and the fixed parties' availability."""
+def _working_days(sc: Scenario) -> list[dt.date]:
+    """The plan's working days, in order (asked of the calendar once per check: 0.2 s on a
+    500-offering street when asked per offering)."""
+    days = (sc.plan.start + dt.timedelta(days=k) for k in range((sc.plan.end - sc.plan.start).days + 1))
+    return [day for day in days if is_working_day(sc, day)]
+
+
+def _can_ever_run(sc: Scenario, off: Offering, working: list[dt.date]) -> bool:
+    """Whether some day and slot passes the calendar (``working``: the plan's working days)
+    and the fixed parties' availability."""
     plan = sc.plan
     if not any(all(x in plan.slots for x in opt) for opt in DURATION_SLOTS[off.duration]):
         return False
     fixed = [c.unavailable for c in sc.communities if off.type == SessionType.community and c.id == off.host]
     fixed += [sc.departments[[d.id for d in sc.departments].index(d)].unavailable for d in session_departments(sc, off)]
-    day = plan.start
-    while day <= plan.end:
-        if (
-            is_working_day(sc, day)
-            and (not off.months or day.month in off.months)
-            and not _blacked_out(sc, off, day)
-            and not any(_off(spans, day) for spans in fixed)
-        ):
-            return True
-        day += dt.timedelta(days=1)
-    return False
+    return any(
+        (not off.months or day.month in off.months)
+        and not _blacked_out(sc, off, day)
+        and not any(_off(spans, day) for spans in fixed)
+        for day in working
+    )
 
 
 def _largest_session(sc: Scenario, off: Offering, orderers: set[str]) -> int:
@@ -528,7 +531,8 @@ def _has_teacher(sc: Scenario, off: Offering) -> bool:
 def in_scope(sc: Scenario) -> set[str]:
     """Orders that some plan could meet as far as fixed facts go (the fairness base)."""
     offs = {o.id: o for o in sc.offerings}
-    runnable = {oid for oid, off in offs.items() if _can_ever_run(sc, off) and _has_teacher(sc, off)}
+    working = _working_days(sc)
+    runnable = {oid for oid, off in offs.items() if _can_ever_run(sc, off, working) and _has_teacher(sc, off)}
     orderers: dict[str, set[str]] = defaultdict(set)
     for o in sc.orders:
         orderers[o.offering].add(o.community)
@@ -576,14 +580,11 @@ def usable_days(sc: Scenario) -> list[dt.date]:
     the plan on which some offering's slots, months and blackouts leave it open. The
     spread and rhythm levels share the year's sessions over these only."""
     offerings = [off for off in sc.offerings if any(all(x in sc.plan.slots for x in o) for o in DURATION_SLOTS[off.duration])]
-    out, day = [], sc.plan.start
-    while day <= sc.plan.end:
-        if is_working_day(sc, day) and any(
-            (not off.months or day.month in off.months) and not _blacked_out(sc, off, day) for off in offerings
-        ):
-            out.append(day)
-        day += dt.timedelta(days=1)
-    return out
+    return [
+        day
+        for day in _working_days(sc)
+        if any((not off.months or day.month in off.months) and not _blacked_out(sc, off, day) for off in offerings)
+    ]
 
 
 @dataclass

@@ -33,7 +33,7 @@ from sqlalchemy import event, func, inspect, make_url, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, create_engine, select
 
-from scheduler.models import Change, Plan
+from scheduler.models import Change, Plan, PlannedSession
 from scheduler.plan.planfile import plan_json
 from scheduler.store.shared import (  # noqa: F401 - StoreError, database_url, ... are this module's API too
     DEFAULT_URL,
@@ -354,7 +354,7 @@ class Store:
                         s.add(line)
                         s.flush()
                     s.execute(update(ScenarioRow).where(ScenarioRow.id == line.id).values(revision=ScenarioRow.revision + 1))
-                    vid = self._insert_version(s, line.id, None, "solve", plan)
+                    vid = self._insert_version(s, line.id, None, "solve", plan, _plan_text(plan, staged))
                     s.execute(update(ScenarioRow).where(ScenarioRow.id == line.id).values(head=vid, source=source))
                     _pause_before_commit()
                     return vid
@@ -378,7 +378,7 @@ class Store:
             )
             if moved.rowcount != 1:
                 raise self._changed(s, line_id, parent)
-            vid = self._insert_version(s, line_id, parent, "resolve", plan)
+            vid = self._insert_version(s, line_id, parent, "resolve", plan, _plan_text(plan, staged))
             if change_ids:
                 done = s.execute(
                     update(ChangeRow)
@@ -406,9 +406,8 @@ class Store:
             head=line.head,
         )
 
-    def _insert_version(self, s: Session, line_id: int, parent: int | None, kind: str, plan: Plan) -> int:
+    def _insert_version(self, s: Session, line_id: int, parent: int | None, kind: str, plan: Plan, text: str) -> int:
         info = plan.solver
-        text = plan_json(plan)
         row = PlanVersion(
             scenario_id=line_id,
             parent_id=parent,
@@ -433,30 +432,45 @@ class Store:
         )
         s.add(row)
         s.flush()
-        for ps in plan.sessions:
-            srow = SessionRow(
-                version_id=row.id,
-                code=ps.id,
-                offering=ps.offering,
-                title=ps.title,
-                type=ps.type.value,
-                date=ps.date,
-                slots=",".join(x.value for x in ps.slots),
-                venue=ps.venue,
-                instructor=ps.instructor,
-                host=ps.host,
-                headcount=ps.headcount,
-                sequence=ps.sequence,
+        rows = [self._session_row(row.id, ps) for ps in plan.sessions]
+        # one flush for all sessions (their ids come back in one batch), not one each:
+        # measured on a 700-session plan, 0.55 s of flushes became a few hundredths
+        s.add_all(rows)
+        s.flush()
+        for ps, srow in zip(plan.sessions, rows):
+            s.add_all(
+                AttendanceRow(session_id=srow.id, community=a.community, attendees=a.attendees, orders=",".join(a.orders))
+                for a in ps.attendance
             )
-            s.add(srow)
-            s.flush()
-            for a in ps.attendance:
-                s.add(AttendanceRow(session_id=srow.id, community=a.community, attendees=a.attendees, orders=",".join(a.orders)))
         s.flush()
         return row.id
 
+    @staticmethod
+    def _session_row(version_id: int, ps: PlannedSession) -> SessionRow:
+        return SessionRow(
+            version_id=version_id,
+            code=ps.id,
+            offering=ps.offering,
+            title=ps.title,
+            type=ps.type.value,
+            date=ps.date,
+            slots=",".join(x.value for x in ps.slots),
+            venue=ps.venue,
+            instructor=ps.instructor,
+            host=ps.host,
+            headcount=ps.headcount,
+            sequence=ps.sequence,
+        )
+
     def _write(self, staged: StagedFile | None = None):
         return _Transaction(self, staged)
+
+
+def _plan_text(plan: Plan, staged: StagedFile | None) -> str:
+    """plan.json's text: the staged file's own when it carries one (``StagedPlan.text``), so
+    the store keeps what the file holds and the JSON is built once (0.2 s on 700 sessions)."""
+    text = getattr(staged, "text", None)
+    return text if isinstance(text, str) else plan_json(plan)
 
 
 class _Transaction:
