@@ -4,7 +4,8 @@
     python benchmarks/where.py --scale 10 --time-limit 60        # a generated scenario
     python benchmarks/where.py path/to/scenario.yaml
 
-Runs what ``schedule solve`` runs, in order (import, load, compile, the solve with each
+Runs what ``schedule solve`` runs (loading the solver even where the command would not, to
+time its stages), in order (import, load, compile, the solve with each
 of its stages, the unmet orders' reasons, building the plan, validating it, plan.json,
 the store) and prints when each step ended and how long it took. The solve's stages are
 timed by wrapping the functions of ``scheduler.core.solve`` that run them (a
@@ -29,7 +30,7 @@ from scheduler.cli.common import fewer_collections  # noqa: E402 - as the comman
 
 fewer_collections()
 STEPS = {  # function of scheduler.core.solve -> what it does
-    "_greedy": "greedy first plan",
+    "greedy_placements": "greedy first plan",
     "_selection_model": "selection model: demand and fairness",
     "_fixed_search": "a small solve with runs and attendance fixed (months, or a polish)",
     "_run_stages": "a model's stages (selection, periods or days)",
@@ -99,7 +100,7 @@ def _steps(args, folder: str) -> list[tuple[str, float, float]]:
     from scheduler.core.solve import SolveOptions
     from scheduler.domain.compile import compile_scenario
     from scheduler.domain.loader import load_scenario
-    from scheduler.plan.engine import check_plan, within_limit
+    from scheduler.plan.engine import check_plan, first_solve, within_limit
     from scheduler.plan.planfile import build_plan, plan_json
     from scheduler.plan.reasons import EarlyReasons, explain_unmet, proven_demand
     from scheduler.plan.staging import StagedPlan
@@ -119,7 +120,7 @@ def _steps(args, folder: str) -> list[tuple[str, float, float]]:
     opts = SolveOptions(time_limit=args.time_limit, workers=args.workers, explain_time=args.explain_time, started=BEGAN)
     solve_opts, reasons_budget = within_limit(opts, comp.problem.events)
     early = EarlyReasons(sc, comp, opts, reasons_budget)  # as the engine does
-    sol = core_solve.solve(comp.problem, replace(solve_opts, early_plan=early.start))
+    sol = first_solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out += [(f"  {step}", start + took, took) for step, start, took in stages]
     t = mark(f"solve: {sol.status} {sol.objective} (method {sol.info.get('method')})", t)
     evidence = early.result(sol.assignments)

@@ -6,7 +6,7 @@ problem, solves it (``scheduler.core.solve``) and validates the plan independent
 repairs an earlier plan after changes. ``SolveOptions`` sets time, seed and workers.
 """
 
-from scheduler.core.solve import SolveOptions
+from scheduler.core.options import SolveOptions
 from scheduler.plan.engine import Outcome, PlanInvalid, Replanned, replan, run, run_scenario
 
 __all__ = ["Outcome", "PlanInvalid", "Replanned", "SolveOptions", "replan", "run", "run_scenario"]

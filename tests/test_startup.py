@@ -69,3 +69,39 @@ def test_a_store_at_its_head_opens_without_alembic(tmp_path):
     for args in (["plans"], ["diff", "1", "2"]):
         assert not loaded(*args, "--db", db) & (SOLVER | {"alembic", "sqlalchemy", "sqlmodel"}), args
     assert not loaded("cancel", "S-2026-001", "--db", db) & {"alembic"}  # refused (no plan yet), store opened
+
+
+FULL_PROBE = """
+import json, sys
+from scheduler.cli import main
+try:
+    main({args!r})
+except SystemExit as exit:
+    code = exit.code
+print(json.dumps([code, sorted(sys.modules)]))
+"""
+
+
+def solved_with(tmp_path, *options: str) -> tuple[int, set[str], dict]:
+    """``schedule solve`` of the tiny example in a fresh interpreter: the exit code, every
+    module it imported and plan.json's solver record."""
+    from conftest import ROOT
+
+    tmp_path.mkdir()
+    out, tiny = tmp_path / "out", ROOT / "examples" / "tiny" / "scenario.yaml"
+    args = ["solve", str(tiny), "--out", str(out), "--quiet", "--db", str(tmp_path / "s.db")]
+    probe = FULL_PROBE.format(args=[*args, *options])
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    code, modules = json.loads(run.stdout.strip().splitlines()[-1])
+    return code, set(modules), json.loads((out / "plan.json").read_text(encoding="utf-8"))["solver"]
+
+
+def test_a_solve_with_no_time_for_a_model_writes_the_greedy_plan_without_loading_the_solver(tmp_path):
+    """When the time limit leaves no time to build a model, the greedy plan is the answer
+    (validated and written, FEASIBLE): then OR-Tools' solver, numpy and pandas are never
+    imported. A solve with time does import them (the check can fail)."""
+    code, modules, solver = solved_with(tmp_path / "short", "--time-limit", "0.1")
+    assert code == 0 and solver["status"] == "FEASIBLE" and solver["method"] == "greedy"
+    assert not {m for m in modules if m.startswith(("ortools.sat", "pandas", "numpy"))}
+    code, modules, solver = solved_with(tmp_path / "long", "--time-limit", "20")
+    assert code == 0 and solver["method"] != "greedy" and "ortools.sat.python.cp_model" in modules

@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from scheduler import __version__
 
 if TYPE_CHECKING:
-    from scheduler.core.solve import Progress, SolveOptions
+    from scheduler.core.options import Progress, SolveOptions
 from scheduler.domain.i18n import LANGS, say, t
 from scheduler.domain.loader import TOP_LEVEL, InputError, InputProblem, load_scenario, shape_message
 from scheduler.models import Id, Plan, PlanSettings
@@ -215,7 +215,7 @@ def build_options(
     time_limit: float, seed: int, workers: int, deterministic: bool, progress, explain_time: float = EXPLAIN_TIME
 ) -> SolveOptions:
     """The solve's options; ``--time-limit`` counts from when this command began (``_began``)."""
-    from scheduler.core.solve import SolveOptions  # imported when used: keeps `schedule --help` fast
+    from scheduler.core.options import SolveOptions  # imported when used: keeps `schedule --help` fast
 
     return SolveOptions(
         time_limit=time_limit,

@@ -141,7 +141,7 @@ def reason_lines(sc: Scenario, u: UnmetOrder, lang: str) -> list[str]:
 def _rechecked(plan: Plan, order: str, budget: float, lang: str) -> UnmetOrder:
     """A fresh what-if for ``order`` against the plan's sessions, on its scenario's whole year
     (a re-plan's past is not held: the scenario alone is compiled)."""
-    from scheduler.core.solve import SolveOptions  # imported when used: loads the solver
+    from scheduler.core.options import SolveOptions  # imported when used
     from scheduler.domain.compile import compile_scenario
     from scheduler.plan.planfile import assignments_of, unmet_orders
     from scheduler.plan.reasons import evidence_for, whatifs_for

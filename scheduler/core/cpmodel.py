@@ -37,10 +37,8 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from scheduler.core.problem import Assignment, Demand, Event, Option, Problem, Resource, WindowCap
+from scheduler.core.problem import LEVELS, REPLAN_LEVELS, Assignment, Demand, Event, Option, Problem, Resource, WindowCap
 
-LEVELS = ["demand", "fairness", "preferred", "spread", "rhythm"]
-REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread", "rhythm"]
 # candidate pairs of events (n(n-1)/2), at most, for the rhythm level's pair terms: measured
 # on 10x Pinghu (896 events, 400,000 pairs) building them took 23 s and 2.5 GB
 MAX_PAIRS = 200_000

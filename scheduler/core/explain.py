@@ -12,20 +12,9 @@ it would allow).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from scheduler.core.cpmodel import Model
-from scheduler.core.problem import Problem
+from scheduler.core.problem import Explanation, Problem
 from scheduler.core.solve import FOUND, STATUS, SolveOptions, max_kept_rules, plain_solver
-
-
-@dataclass
-class Explanation:
-    unreachable: list[str] = field(default_factory=list)  # rule ids of quotas that cannot be met
-    relax: list[str] = field(default_factory=list)  # fewest other rules to relax to meet them
-    proven: bool = True  # False when a step ran out of time (the sets are then not the fewest)
-    reachable: dict[str, int] = field(default_factory=dict)  # quota rule id -> the most events it can count
-    rechecked: bool = False  # every reported set was confirmed by a fresh solve
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0, seed: int = 0) -> Explanation:

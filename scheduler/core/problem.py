@@ -289,9 +289,25 @@ class Assignment:
     demands: list[str]
 
 
+# the objective's levels, most important first: a first solve's, and a re-plan's
+LEVELS = ["demand", "fairness", "preferred", "spread", "rhythm"]
+REPLAN_LEVELS = ["demand", "changes", "moved", "fairness", "preferred", "spread", "rhythm"]
+
+
 def relative_gap(objective: float, bound: float) -> float:
     """How far ``objective`` is from ``bound``, relative to the objective (at least 1)."""
     return abs(bound - objective) / max(1.0, abs(objective))
+
+
+@dataclass
+class Explanation:
+    """Why no plan exists (``scheduler.core.explain``)."""
+
+    unreachable: list[str] = field(default_factory=list)  # rule ids of quotas that cannot be met
+    relax: list[str] = field(default_factory=list)  # fewest other rules to relax to meet them
+    proven: bool = True  # False when a step ran out of time (the sets are then not the fewest)
+    reachable: dict[str, int] = field(default_factory=dict)  # quota rule id -> the most events it can count
+    rechecked: bool = False  # every reported set was confirmed by a fresh solve
 
 
 @dataclass

@@ -28,10 +28,11 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from scheduler.core.cpmodel import LEVELS, MAX_PAIRS, REPLAN_LEVELS, Model
-from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.core.cpmodel import MAX_PAIRS, REPLAN_LEVELS, Model
+from scheduler.core.first import MIN_SEARCH, greedy_placements, greedy_solution, time_for_a_model
+from scheduler.core.options import FOUND, UNSCORED, Progress, SolveOptions, solver_threads  # noqa: F401 - this module's API too
 from scheduler.core.periods import PeriodModel, Pick, flattened, pieces, realisation, relaxations_apply
-from scheduler.core.problem import Assignment, Problem, Solution, relative_gap
+from scheduler.core.problem import Assignment, Problem, Solution
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -42,43 +43,6 @@ STATUS = {
 }
 
 
-@dataclass
-class Progress:
-    level: str
-    stage: int
-    stages: int
-    objective: int
-    bound: int
-    elapsed: float
-    phase: str = "days"  # "selection", "periods": the relaxations of scheduler.core.periods; "days": the full model
-
-    @property
-    def gap(self) -> float:
-        return relative_gap(self.objective, self.bound)
-
-
-@dataclass
-class SolveOptions:
-    time_limit: float = 30.0  # seconds in all (deterministic mode: deterministic time units)
-    seed: int = 0
-    workers: int = 2
-    deterministic: bool = False
-    relative_gap: float = 0.0  # stop a level once within this gap
-    periods: bool = True  # a first solve plans by months first (scheduler.core.periods); False: days only
-    progress: Callable[[Progress], None] | None = None
-    explain_time: float = 20.0  # seconds in all for the what-ifs that explain unmet demands (scheduler.core.whatif)
-    # time.perf_counter() when the command began: the engine fits the solve, the reasons
-    # and writing the plan in ``time_limit`` from then (``scheduler.plan.engine``); None:
-    # the solve alone gets ``time_limit``. Read by the engine only, never by a Clock.
-    started: float | None = None
-    # called at most once, from the solving thread, with the first plan laid out on days and
-    # the demand level's proven bound (None if unproven), while rhythm is still optimised:
-    # the later steps move its sessions in time and keep what runs and who attends, unless
-    # a rhythm step replaces the plan (so a caller compares what the final plan serves).
-    # The engine works out the reasons meanwhile (``scheduler.plan.reasons.EarlyReasons``).
-    early_plan: Callable[[list[Assignment], int | None], None] | None = None
-
-
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, notify: Callable[[int, int], None]):
         super().__init__()
@@ -86,11 +50,6 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self._notify(round(self.objective_value), round(self.best_objective_bound))
-
-
-def solver_threads(opts: SolveOptions) -> int:
-    """The solver threads that run: --workers, and at least two in deterministic mode."""
-    return max(2 if opts.deterministic else 1, opts.workers)
 
 
 def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
@@ -146,17 +105,7 @@ RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece mod
 PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
 INTERLEAVE_BATCH = 8
 PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
-FOUND = ("OPTIMAL", "FEASIBLE")  # statuses with a solution
-# A rhythm value below any real one: the solver's figure for a layout whose rhythm it did
-# not score. The engine's check accepts a solver figure below the validator's (never above)
-# and replaces it with the validator's count.
-UNSCORED = -(10**9)
 LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection model's events periods
-# building a model is not interruptible: one is started only with time for the build
-# (seconds an event, measured on 10x Pinghu: day model with its hint 2.4 ms, period model 1.5 ms) and
-# MIN_SEARCH seconds of search left (``_time_to_build``)
-BUILD_PER_EVENT = 0.0025
-MIN_SEARCH = 0.2
 # month plans that could not be laid out on days, at most, cut off before the day model
 # takes over; the rounds and seconds of each core search (``_layout_conflict``)
 MAX_CUTS = 20
@@ -406,34 +355,11 @@ def _hold_stage(
     return best_bound
 
 
-def _greedy(problem: Problem) -> list | None:
-    """A greedy plan (``scheduler.core.greedy``) as placements, when it is one: it reaches
-    every count minimum (measured on 10x Pinghu: 0.15 s for 700 sessions)."""
-    placements: list = []
-    return placements if verdict(problem, greedy_plan(problem, placements=placements))[0] else None
-
-
 def _greedy_hint(model: Model, problem: Problem, placements: list | None = None) -> None:
     """Hint a greedy plan when it is feasible: large problems get a plan at once."""
-    placements = placements if placements is not None else _greedy(problem)
+    placements = placements if placements is not None else greedy_placements(problem)
     if placements:
         model.hint_placements(placements)
-
-
-def _greedy_solution(problem: Problem, placements: list | None, bound: int | None, clock: Clock) -> Solution | None:
-    """The greedy plan as a solution when no solve found one in time (never empty-handed):
-    FEASIBLE, every level unscored (the engine scores the plan with the validator), each
-    bound the most the level can be (the demand bound when one was proven)."""
-    if not placements:
-        return None
-    assignments = [Assignment(e.id, t, dict(picks), sorted(ds)) for e, t, picks, ds in placements]
-    names = list(REPLAN_LEVELS if problem.is_replan else LEVELS)
-    bounds = problem.level_maxima(names)
-    if bound is not None:
-        bounds[0] = min(bounds[0], bound)
-    sol = Solution("FEASIBLE", assignments, [UNSCORED] * len(names), bounds, names, clock.elapsed())
-    sol.info = {"method": "greedy"}
-    return sol
 
 
 def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
@@ -443,7 +369,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     relaxation with the same objective, so when its plan can be laid out on days, that
     plan is optimal wherever the period model proved it. Otherwise the day model is
     solved directly, its demand held to the period model's bound. When no solve finds
-    a plan in the time limit, the greedy plan is the answer (``_greedy_solution``).
+    a plan in the time limit, the greedy plan is the answer (``first.greedy_solution``).
 
     Re-planning with a known demand bound tries the *pinned* problem first (every
     earlier placement that can stay, stays; nothing new): it is small, so it solves in
@@ -456,7 +382,7 @@ def solve(problem: Problem, opts: SolveOptions | None = None) -> Solution:
     clock = Clock(opts)
     if problem.is_replan:
         return _solve_replan(problem, opts, clock)
-    greedy = _greedy(problem)
+    greedy = greedy_placements(problem)
     sol, demand_bound = None, None
     if opts.periods and relaxations_apply(problem):
         sol, demand_bound = _solve_by_periods(problem, opts, clock, greedy)
@@ -469,16 +395,14 @@ def _or_greedy(sol: Solution | None, problem: Problem, greedy: list | None, boun
     """``sol``, unless no solve found a plan: then the greedy plan when there is one."""
     if sol is not None and (sol.status != "UNKNOWN" or not greedy):
         return sol
-    return _greedy_solution(problem, greedy, bound, clock) or Solution(
+    return greedy_solution(problem, greedy, bound, clock.elapsed()) or Solution(
         "UNKNOWN", [], [], [], [], clock.elapsed(), {"method": "days"}
     )
 
 
 def _time_to_build(problem: Problem, clock: Clock, limit: float) -> bool:
-    """Whether a model of ``problem`` can still be built and searched a little before
-    ``limit``: building is not interruptible (``BUILD_PER_EVENT``), so one that would
-    overrun is not started."""
-    return clock.left(limit) > MIN_SEARCH + BUILD_PER_EVENT * len(problem.events)
+    """``first.time_for_a_model`` on this clock."""
+    return time_for_a_model(problem, clock.left(limit))
 
 
 def _solve_replan(problem: Problem, opts: SolveOptions, clock: Clock) -> Solution:
@@ -495,7 +419,7 @@ def _solve_replan(problem: Problem, opts: SolveOptions, clock: Clock) -> Solutio
             sol.info["pinned"] = True
             return sol
         hint = sol.assignments or None
-    greedy = _greedy(problem)
+    greedy = greedy_placements(problem)
     if greedy and {e.id for e in problem.events if not e.optional} - {e.id for e, *_ in greedy}:
         greedy = None  # a frozen session left out: no re-plan
     sol = None

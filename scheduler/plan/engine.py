@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from scheduler.core.explain import Explanation, explain_infeasible
-from scheduler.core.solve import SolveOptions, demand_bound, solve
+from scheduler.core.first import greedy_placements, greedy_solution, time_for_a_model
+from scheduler.core.options import SolveOptions
+from scheduler.core.problem import Explanation, Problem, Solution
 from scheduler.domain.compile import Compiled, compile_scenario
 from scheduler.domain.i18n import Message, t
 from scheduler.domain.loader import load_scenario, scenario_hash
@@ -110,7 +111,7 @@ def run_scenario(
     # in deterministic mode too: each solve there counts its own deterministic units, so
     # a thread beside it changes no answer, only the wall time
     early = EarlyReasons(sc, comp, opts, explain_budget)
-    sol = solve(comp.problem, replace(solve_opts, early_plan=early.start))
+    sol = first_solve(comp.problem, replace(solve_opts, early_plan=early.start))
     out = Outcome(sc, comp, status=sol.status, warnings=list(comp.calendar.warnings))
     if sol.status in ("OPTIMAL", "FEASIBLE"):
         evidence, out.explain_seconds = early.result(sol.assignments), early.seconds
@@ -122,8 +123,29 @@ def run_scenario(
         check_plan(sc, plan)
         out.plan = plan
     elif sol.status == "INFEASIBLE" and explain:
-        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+        out.explanation = _explained(comp.problem, opts)
     return out
+
+
+def first_solve(problem: Problem, opts: SolveOptions) -> Solution:
+    """``scheduler.core.solve.solve``, without loading the solver (OR-Tools, numpy and
+    pandas: about 0.45 s) when no model fits in the time left: the greedy plan then, as
+    ``solve`` itself would answer (``scheduler.core.first``). Measured on 10x Pinghu at
+    ``--time-limit 1``: the whole command took 2.2-2.5 s, and the imports were the
+    largest step left."""
+    if not time_for_a_model(problem, opts.time_limit):
+        sol = greedy_solution(problem, greedy_placements(problem), None, 0.0)
+        if sol is not None:
+            return sol
+    from scheduler.core.solve import solve  # imported when a model is built
+
+    return solve(problem, opts)
+
+
+def _explained(problem: Problem, opts: SolveOptions) -> Explanation:
+    from scheduler.core.explain import explain_infeasible  # imported when no plan exists
+
+    return explain_infeasible(problem, seed=opts.seed)
 
 
 @dataclass
@@ -147,6 +169,8 @@ def replan(
     one, has passed the validator and the re-planning rules."""
     rep = prepare(parent, changes, today, freeze_days)
     comp = rep.compiled
+    from scheduler.core.solve import demand_bound, solve  # a re-plan always builds a model
+
     if comp.problem.demand_bound is None and opts.periods:
         # e.g. a new order: every re-plan is a plan of the changed scenario, so that
         # scenario's first-solve bound holds (and carries to later re-plans)
@@ -164,5 +188,5 @@ def replan(
         check_plan(rep.scenario, plan, parent)
         out.plan = plan
     elif sol.status == "INFEASIBLE" and explain:
-        out.explanation = explain_infeasible(comp.problem, seed=opts.seed)
+        out.explanation = _explained(comp.problem, opts)
     return out

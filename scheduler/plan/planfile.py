@@ -32,7 +32,7 @@ from scheduler.models import (
 )
 
 if TYPE_CHECKING:  # OR-Tools loads only when a plan is built: reading one (validate, plans, diff, why) needs none
-    from scheduler.core.solve import SolveOptions
+    from scheduler.core.options import SolveOptions
     from scheduler.plan.reasons import Evidence
 
 
@@ -176,7 +176,7 @@ def build_plan(
     (``scheduler.plan.reasons.explain_unmet``)."""
     import ortools
 
-    from scheduler.core.solve import solver_threads
+    from scheduler.core.options import solver_threads
 
     sessions = _sessions(sc, comp, sol, ids, last)
     unmet = unmet_orders(sc, comp, evidence, lang)

@@ -22,13 +22,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from scheduler.core.options import FOUND, SolveOptions
 from scheduler.core.problem import Assignment, Solution
-from scheduler.core.solve import FOUND, SolveOptions
-from scheduler.core.whatif import Closed, WhatIfs, never_possible
 from scheduler.domain.compile import Compiled
 from scheduler.domain.rules import UNMET_RULES, family
 from scheduler.models import Order, Scenario
+
+if TYPE_CHECKING:  # the what-ifs load the solver: only when a reason is worked out by solving
+    from scheduler.core.whatif import WhatIfs
 
 STATIC_RULES = {"host_self": ["eligible.host_not_visitor"], "too_large": ["capacity.venue", "capacity.offering"]}
 MIN_SHARE = 1.0  # seconds, at least, for each order while the budget lasts (Pinghu needs about 0.5)
@@ -133,6 +136,8 @@ def _served(assignments: list[Assignment]) -> set[str]:
 
 def whatifs_for(comp: Compiled, assignments: list[Assignment], opts: SolveOptions, demand_bound: int | None = None) -> WhatIfs:
     """The what-ifs against the plan ``assignments``: it keeps what it serves, by priority."""
+    from scheduler.core.whatif import WhatIfs  # imported when used: loads the solver
+
     met = _served(assignments)
     served = {d.id: d.weight for d in comp.problem.demands if d.id in met}
     return WhatIfs(comp.problem, served, assignments, opts, demand_bound)
@@ -153,6 +158,8 @@ def evidence_for(comp: Compiled, order: Order, whatifs: WhatIfs | None, opts: So
     problem = comp.problem
     if whatifs is None or not any(d.id == order.id for d in problem.demands) or share <= 0:
         return Evidence(3, "unverified", whatif="UNKNOWN")
+    from scheduler.core.whatif import Closed, never_possible  # imported when used: loads the solver
+
     began = time.perf_counter()
     lone = never_possible(problem, order.id, opts, share * LONE_SHARE)
     if isinstance(lone, Closed):

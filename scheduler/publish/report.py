@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from scheduler.core.explain import Explanation
-from scheduler.core.problem import Problem
+from scheduler.core.problem import Explanation, Problem
 from scheduler.domain.i18n import t, type_name
 from scheduler.models import Plan, SessionType
 from scheduler.plan.validate import rhythm_figures
