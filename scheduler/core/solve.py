@@ -52,7 +52,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self._notify(round(self.objective_value), round(self.best_objective_bound))
 
 
-def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
+def _parameters(opts: SolveOptions, budget: float, model: cp_model.CpModel) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = opts.seed
@@ -65,8 +65,11 @@ def _parameters(opts: SolveOptions, budget: float) -> cp_model.CpSolver:
     # the full-problem worker with the most LP (the other worker runs neighbourhood
     # searches): measured on Pinghu's stage models, the preferred months proved in
     # 0.8 s instead of 1.1-1.9 s and the piece bound in 1.0-1.3 s for every seed, where
-    # CP-SAT's default worker needed interleaving and took 1-14 s (docs/solver-notes.md)
-    prm.subsolvers.append("max_lp")
+    # CP-SAT's default worker needed interleaving and took 1-14 s; on 10x its LP took
+    # 1.0-1.1 GB at the peak instead of 0.85, so large models keep the default worker
+    # (docs/solver-notes.md)
+    if len(model.proto.variables) <= MAX_LP_VARIABLES:
+        prm.subsolvers.append("max_lp")
     if opts.deterministic:
         prm.interleave_search = True
         prm.interleave_batch_size = INTERLEAVE_BATCH
@@ -104,6 +107,7 @@ WEEKS_LIMIT = 2.0  # at most, for giving a month plan's events weeks and laying 
 RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece model, the day model's last stage
 PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
 INTERLEAVE_BATCH = 8
+MAX_LP_VARIABLES = 10_000  # at most, in a model solved with the max_lp worker (``_parameters``): Pinghu's have 2,000-3,000
 PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
 LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection model's events periods
 # month plans that could not be laid out on days, at most, cut off before the day model
@@ -155,7 +159,7 @@ class Clock:
         search, which deterministic mode runs: ``stop_search()`` there aborted the whole
         process in CP-SAT 9.15, a failed check in postsolve, docs/solver-notes.md; to stop
         once a known plan is proven, a model asks for a better one instead.)"""
-        solver = _parameters(self.opts, budget)
+        solver = _parameters(self.opts, budget, model)
         code = solver.solve(model)
         self.det += solver.deterministic_time
         return solver, STATUS[code]
@@ -318,7 +322,7 @@ def _solve_watched(
     """Solve with up to ``left`` seconds, stopped once ``share`` has passed and ``found`` is
     set (by ``callback``); deterministic mode has no watchdog and gets ``share``."""
     done = threading.Event()
-    solver = _parameters(opts, share if opts.deterministic else left)
+    solver = _parameters(opts, share if opts.deterministic else left, m)
     watchdog = None
     if not opts.deterministic:
         watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
