@@ -107,7 +107,7 @@ WEEKS_LIMIT = 2.0  # at most, for giving a month plan's events weeks and laying 
 RHYTHM_LIMIT = 4.0  # at most, for each rhythm solve: the layouts, the piece model, the day model's last stage
 PIECE_LIMIT = 20.0  # at most, for the piece model's rhythm bound
 INTERLEAVE_BATCH = 8
-MAX_LP_VARIABLES = 10_000  # at most, in a model solved with the max_lp worker (``_parameters``): Pinghu's have 2,000-3,000
+MAX_LP_VARIABLES = 10_000  # at most, in a model solved with the max_lp worker (``_parameters``): Pinghu's have 1,100-6,200
 PAIR_LIMIT = 20_000  # at most, pairs of candidate events for the day model's last rhythm stage (memory)
 LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection model's events periods
 # month plans that could not be laid out on days, at most, cut off before the day model
@@ -890,11 +890,16 @@ def plain_solver(opts: SolveOptions, budget: float, workers: int | None = None, 
     deterministic mode), for the feasibility and explanation models. ``light``: no probing
     and no symmetry detection in presolve, for the what-ifs, whose presolve is most of
     their time (measured on Pinghu's ten selection what-ifs: 0.43 s in all instead of
-    1.0-1.5 s, every answer the same)."""
+    1.0-1.5 s, every answer the same); in deterministic mode on one worker."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = opts.seed
     prm.num_workers = workers or solver_threads(opts)
+    if light and opts.deterministic:
+        # one worker: a sequential search is reproducible without interleaving, which made
+        # the what-ifs slow (measured on Pinghu: its ten reasons 13.6 s with three left
+        # unverified at 2 units each; on one worker 2.3 s, all ten proven the least)
+        prm.num_workers = 1
     if light:
         prm.cp_model_probing_level = 0
         prm.symmetry_level = 0
