@@ -363,6 +363,16 @@ def test_render_and_export_a_version_straight_from_the_store(db, tmp_path):
         assert r.exit_code == 2 and "error:" in r.output
 
 
+def test_reading_a_version_from_a_store_that_is_not_there_makes_none(tmp_path):
+    """render and export --version read the store: with none there, they say there is no
+    plan yet (exit 2) and leave no store file behind."""
+    missing = tmp_path / "none.db"
+    for args in (["render", "--version", 1, "--out", tmp_path / "site"], ["export", "--version", 1, "--out", tmp_path / "f"]):
+        r = run(f"sqlite:///{missing}", *args, "--lang", "en")
+        assert r.exit_code == 2 and "no plan in the store" in r.output, r.output
+        assert not missing.exists()
+
+
 def test_store_errors_speak_the_planners_language(db, tmp_path):
     solved(db, tmp_path)
     r = run(db, "export", "--version", 9)

@@ -61,7 +61,7 @@ def _the_plan(plan_file: Path | None, version: int | None, db: str | None, lang:
     from scheduler.store.plan_store import StoreError
 
     try:
-        store = open_store(db, lang)
+        store = open_store(db, lang, create=False)  # reading a version makes no store
         return store.plan(version), Stamp(version=version, made=_local_day(store.version(version).created_at))
     except StoreError as err:
         fail(store_message(err, lang))
