@@ -154,12 +154,15 @@ class Clock:
     def left(self, limit: float) -> float:
         return max(0.0, limit - self.used())
 
-    def solve(self, model: cp_model.CpModel, budget: float) -> tuple[cp_model.CpSolver, str]:
-        """Solve within ``budget``, no callback. (No callback ever stops an interleaved
+    def solve(self, model: cp_model.CpModel, budget: float, workers: int | None = None) -> tuple[cp_model.CpSolver, str]:
+        """Solve within ``budget``, no callback; ``workers``: that many instead of the
+        options' (outside deterministic mode only). (No callback ever stops an interleaved
         search, which deterministic mode runs: ``stop_search()`` there aborted the whole
         process in CP-SAT 9.15, a failed check in postsolve, docs/solver-notes.md; to stop
         once a known plan is proven, a model asks for a better one instead.)"""
         solver = _parameters(self.opts, budget, model)
+        if workers and not self.opts.deterministic:
+            solver.parameters.num_workers = workers
         code = solver.solve(model)
         self.det += solver.deterministic_time
         return solver, STATUS[code]
@@ -814,7 +817,12 @@ def _window_bound(
     # the max_lp worker (``_parameters``) proves it in about 1 s for every seed; CP-SAT's
     # default worker needed interleaved search, and even so took 1-14 s by seed
     budget = min(clock.left(opts.time_limit), PIECE_LIMIT)
-    solver, st = clock.solve(model.m, budget)
+    # one worker while the reasons are worked out beside the solve (``opts.early_plan``,
+    # announced with the first layout): measured on Pinghu, the proof alone takes about as
+    # long on one worker as on two (1.2 s against 1.0-1.35), and the command ended 0.8-1 s
+    # sooner in three paired runs, the reasons getting the other core
+    beside = opts.early_plan is not None and not opts.deterministic
+    solver, st = clock.solve(model.m, budget, workers=1 if beside else None)
     if st == "INFEASIBLE":
         return min(0, value), [], []
     if st == "MODEL_INVALID":
