@@ -403,7 +403,9 @@ class SolverInfo(BaseModel):
     time_seconds: float = Field(description="timing field: varies run to run")
     method: str = Field(
         "days",
-        description="periods: a month plan, proven on the period model, then laid out on days; days: the day model; "
+        description="periods: a month plan, proven on the period model, then laid out on days; "
+        "near: a month plan that could not be laid out as it is, laid out with its sessions near their months "
+        "(bounds from the period model); days: the day model; "
         "greedy: no solve found a plan in the time limit, the greedy first plan (every hard rule kept, not optimised)",
     )
 

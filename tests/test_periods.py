@@ -231,3 +231,49 @@ def test_problems_the_relaxations_do_not_fit_are_solved_on_days():
         assert default.status == by_days.status == "OPTIMAL"
         assert default.objective == by_days.objective
         assert default.info["method"] == "days"
+
+
+def test_the_neighbourhood_of_a_month_plan_only_restricts_the_problem():
+    """``nearby`` keeps only the picked sessions, each in its month (or within one month
+    of it when widened), none bound to run and every order free: so each of its plans is
+    a plan of the problem, and fairness still counts every order the problem could meet."""
+    from scheduler.core.periods import nearby
+
+    problem = compile_scenario(load_scenario(PINGHU)).problem
+    upd, months = problem.units_per_day, problem.period_of_day
+    picks = [Pick(e.id, months[e.starts[len(e.starts) // 2] // upd], []) for e in problem.events[:12]]
+    wide = {picks[0].event}
+    near = nearby(problem, picks, wide)
+    assert [e.id for e in near.events] == [pk.event for pk in picks]
+    for e, pk in zip(near.events, picks):
+        reach = 1 if e.id in wide else 0
+        assert e.starts and set(e.starts) <= set(problem.event(e.id).starts)
+        assert all(abs(months[t // upd] - pk.period) <= reach for t in e.starts)
+        assert e.optional and e.family == e.id
+    assert not any(d.required for d in near.demands)
+    assert all(set(d.events) <= {pk.event for pk in picks} for d in near.demands)
+    assert {d.id for d in problem.demands if d.events} <= near.in_scope
+
+
+def test_a_month_plan_that_cannot_be_laid_out_gives_the_best_plan_near_it(monkeypatch):
+    """When no month plan can be laid out on days (here: every layout is made to fail),
+    the engine lays out the last month plan's sessions near their months instead of
+    solving the whole day model in the time left. The plan passes the independent
+    validator (``run_scenario`` checks every plan) and the bounds it reports are the
+    period model's, which hold for every plan: the demand bound is what a normal solve
+    proves optimal."""
+    from scheduler.core import solve as solve_module
+    from scheduler.core.solve import SolveOptions
+    from scheduler.plan.engine import run_scenario
+
+    tiny = PINGHU.parent.parent / "tiny" / "scenario.yaml"
+    opts = SolveOptions(time_limit=20, workers=2, explain_time=0)
+    normal = run_scenario(load_scenario(tiny), opts).plan.solver
+    assert normal.method == "periods" and normal.bound[0] == normal.objective[0]
+    monkeypatch.setattr(solve_module, "_lay_out", lambda *a: None)
+    monkeypatch.setattr(solve_module, "_layout_conflict", lambda *a: [])
+    s = run_scenario(load_scenario(tiny), opts).plan.solver
+    assert s.method == "near"
+    assert s.bound[0] == normal.bound[0] and s.objective[0] <= s.bound[0]
+    assert all(v <= b for v, b in zip(s.objective, s.bound))
+    assert s.status == ("OPTIMAL" if s.objective == s.bound else "FEASIBLE")

@@ -269,6 +269,29 @@ def realisation(problem: Problem, picks: list[Pick], period_of_day: list[int] | 
     return replace(problem, events=events, demands=served)
 
 
+def nearby(problem: Problem, picks: list[Pick], wide: set[str] | None = None) -> Problem:
+    """The full problem *restricted* to a month plan's neighbourhood: only the picked
+    events, each in its own period, or within one of it when in ``wide`` (every event
+    when ``wide`` is None), none bound to run, and every demand
+    free to be met by any of them or left unmet; every other rule as it is. So each of
+    its plans is a plan of the problem (not a relaxation: it proves nothing). For a month
+    plan that cannot be laid out on days as it is (``scheduler.core.solve._near_plan``).
+    Demands no picked event may serve stay counted by fairness (``in_scope``), as in the
+    problem."""
+    periods, upd = problem.period_of_day, problem.units_per_day
+    events = []
+    for pk in picks:
+        e = problem.event(pk.event)
+        reach = 1 if wide is None or e.id in wide else 0
+        starts = [t for t in e.starts if abs(periods[t // upd] - pk.period) <= reach]
+        # a family of its own, as in ``realisation``: runs are no longer interchangeable
+        events.append(replace(e, starts=starts, optional=True, family=e.id))
+    here = {e.id for e in events}
+    demands = [replace(d, events=[x for x in d.events if x in here], required=False) for d in problem.demands]
+    in_scope = set(problem.in_scope) | {d.id for d in problem.demands if d.events}
+    return replace(problem, events=events, demands=demands, in_scope=in_scope)
+
+
 def relaxations_apply(problem: Problem) -> bool:
     """Whether these relaxations hold for the problem: periods never go back in time
     (runs ordered by period agree with runs ordered by start) and no event runs past

@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from scheduler.core.cpmodel import MAX_PAIRS, REPLAN_LEVELS, Model
 from scheduler.core.first import MIN_SEARCH, greedy_placements, greedy_solution, time_for_a_model
 from scheduler.core.options import FOUND, UNSCORED, Progress, SolveOptions, solver_threads  # noqa: F401 - this module's API too
-from scheduler.core.periods import PeriodModel, Pick, flattened, pieces, realisation, relaxations_apply
+from scheduler.core.periods import PeriodModel, Pick, flattened, nearby, pieces, realisation, relaxations_apply
 from scheduler.core.problem import Assignment, Problem, Solution
 
 STATUS = {
@@ -113,6 +113,8 @@ LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection mode
 # month plans that could not be laid out on days, at most, cut off before the day model
 # takes over; the rounds and seconds of each core search (``_layout_conflict``)
 MAX_CUTS = 20
+PIECE_RESERVE = 2.0  # seconds at most, kept after a near plan for its rhythm bound (``_near_rhythm``)
+NEAR_SHARE = 0.4  # of the time limit, kept for the plan near the last month plan (``_near_plan``) when cuts fail
 CORE_ROUNDS = 3
 CORE_LIMIT = 2.0
 
@@ -489,12 +491,101 @@ def _solve_by_periods(
         bound = run.bound[0]
         picks = model.picks(run.solver)
         sol = _lay_out(problem, picks, run, opts, clock)
-        if sol is not None or len(cuts) == MAX_CUTS or not _time_to_build(problem, clock, limit):
+        if sol is not None:
             return sol, bound
-        conflict = _layout_conflict(problem, picks, opts, clock, limit)
-        if not conflict:
-            return None, bound
+        conflict = _layout_conflict(problem, picks, opts, clock, limit) if _time_to_build(problem, clock, limit) else []
+        if not conflict or len(cuts) == MAX_CUTS or clock.left(opts.time_limit) < NEAR_SHARE * opts.time_limit:
+            return _near_plan(problem, picks, run, bound, opts, clock, {pk.event for pk in conflict}), bound
         cuts.append(conflict)
+
+
+def _near_plan(
+    problem: Problem,
+    picks: list[Pick],
+    run: _Run,
+    bound: int | None,
+    opts: SolveOptions,
+    clock: Clock,
+    wide: set[str] | None = None,
+) -> Solution | None:
+    """When the last month plan cannot be laid out on days: the best plan near it, the
+    day model's stages in the time left (``periods.nearby``: its sessions in their months,
+    those in ``wide``, the picks that clash, within a month of theirs; when that has no
+    plan, every session within a month). Measured on Pinghu with 12 days between a
+    community's sessions, the day model of the whole problem, given what was left of 30 s,
+    often found nothing better than the greedy plan (weighted demand 480 of a proven 619);
+    widening the clash only kept demand, fairness and preferred months at the month
+    plan's values in 3 of 4 seeds (every session widened: preferred months 42-45 of 55).
+    It is a restriction, so its own bounds prove nothing: the bounds reported are the
+    period model's, each only while the levels before it are at the period model's
+    values (``_near_bounds``). None when it finds no plan."""
+    best, steps = None, [wide, None] if wide else [None]
+    for reach in steps:
+        near = nearby(problem, picks, reach)
+        if not _time_to_build(near, clock, opts.time_limit):
+            break
+        # no progress lines: their bounds would be the neighbourhood's, not the problem's.
+        # Half the time left for the narrower neighbourhood; the wider one holds its plan
+        # and starts from it
+        last = opts.time_limit - min(PIECE_RESERVE, clock.left(opts.time_limit) / 4)
+        until = last - (last - clock.used()) / 2 if reach else last
+        hint = best.assignments if best else _month_hint(near, picks, opts)
+        sol = _solve_days(near, replace(opts, progress=None), clock, until, hint=hint)
+        if sol.assignments and (best is None or sol.objective > best.objective):
+            best = sol
+            best.bound = _near_bounds(problem, sol, run, bound)
+            best.status = "OPTIMAL" if sol.objective == best.bound else "FEASIBLE"  # every level at a bound of the problem
+            best.info = {"method": "near"}
+        if best is not None and best.status == "OPTIMAL":
+            break
+    return _near_rhythm(problem, best, run, opts, clock) if best else None
+
+
+def _month_hint(near: Problem, picks: list[Pick], opts: SolveOptions) -> list[Assignment] | None:
+    """The month plan as a hint for its neighbourhood: each pick at its first start in
+    its month, with its options and attendance. It breaks day rules (that is why it is
+    near), so none in deterministic mode: an infeasible hint aborts an interleaved search
+    (docs/solver-notes.md); the greedy plan is hinted then."""
+    if opts.deterministic:
+        return None
+    upd, out = near.units_per_day, []
+    for pk in picks:
+        starts = near.event(pk.event).starts
+        mine = [t for t in starts if near.period_of_day[t // upd] == pk.period] or starts
+        if mine:
+            out.append(Assignment(pk.event, mine[0], dict(pk.options), sorted(pk.demands)))
+    return out
+
+
+def _near_rhythm(problem: Problem, sol: Solution, run: _Run, opts: SolveOptions, clock: Clock) -> Solution:
+    """The piece model's rhythm bound for a near plan that reaches every earlier level of
+    the month plan (``_window_bound`` holds those levels at their values)."""
+    k = len(run.solved)
+    if sol.level_names[:k] != run.solved or sol.objective[:k] != run.objective or sol.objective[k:] == sol.bound[k:]:
+        return sol
+    value = sol.objective[k]
+    if value == UNSCORED or sol.level_names[k:] != ["rhythm"]:
+        return sol
+    bound = _window_bound(problem, run, sol.assignments, value, opts, clock)[0]
+    sol.bound[k] = min(sol.bound[k], bound)
+    sol.status = "OPTIMAL" if sol.objective == sol.bound and run.status == "OPTIMAL" else "FEASIBLE"
+    return sol
+
+
+def _near_bounds(problem: Problem, sol: Solution, run: _Run, bound: int | None) -> list[int]:
+    """Bounds of ``sol``'s levels that hold for the whole problem: the period model's for
+    as long as ``sol`` matches its levels (a staged bound holds for the plans that reach
+    the levels before it), then the most each level can be; demand's is ``bound``."""
+    most = problem.level_maxima(sol.level_names)
+    known = dict(zip(run.solved, zip(run.objective, run.bound)))
+    out, held = [], True
+    for k, name in enumerate(sol.level_names):
+        value, best = known.get(name, (None, most[k]))
+        out.append(best if held else most[k])
+        held = held and value == sol.objective[k]
+    if bound is not None and out:
+        out[0] = min(out[0], bound)
+    return out
 
 
 def _period_limit(problem: Problem, opts: SolveOptions) -> float:
@@ -885,6 +976,8 @@ def _solve_days(
     info = {"method": "days"}
     if run.solver is None:
         return Solution(run.status, [], [], [], [], clock.elapsed(), info)
+    if demand_bound is not None:
+        run.bound[0] = min(run.bound[0], demand_bound)  # proven elsewhere, it holds here too
     if not model.pairs_counted and "rhythm" in run.solved:
         # the model left out rhythm's pair terms (too many pairs): its figure is not the
         # level's, so the level is unscored (the validator counts it) and not proven

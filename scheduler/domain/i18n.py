@@ -104,6 +104,11 @@ TEXT = {
         "sessions and attendance first, then months (each proven), then days, slots, venues and instructors",
     ),
     "method.days": ("按日求解", "solved day by day"),
+    "method.near": (
+        "先定开班和参训社区，再按月份求解并求出上界；月计划无法按原定月份排开，于是各场次在原定月份或前后一个月内排定日期、时段、场地和教员",
+        "sessions and attendance first, then months (bounds proven); the month plan could not be laid out in its months, "
+        "so each session was laid out in its month or the one before or after",
+    ),
     "method.greedy": (
         "时限内求解器未找到方案：这是逐场排入的初始方案，满足全部硬性规则但未优化；请延长 --time-limit",
         "the solver found no plan in the time limit: this is the first plan, placed session by session; "
