@@ -41,7 +41,8 @@ STEPS = {  # function of scheduler.core.solve -> what it does
     "_prove_rhythm": "day model: last rhythm stage",
     "_layout_conflict": "picks that cannot be laid out together (a cut for the period model)",
     "_same_values": "period model after a cut: a plan with the same values",
-    "_solve_days": "day model (fallback)",
+    "_near_plan": "a plan near the last month plan (the cuts failed)",
+    "_solve_days": "day model (fallback, or a neighbourhood of the month plan)",
 }
 
 

@@ -241,18 +241,27 @@ def test_the_neighbourhood_of_a_month_plan_only_restricts_the_problem():
 
     problem = compile_scenario(load_scenario(PINGHU)).problem
     upd, months = problem.units_per_day, problem.period_of_day
-    picks = [Pick(e.id, months[e.starts[len(e.starts) // 2] // upd], []) for e in problem.events[:12]]
-    wide = {picks[0].event}
-    near = nearby(problem, picks, wide)
-    assert [e.id for e in near.events] == [pk.event for pk in picks]
-    for e, pk in zip(near.events, picks):
-        reach = 1 if e.id in wide else 0
-        assert e.starts and set(e.starts) <= set(problem.event(e.id).starts)
-        assert all(abs(months[t // upd] - pk.period) <= reach for t in e.starts)
-        assert e.optional and e.family == e.id
-    assert not any(d.required for d in near.demands)
-    assert all(set(d.events) <= {pk.event for pk in picks} for d in near.demands)
-    assert {d.id for d in problem.demands if d.events} <= near.in_scope
+
+    def wanting(eid: str) -> list[str]:
+        return [d.id for d in problem.demands if eid in d.events][:1]
+
+    picks = [Pick(e.id, months[e.starts[len(e.starts) // 2] // upd], wanting(e.id)) for e in problem.events[:12]]
+    picked = {pk.event for pk in picks}
+    for wide in ({picks[0].event}, None):
+        near = nearby(problem, picks, wide)
+        assert [e.id for e in near.events] == [pk.event for pk in picks]
+        for e, pk in zip(near.events, picks):
+            reach = 1 if wide is None or e.id in wide else 0
+            assert e.starts and set(e.starts) <= set(problem.event(e.id).starts)
+            assert all(abs(months[t // upd] - pk.period) <= reach for t in e.starts)
+            assert e.optional and e.family == e.id
+        assert not any(d.required for d in near.demands)
+        assert {d.id for d in problem.demands if d.events} <= near.in_scope
+        served = {(d.id, x) for d in near.demands for x in d.events}
+        if wide is None:  # any attendance a picked session may have
+            assert served == {(d.id, x) for d in problem.demands for x in d.events if x in picked}
+        else:  # only what each was picked with
+            assert served == {(d, pk.event) for pk in picks for d in pk.demands}
 
 
 def test_a_month_plan_that_cannot_be_laid_out_gives_the_best_plan_near_it(monkeypatch):

@@ -271,13 +271,14 @@ def realisation(problem: Problem, picks: list[Pick], period_of_day: list[int] | 
 
 def nearby(problem: Problem, picks: list[Pick], wide: set[str] | None = None) -> Problem:
     """The full problem *restricted* to a month plan's neighbourhood: only the picked
-    events, each in its own period, or within one of it when in ``wide`` (every event
-    when ``wide`` is None), none bound to run, and every demand
-    free to be met by any of them or left unmet; every other rule as it is. So each of
-    its plans is a plan of the problem (not a relaxation: it proves nothing). For a month
-    plan that cannot be laid out on days as it is (``scheduler.core.solve._near_plan``).
-    Demands no picked event may serve stay counted by fairness (``in_scope``), as in the
-    problem."""
+    events, none bound to run, each demand free to be left unmet; every other rule as it
+    is. With ``wide`` (the narrow neighbourhood), each event sits in its own period, or
+    within one of it when in ``wide``, and meets only the demands it was picked with;
+    with None, every event may sit within one period of its own and meet any demand a
+    picked event may meet. So each of its plans is a plan of the problem (not a
+    relaxation: it proves nothing). For a month plan that cannot be laid out on days as
+    it is (``scheduler.core.solve._near_plan``). Demands no picked event may serve stay
+    counted by fairness (``in_scope``), as in the problem."""
     periods, upd = problem.period_of_day, problem.units_per_day
     events = []
     for pk in picks:
@@ -286,8 +287,12 @@ def nearby(problem: Problem, picks: list[Pick], wide: set[str] | None = None) ->
         starts = [t for t in e.starts if abs(periods[t // upd] - pk.period) <= reach]
         # a family of its own, as in ``realisation``: runs are no longer interchangeable
         events.append(replace(e, starts=starts, optional=True, family=e.id))
-    here = {e.id for e in events}
-    demands = [replace(d, events=[x for x in d.events if x in here], required=False) for d in problem.demands]
+    if wide is None:
+        here = {e.id for e in events}
+        may = {(d.id, x) for d in problem.demands for x in d.events if x in here}
+    else:
+        may = {(d, pk.event) for pk in picks for d in pk.demands}
+    demands = [replace(d, events=[x for x in d.events if (d.id, x) in may], required=False) for d in problem.demands]
     in_scope = set(problem.in_scope) | {d.id for d in problem.demands if d.events}
     return replace(problem, events=events, demands=demands, in_scope=in_scope)
 

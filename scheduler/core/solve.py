@@ -114,7 +114,7 @@ LIFT_SHARE = 0.3  # of the period budget, at most, for giving the selection mode
 # takes over; the rounds and seconds of each core search (``_layout_conflict``)
 MAX_CUTS = 20
 PIECE_RESERVE = 2.0  # seconds at most, kept after a near plan for its rhythm bound (``_near_rhythm``)
-NEAR_SHARE = 0.4  # of the time limit, kept for the plan near the last month plan (``_near_plan``) when cuts fail
+NEAR_SHARE = 0.5  # of the time limit, kept for the plan near the last month plan (``_near_plan``) when cuts fail
 CORE_ROUNDS = 3
 CORE_LIMIT = 2.0
 
@@ -509,17 +509,17 @@ def _near_plan(
     wide: set[str] | None = None,
 ) -> Solution | None:
     """When the last month plan cannot be laid out on days: the best plan near it, the
-    day model's stages in the time left (``periods.nearby``: its sessions in their months,
-    those in ``wide``, the picks that clash, within a month of theirs; when that has no
-    plan, every session within a month). Measured on Pinghu with 12 days between a
-    community's sessions, the day model of the whole problem, given what was left of 30 s,
-    often found nothing better than the greedy plan (weighted demand 480 of a proven 619);
-    widening the clash only kept demand, fairness and preferred months at the month
-    plan's values in 3 of 4 seeds (every session widened: preferred months 42-45 of 55).
-    It is a restriction, so its own bounds prove nothing: the bounds reported are the
-    period model's, each only while the levels before it are at the period model's
-    values (``_near_bounds``). None when it finds no plan."""
-    best, steps = None, [wide, None] if wide else [None]
+    day model's stages in the time left (``periods.nearby``): first its sessions in their
+    months with their own attendance, those in ``wide`` (the picks that clash) within a
+    month of theirs; then, from that plan, every session within a month and any
+    attendance. Measured on Pinghu with 12 days between a community's sessions, the day
+    model of the whole problem, given what was left of 30 s, found no better than the
+    greedy plan in 2 of 5 runs (weighted demand 480 of a proven 619); the narrow step is
+    solved in 3-4 s (docs/solver-notes.md, "Spacing across months"). It is a
+    restriction, so its own bounds prove nothing: the bounds reported are the period
+    model's, each only while the levels before it are at the period model's values
+    (``_near_bounds``). None when it finds no plan."""
+    best, steps = None, [wide, None] if wide is not None else [None]
     for reach in steps:
         near = nearby(problem, picks, reach)
         if not _time_to_build(near, clock, opts.time_limit):
@@ -528,7 +528,7 @@ def _near_plan(
         # Half the time left for the narrower neighbourhood; the wider one holds its plan
         # and starts from it
         last = opts.time_limit - min(PIECE_RESERVE, clock.left(opts.time_limit) / 4)
-        until = last - (last - clock.used()) / 2 if reach else last
+        until = last - (last - clock.used()) / 2 if reach is not None else last
         hint = best.assignments if best else _month_hint(near, picks, opts)
         sol = _solve_days(near, replace(opts, progress=None), clock, until, hint=hint)
         if sol.assignments and (best is None or sol.objective > best.objective):
