@@ -286,3 +286,20 @@ def test_a_month_plan_that_cannot_be_laid_out_gives_the_best_plan_near_it(monkey
     assert s.bound[0] == normal.bound[0] and s.objective[0] <= s.bound[0]
     assert all(v <= b for v, b in zip(s.objective, s.bound))
     assert s.status == ("OPTIMAL" if s.objective == s.bound else "FEASIBLE")
+
+
+def test_a_plan_near_the_month_plan_is_reproducible_in_deterministic_mode(monkeypatch):
+    """The near plan in deterministic mode (no month hint: it breaks day rules, and an
+    infeasible hint aborts an interleaved search): two solves give the same plan."""
+    from scheduler.core import solve as solve_module
+    from scheduler.core.solve import SolveOptions
+    from scheduler.plan.engine import run_scenario
+
+    tiny = PINGHU.parent.parent / "tiny" / "scenario.yaml"
+    monkeypatch.setattr(solve_module, "_lay_out", lambda *a: None)
+    monkeypatch.setattr(solve_module, "_layout_conflict", lambda *a: [])
+    opts = SolveOptions(time_limit=20, workers=2, explain_time=0, deterministic=True)
+    first, again = (run_scenario(load_scenario(tiny), opts).plan for _ in range(2))
+    assert first.solver.method == again.solver.method == "near"
+    assert [s.model_dump() for s in first.sessions] == [s.model_dump() for s in again.sessions]
+    assert first.solver.objective == again.solver.objective
