@@ -520,22 +520,21 @@ def _near_plan(
     model's, each only while the levels before it are at the period model's values
     (``_near_bounds``). None when it finds no plan."""
     best, steps = None, [wide, None] if wide is not None else [None]
-    for reach in steps:
-        near = nearby(problem, picks, reach)
+    for widened in steps:
+        near = nearby(problem, picks, widened)
         if not _time_to_build(near, clock, opts.time_limit):
             break
         # no progress lines: their bounds would be the neighbourhood's, not the problem's.
         # Half the time left for the narrower neighbourhood; the wider one holds its plan
         # and starts from it
         last = opts.time_limit - min(PIECE_RESERVE, clock.left(opts.time_limit) / 4)
-        until = last - (last - clock.used()) / 2 if reach is not None else last
+        until = last - (last - clock.used()) / 2 if widened is not None else last
         hint = best.assignments if best else _month_hint(near, picks, opts)
         sol = _solve_days(near, replace(opts, progress=None), clock, until, hint=hint)
         if sol.assignments and (best is None or sol.objective > best.objective):
             best = sol
             best.bound = _near_bounds(problem, sol, run, bound)
-            best.status = "OPTIMAL" if sol.objective == best.bound else "FEASIBLE"  # every level at a bound of the problem
-            best.info = {"method": "near"}
+            best.status, best.info = _proven(best), {"method": "near"}
         if best is not None and best.status == "OPTIMAL":
             break
     return _near_rhythm(problem, best, run, opts, clock) if best else None
@@ -568,8 +567,14 @@ def _near_rhythm(problem: Problem, sol: Solution, run: _Run, opts: SolveOptions,
         return sol
     bound = _window_bound(problem, run, sol.assignments, value, opts, clock)[0]
     sol.bound[k] = min(sol.bound[k], bound)
-    sol.status = "OPTIMAL" if sol.objective == sol.bound and run.status == "OPTIMAL" else "FEASIBLE"
+    sol.status = _proven(sol)
     return sol
+
+
+def _proven(sol: Solution) -> str:
+    """A near plan's status: OPTIMAL when every level is at a bound that holds for the
+    whole problem (``_near_bounds``, the piece model's), else FEASIBLE."""
+    return "OPTIMAL" if sol.objective == sol.bound else "FEASIBLE"
 
 
 def _near_bounds(problem: Problem, sol: Solution, run: _Run, bound: int | None) -> list[int]:
