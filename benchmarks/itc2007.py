@@ -37,7 +37,7 @@ inst = read_ctt(path)
 result = solve_ctt(inst, limit, seed, workers)
 s = score(inst, result.lectures)
 print(json.dumps({"cost": s.soft, "hard": s.hard, "claimed": result.cost, "bound": result.bound,
-                  "status": result.status, "rounds": result.rounds, "solve_s": result.seconds,
+                  "status": result.status, "moves": result.moves, "solve_s": result.seconds,
                   "whole_s": time.monotonic() - started,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

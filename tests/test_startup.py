@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("ortools", "sqlalchemy", "alembic", "pandas", "openpyxl", "numpy", "icalendar", "jinja2")
+HEAVY = ("ortools", "sqlalchemy", "alembic", "pandas", "openpyxl", "numpy", "numba", "icalendar", "jinja2")
 SOLVER = {"ortools", "pandas"}
 PROBE = """
 import json, sys

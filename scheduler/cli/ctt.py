@@ -82,7 +82,7 @@ def _solve_and_write(inst, instance: Path, out_dir: Path, time_limit, seed, work
         fail(f"cannot write {target}: {err.strerror or type(err).__name__}")
     click.echo("\n".join(_score_lines(found)))
     gap = f", gap {(found.soft - result.bound) / found.soft:.1%}" if found.soft else ""
-    click.echo(f"lower bound: {result.bound}{gap}; {result.seconds:.1f} s, seed {seed}, {result.rounds} search rounds")
+    click.echo(f"lower bound: {result.bound}{gap}; {result.seconds:.1f} s, seed {seed}, {result.moves:,} annealing moves")
     click.echo(f"solution written to {target}")
 
 

@@ -3,7 +3,7 @@
 An indicator bounded from one side only is right at an optimum but may read high in a
 solution found before it (the issue's plain model reported more than the true cost): the
 solver's claimed cost must equal the scorer's for every solution, so each indicator here
-is pinned from both sides. Used by the periods, rooms and neighbourhood models alike.
+is pinned from both sides. Used by the periods and rooms models alike.
 """
 
 from __future__ import annotations

@@ -1,0 +1,68 @@
+"""The CB-CTT annealing search (``scheduler/adapters/ctt/anneal.py``), checked against the
+independent scorer. The search may pass through timetables with conflicts (two courses
+of a teacher or a curriculum in one period), paid for in its acceptance rule, but never
+breaks another hard rule; the conflicts it counts and the cost it keeps by adding up the
+changes of its moves are the scorer's for the timetable it holds; and the timetable it
+returns breaks no hard rule at all.
+
+The timetables start from the CP-SAT steps on comp01 (``first_timetable``), then
+thousands of moves are made hot (most moves that keep the rules are accepted, so the
+timetable moves far) and cold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scheduler.adapters.ctt import anneal
+from scheduler.adapters.ctt.instance import read_ctt
+from scheduler.adapters.ctt.score import score
+from scheduler.adapters.ctt.solve import first_timetable
+
+COMP01 = Path(__file__).resolve().parent / "data" / "ctt" / "comp01.ctt"
+
+
+@pytest.fixture(scope="module")
+def start():
+    inst = read_ctt(COMP01)
+    first = first_timetable(inst, 5.0, seed=0, workers=2)
+    assert first is not None and score(inst, first.lectures).hard == 0
+    return inst, first.lectures
+
+
+def test_the_running_cost_and_conflicts_are_the_scorers_after_every_batch_of_moves(start):
+    inst, lectures = start
+    st, s = anneal.prepare(inst, lectures)
+    cost = int(anneal.full_cost(st, s))
+    assert cost == score(inst, lectures).soft and s.clashes[0] == 0
+    best_lp, best_lr = s.lp.copy(), s.lr.copy()
+    seen, clashed = set(), 0
+    for temperature in (100.0, 20.0, 5.0, 1.0, 0.1):  # the hottest makes conflicts
+        cost, _ = anneal._chunk(st, s, 20_000, temperature, 4.0, cost, cost, best_lp, best_lr, 7, 0.2, 0.5)
+        now = anneal.timetable(inst, s.lc, s.lp, s.lr)
+        found = score(inst, now)
+        assert (found.lectures, found.availability, found.room_occupancy) == (0, 0, 0), found
+        assert found.conflicts == s.clashes[0] == anneal.full_clashes(st, s), (found, s.clashes[0])
+        assert found.soft == cost == anneal.full_cost(st, s), (found, cost)
+        seen.add(tuple(now))
+        clashed = max(clashed, found.conflicts)
+    assert clashed > 0  # the search did pass through conflicts, so their count was tested
+    assert tuple(sorted(lectures)) not in seen and len(seen) == 5  # the moves moved the timetable
+
+
+def test_annealing_returns_its_best_timetable_with_its_true_cost(start):
+    inst, lectures = start
+    before = score(inst, lectures).soft
+    out, cost, moves = anneal.anneal(inst, lectures, 1.0, seed=3, workers=2)
+    found = score(inst, out)
+    assert found.hard == 0 and found.soft == cost <= before
+    assert moves > 0 and len(out) == len(lectures)
+
+
+def test_annealing_stops_at_once_at_a_proven_bound(start):
+    inst, lectures = start
+    cost = score(inst, lectures).soft
+    out, claimed, moves = anneal.anneal(inst, lectures, 30.0, seed=0, workers=2, floor=cost)
+    assert (sorted(out), claimed, moves) == (sorted(lectures), cost, 0)
