@@ -1,4 +1,4 @@
-"""CB-CTT with CP-SAT in two steps: the periods first, then the rooms.
+"""CB-CTT: two CP-SAT steps, the periods first, then the rooms; then annealing (``anneal.py``).
 
 Step 1 places every lecture in a period (teachers, curricula and unavailability hard;
 at most as many lectures as rooms in a period) and minimises minimum working days,
@@ -245,28 +245,18 @@ def _rooms(inst: Instance, placed, seconds: float, seed: int, workers: int) -> t
     return [Lecture(c, p, r) for (c, p, r), v in y.items() if chosen[v]], objective_at(m, chosen)[0]
 
 
-@dataclass
-class First:
-    """The CP-SAT steps' timetable: periods, then rooms."""
-
-    lectures: list[Lecture]
-    status: str  # of step 1
-    cost: int  # as the steps' models count it
-    bound: int  # step 1's proven bound: a lower bound on the UD2 cost
-
-
 def first_timetable(
     inst: Instance, time_limit: float, seed: int = 0, workers: int = 2, progress: Callable[[str], None] | None = None
-) -> First:
+) -> CttResult:
     """Step 1 (periods) in ``PERIOD_SHARE`` of ``time_limit``, step 2 (rooms) in
-    ``ROOM_SHARE`` of it; no lectures when step 1 finds no timetable."""
+    ``ROOM_SHARE`` of it, as a result (no moves); no lectures when step 1 finds none."""
     started = time.monotonic()
     step1 = _period_model(inst)
     s = _solver(time_limit * PERIOD_SHARE, seed, workers)
     status = s.solve(step1.model)
     name = s.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return First([], name, 0, 0)
+        return CttResult([], name, seconds=time.monotonic() - started)
     placed = sorted(k for k, v in step1.x.items() if s.boolean_value(v))
     _, read = objective_at(step1.model, {v: s.boolean_value(v) for v in step1.x.values()}, step1.short + step1.isolated)
     claimed = 5 * sum(read[: len(step1.short)]) + 2 * sum(read[len(step1.short) :])
@@ -276,7 +266,7 @@ def first_timetable(
     lectures, rooms = _rooms(inst, placed, time_limit * ROOM_SHARE, seed, workers)
     if progress:
         progress(f"rooms: cost {claimed + rooms} in {time.monotonic() - started:.1f} s")
-    return First(lectures, name, claimed + rooms, bound)
+    return CttResult(lectures, name, claimed + rooms, bound, time.monotonic() - started)
 
 
 def solve_ctt(
@@ -287,7 +277,7 @@ def solve_ctt(
     ready = compile_beside(inst)
     first = first_timetable(inst, time_limit, seed, workers, progress)
     if not first.lectures:
-        return CttResult([], first.status, seconds=time.monotonic() - started)
+        return first
     left = time_limit - (time.monotonic() - started)
     annealed = anneal(inst, first.lectures, left, seed, workers, floor=first.bound, ready=ready)
     if annealed is None:  # not compiled in time: the CP-SAT timetable is the answer
