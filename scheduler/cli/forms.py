@@ -63,7 +63,8 @@ def forms(scenario: Path, out_dir: Path, departments: bool, with_orders: bool, l
 @lang_option
 def collect(scenario: Path, form_files: tuple[Path, ...], out_file: Path, skip_bad: bool, lang: str) -> None:
     """Merge filled-in FORMS into SCENARIO: a community's form replaces its orders, a
-    department's form its offerings and instructors. The result is checked like any scenario.
+    department's form its offerings, instructors and days away. The result is checked like
+    any scenario.
 
     Example: schedule collect examples/pinghu-2026/scenario.yaml forms/*.xlsx --out scenario-2026.yaml
     """

@@ -1246,6 +1246,10 @@ TEXT.update(
         "fm.orders.title": ("{community}（{id}）点单表 · {plan}", "Order form of {community} ({id}) · {plan}"),
         "fm.offerings.title": ("{department}（{id}）送课菜单 · {plan}", "Menu of {department} ({id}) · {plan}"),
         "fm.teachers.title": ("{department}（{id}）教员", "Instructors of {department} ({id})"),
+        "fm.away.title": (
+            "{department}（{id}）整个部门不能送课的日期（每行一段；单日只填开始日期）",
+            "Days {department} ({id}) as a whole cannot deliver (one span a row; one day: the start only)",
+        ),
         "fm.guide.community": (
             "{community}点单表 · {plan}\n"
             "1. “课程菜单”表列出本社区可以点的课程（只读）：类型、授课方、形式、时长、可选月份、"
@@ -1274,8 +1278,9 @@ TEXT.update(
             "“部门带部门”课程须选结对。\n"
             "2. “教员”表列出本部门教员：姓名、书记层级（“书记教书记”的授课人须填）、不能授课的日期"
             "（如 2026-07-06~2026-07-24（外出学习），单日写 2026-05-20，多个用逗号分隔）。\n"
-            "3. 空行不读取；只有浅黄色的格子可以填写；请勿改动表名和表头。\n"
-            "本表交回后将整体替换本部门此前的课程和教员。",
+            "3. “不能送课日期”表列出整个部门都不能送课的日期，每行一段：开始日期、结束日期（单日可不填）、原因。\n"
+            "4. 空行不读取；只有浅黄色的格子可以填写；请勿改动表名和表头。\n"
+            "本表交回后将整体替换本部门此前的课程、教员和不能送课日期。",
             "Menu form of {department} · {plan}\n"
             "1. The sheet 送课菜单 lists what the department teaches now, one course a row: change it, clear a row, "
             "or add one below. The id may stay empty (the street numbers new courses); type, format, duration, outdoor "
@@ -1283,8 +1288,10 @@ TEXT.update(
             "separated by commas (empty = every eligible one); a 部门带部门 course needs its pair.\n"
             "2. The sheet 教员 lists the department's instructors: name, secretary tier (for 书记教书记 teachers), "
             "dates they cannot teach (2026-07-06~2026-07-24（外出学习）, one day as 2026-05-20, several separated by commas).\n"
-            "3. Empty rows are not read; only the pale yellow cells take input; keep the sheet names and headers.\n"
-            "The form replaces the department's earlier courses and instructors.",
+            "3. The sheet 不能送课日期 lists the days the whole department cannot deliver, one span a row: first day, "
+            "last day (may stay empty for one day), reason.\n"
+            "4. Empty rows are not read; only the pale yellow cells take input; keep the sheet names and headers.\n"
+            "The form replaces the department's earlier courses, instructors and days away.",
         ),
         "fm.not_form": (
             "不是 schedule forms 生成的表单（缺少隐藏的“{sheet}”表或其内容有误）",
@@ -1331,6 +1338,7 @@ TEXT.update(
         "fm.what.orders": ("点单", "orders"),
         "fm.what.offerings": ("课程", "offerings"),
         "fm.what.instructors": ("教员", "instructors"),
+        "fm.what.unavailable": ("不能送课日期", "days away"),
         "fm.skipped": ("未合并 {path}（{n}个问题，见上）", "not merged: {path} ({n} problems, above)"),
         "fm.collected": (
             "已写入 {path}：合并{forms}份表单，点单{orders}条，课程{offerings}门",

@@ -44,7 +44,7 @@ from scheduler.intake.layout import (
     Table,
     from_label,
 )
-from scheduler.models import Instructor, Offering, Order, Scenario
+from scheduler.models import DateSpan, Order, Scenario
 
 PLACEHOLDER_ID = "x"  # a row's record is checked before it has an id of its own
 
@@ -84,6 +84,8 @@ def read_form(path: str | Path, sc: Scenario) -> Form:
     if not _identify(form, values, sc):
         return form
     for title in INPUTS[form.kind]:
+        if title not in values.sheetnames:  # a sheet later forms added (``_identify`` checked the rest)
+            continue
         grid, unsaved = sheet_grid(values[title], formulas[title])
         for row, letter in unsaved:
             form.problem(Place(title, row, letter), Message("wb.formula"))
@@ -216,8 +218,8 @@ def _teacher(form: Form, sc: Scenario, row: Row, name: str) -> str:
 
 def _check_record(form: Form, table: Table, row: Row) -> None:
     """A row's fields checked by the scenario's own model, each problem at its cell."""
-    model = {ORDERS: Order, OFFERINGS: Offering, TEACHERS: Instructor}[table.sheet]
-    data = {"id": PLACEHOLDER_ID, **row.record}
+    model = table.model
+    data = {"id": PLACEHOLDER_ID, **row.record} if "id" in model.model_fields else dict(row.record)
     if model is Order:
         data["community"] = form.owner
     try:
@@ -225,6 +227,8 @@ def _check_record(form: Form, table: Table, row: Row) -> None:
     except ValidationError as exc:
         for err in exc.errors():
             key = str(err["loc"][0]) if err["loc"] else ""
+            if key == "end" and "end" not in row.record and model is DateSpan:
+                continue  # an empty last day is the first day's copy: its problem is told at the first day
             place = row.places.get(key, Place(table.sheet, row.row))
             message = shape_message(err)
             ranged = range_problem(form.path, place, message) if len(err["loc"]) == 1 else None

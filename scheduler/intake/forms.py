@@ -19,6 +19,7 @@ from scheduler import __version__
 from scheduler.domain.i18n import t, type_name
 from scheduler.domain.workbook import Column, fit_columns, header, save_workbook, set_cell, write_value
 from scheduler.intake.layout import (
+    AWAY,
     COMMUNITY,
     DEPARTMENT,
     FILE_PREFIX,
@@ -302,10 +303,22 @@ def department_form(sc: Scenario, department: Department, lang: str = "zh"):
     title = t("fm.teachers.title", lang, department=department.name, id=department.id)
     ws, last = _table(wb, teachers, title, rows, len(rows) + SPARE_ROWS, lang)
     _choice_rules(ws, teachers, last, add, lang)
+    _away_sheet(wb, department, lang)
     _info(wb, sc, DEPARTMENT, department.id, department.name)
     wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))  # hidden sheets last
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
+
+
+def _away_sheet(wb, department: Department, lang: str) -> None:
+    """The days the department cannot deliver, one span a row (a date typed as text is read too)."""
+    away = TABLES[AWAY]
+    rows = [[_cell(c, getattr(span, c.key), lang) for c in away.columns()] for span in department.unavailable]
+    title = t("fm.away.title", lang, department=department.name, id=department.id)
+    ws, last = _table(wb, away, title, rows, len(rows) + SPARE_ROWS, lang)
+    for r in range(HEADER_ROW + 1, last + 1):
+        for c in (1, 2):
+            ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
 
 
 def _offering_cell(col: Column, offering: Offering, lang: str) -> Any:

@@ -6,7 +6,9 @@ A form is a workbook made by ``schedule forms``:
 
 * 说明: what to do, in the planner's language;
 * community forms: 课程菜单 (read-only: what the community may order) and 点单 (input);
-* department forms: 送课菜单 (input: what the department can teach) and 教员 (input);
+* department forms: 送课菜单 (input: what the department can teach), 教员 (input) and
+  不能送课日期 (input: the days the department as a whole cannot deliver; a form made
+  before this sheet existed has none, and then the department's dates stay as they are);
 * 表单信息 (hidden): which form this is: the kind, the community's or department's id,
   the plan's name and year. ``collect`` refuses a form of another plan, of an id the
   scenario does not have, or the same form twice.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from scheduler.domain.i18n import t, type_name
 from scheduler.domain.workbook import Column, columns
-from scheduler.models import Duration, Format, Instructor, Offering, Order, SessionType, Tier
+from scheduler.models import DateSpan, Duration, Format, Instructor, Offering, Order, SessionType, Tier
 
 INFO = "表单信息"
 GUIDE = "说明"
@@ -30,12 +32,13 @@ MENU = "课程菜单"
 ORDERS = "点单"
 OFFERINGS = "送课菜单"
 TEACHERS = "教员"
+AWAY = "不能送课日期"
 LISTS = "选项"  # hidden: the values of the dropdowns
 HEADER_ROW = 3
 FORM_VERSION = 1
 COMMUNITY, DEPARTMENT = "community", "department"
-SHEETS = {COMMUNITY: (GUIDE, MENU, ORDERS), DEPARTMENT: (GUIDE, OFFERINGS, TEACHERS)}
-INPUTS = {COMMUNITY: (ORDERS,), DEPARTMENT: (OFFERINGS, TEACHERS)}
+SHEETS = {COMMUNITY: (GUIDE, MENU, ORDERS), DEPARTMENT: (GUIDE, OFFERINGS, TEACHERS)}  # a form must have these
+INPUTS = {COMMUNITY: (ORDERS,), DEPARTMENT: (OFFERINGS, TEACHERS, AWAY)}  # read when present
 FILE_PREFIX = {COMMUNITY: "点单表", DEPARTMENT: "菜单表"}
 
 # the input columns of each table, by model field, in the order a person fills them in
@@ -56,6 +59,7 @@ OFFERING_KEYS = (
     "pair",
 )
 INSTRUCTOR_KEYS = ("id", "name", "tier", "unavailable")
+AWAY_KEYS = ("start", "end", "reason")
 # types a department may list: 社区帮社区 is a host community's, never a department's
 DEPARTMENT_TYPES = (SessionType.peer, SessionType.secretary, SessionType.department)
 
@@ -77,6 +81,7 @@ TABLES = {
     ORDERS: Table(ORDERS, Order, ORDER_KEYS),
     OFFERINGS: Table(OFFERINGS, Offering, OFFERING_KEYS),
     TEACHERS: Table(TEACHERS, Instructor, INSTRUCTOR_KEYS),
+    AWAY: Table(AWAY, DateSpan, AWAY_KEYS),
 }
 
 

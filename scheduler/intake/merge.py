@@ -1,5 +1,5 @@
 """What collected forms change in a scenario: a community's form replaces that community's
-orders, a department's form its offerings and its instructors.
+orders, a department's form its offerings, its instructors and its days away.
 
 A record that is on the form and in the scenario keeps its place (and its id: an order is
 the same order when it is the same community ordering the same course); one that is no
@@ -22,8 +22,8 @@ from scheduler.domain.loader import InputError, InputProblem, validate_data
 from scheduler.domain.workbook import Place, data_path
 from scheduler.intake.collect import Form, Row, read_form
 from scheduler.intake.forms import owned_offerings
-from scheduler.intake.layout import COMMUNITY, OFFERING_KEYS, OFFERINGS, ORDERS, TEACHERS
-from scheduler.models import Instructor, Offering, Order, Scenario, SessionType
+from scheduler.intake.layout import AWAY, COMMUNITY, OFFERING_KEYS, OFFERINGS, ORDERS, TEACHERS
+from scheduler.models import DateSpan, Instructor, Offering, Order, Scenario, SessionType
 
 ON_FORM = set(OFFERING_KEYS)  # an offering's fields a department form holds; the others stay as they were
 
@@ -32,7 +32,7 @@ ON_FORM = set(OFFERING_KEYS)  # an offering's fields a department form holds; th
 class Tally:
     """What one form did to one list of records, by id."""
 
-    what: str  # orders, offerings, instructors
+    what: str  # orders, offerings, instructors, unavailable (spans, by their days)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -153,6 +153,37 @@ def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None
         new.append(record)
     data["offerings"], tally = _replace(data["offerings"], lambda o: o["id"] in owned, new, "offerings")
     merged.tallies.append((form, tally))
+    if AWAY in form.rows:  # a form made before the sheet existed leaves the days as they were
+        _away(merged, at, form, sources)
+
+
+def _away(merged: Merged, at: int, form: Form, sources: dict) -> None:
+    """The department's days away as the form lists them; a span is known by its days
+    (its reason may change)."""
+    department = merged.data["departments"][at]
+    old = {_days(s): s for s in department.get("unavailable", [])}
+    new = []
+    for row in form.rows[AWAY]:
+        record = plain(DateSpan, row.record)
+        sources[id(record)] = (form, row)
+        new.append(record)
+    tally = Tally("unavailable")
+    for record in new:
+        key = _days(record)
+        if key in old:
+            (tally.same if old.pop(key) == record else tally.changed).append(key)
+        else:
+            tally.added.append(key)
+    tally.removed = list(old)
+    if new:
+        department["unavailable"] = new
+    else:
+        department.pop("unavailable", None)
+    merged.tallies.append((form, tally))
+
+
+def _days(span: dict) -> str:
+    return f"{span['start']}~{span['end']}"
 
 
 def _offering(row: dict[str, Any], base: dict[str, dict], owner: str, named: dict[str, str]) -> dict[str, Any]:
@@ -187,13 +218,14 @@ def _still_ordered(merged: Merged) -> None:
 def _origins(merged: Merged, sources: dict) -> None:
     """Where each record that came from a form sits in the data, and its row and cells."""
     lists = [(("orders",), merged.data["orders"]), (("offerings",), merged.data["offerings"])]
-    lists += [(("departments", i, "instructors"), d.get("instructors", [])) for i, d in enumerate(merged.data["departments"])]
+    for i, d in enumerate(merged.data["departments"]):
+        lists += [(("departments", i, key), d.get(key, [])) for key in ("instructors", "unavailable")]
     for path, items in lists:
         for n, record in enumerate(items):
             if id(record) not in sources:
                 continue
             form, row = sources[id(record)]
-            sheet = {"orders": ORDERS, "offerings": OFFERINGS}.get(path[0], TEACHERS)
+            sheet = {"orders": ORDERS, "offerings": OFFERINGS, "unavailable": AWAY}.get(path[-1], TEACHERS)
             merged.origin[(*path, n)] = (form.path, Place(sheet, row.row))
             for key, place in row.places.items():
                 merged.origin[(*path, n, key)] = (form.path, place)
