@@ -26,6 +26,10 @@ from scheduler.adapters.ctt.terms import alone, any_of, shortfall
 
 PERIOD_SHARE = 0.15  # of the time limit for step 1 (periods), and
 ROOM_SHARE = 0.08  # ... this share for step 2 (rooms); the rest anneals (``anneal.py``)
+# at most this many seconds for each step: annealing starts hot, so what the search keeps of
+# CP-SAT's timetable is mostly that it is feasible, and step 1 found a feasible timetable of
+# every instance in 2.25 s (the 15 s table of benchmarks/README.md); longer limits anneal
+STEP_CAP = (20.0, 10.0)
 
 
 @dataclass
@@ -249,10 +253,11 @@ def first_timetable(
     inst: Instance, time_limit: float, seed: int = 0, workers: int = 2, progress: Callable[[str], None] | None = None
 ) -> CttResult:
     """Step 1 (periods) in ``PERIOD_SHARE`` of ``time_limit``, step 2 (rooms) in
-    ``ROOM_SHARE`` of it, as a result (no moves); no lectures when step 1 finds none."""
+    ``ROOM_SHARE`` of it (each at most ``STEP_CAP``), as a result (no moves); no lectures
+    when step 1 finds none."""
     started = time.monotonic()
     step1 = _period_model(inst)
-    s = _solver(time_limit * PERIOD_SHARE, seed, workers)
+    s = _solver(min(time_limit * PERIOD_SHARE, STEP_CAP[0]), seed, workers)
     status = s.solve(step1.model)
     name = s.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -263,7 +268,7 @@ def first_timetable(
     bound = int(-(-s.best_objective_bound // 1))  # a bound on integers rounds up
     if progress:
         progress(f"periods: {name}, cost {int(s.objective_value)} (bound {bound}) in {time.monotonic() - started:.1f} s")
-    lectures, rooms = _rooms(inst, placed, time_limit * ROOM_SHARE, seed, workers)
+    lectures, rooms = _rooms(inst, placed, min(time_limit * ROOM_SHARE, STEP_CAP[1]), seed, workers)
     if progress:
         progress(f"rooms: cost {claimed + rooms} in {time.monotonic() - started:.1f} s")
     return CttResult(lectures, name, claimed + rooms, bound, time.monotonic() - started)
