@@ -128,8 +128,21 @@ class FiniteRange(click.FloatRange):
         return number
 
 
+class ChangeNumber(click.ParamType):
+    """A recorded change's number as ``schedule plans`` lists it: ``3`` or ``#3``."""
+
+    name = "change"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip().removeprefix("#")
+        if text.isdigit() and 1 <= int(text) <= MAX_VERSION:
+            return int(text)
+        raise BadValue(f"{value!r} is not a change number", value, self, ctx, param)
+
+
 DAY = Day()
 ID = IdType()
+CHANGE_ID = ChangeNumber()
 
 
 def out_dir_option(help_text: str, default: str = "out"):
@@ -503,6 +516,8 @@ def _bad_value_text(err: click.BadParameter, lang: str, args: list[str], ctx: cl
         return t("u.id", lang, param=name, value=value)
     if isinstance(kind, VersionOrLatest):
         return t("u.version", lang, param=name, value=value, max=MAX_VERSION)
+    if isinstance(kind, ChangeNumber):
+        return t("u.change", lang, param=name, value=value, max=MAX_VERSION)
     if isinstance(kind, Day) and isinstance(err, BadValue):  # a date, but out of range
         return t("u.range", lang, param=name, value=value, bounds=t("u.range.between", lang, lo=kind.first, hi=kind.last))
     if isinstance(kind, click.DateTime):

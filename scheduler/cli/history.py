@@ -1,8 +1,9 @@
 """Plan history commands: ``plans``, ``cancel``, ``unavailable``, ``withdraw``,
-``add-order``, ``resolve``, ``diff`` and ``db upgrade``.
+``add-order``, ``discard``, ``resolve``, ``diff`` and ``db upgrade``.
 
 A change (cancel, unavailable, withdraw, add-order) is checked against the current
-plan and recorded; ``resolve`` applies every recorded change in one re-plan, writes
+plan and recorded; ``discard`` takes a recorded change back before it is applied (not
+when a later change needs it); ``resolve`` applies every recorded change in one re-plan, writes
 the new version and prints the diff and the notices. Exit codes: 0 done; 1 no plan
 exists after the changes; 2 bad input (unknown id, impossible dates) or no usable
 store; 3 internal error; 4 the plan changed since it was loaded (run it again).
@@ -18,6 +19,7 @@ import click
 from pydantic import ValidationError
 
 from scheduler.cli.common import (
+    CHANGE_ID,
     DAY,
     ID,
     MAX_FREEZE_DAYS,
@@ -108,11 +110,6 @@ def describe(ch: Change) -> str:
 
 def _record(db: str | None, version: int | None, change: Change, lang: str) -> None:
     """Check a change against the current plan (with the changes already pending) and store it."""
-    from scheduler.plan.replan import (  # imported when used: keeps `schedule --help` fast
-        apply_changes,
-        check_change,
-        check_order_is_new,
-    )
     from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
 
     store = open_store(db, lang, writing=True, create=False)  # a store it cannot write to is refused before the checks
@@ -122,17 +119,29 @@ def _record(db: str | None, version: int | None, change: Change, lang: str) -> N
         pending = [c for _, c in store.pending(line.id)]
     except StoreError as err:
         fail(store_message(err, lang))
-    sc, _ = apply_changes(parent.scenario.snapshot, parent, pending, parent.scenario.snapshot.plan.start)
-    found = check_change(sc, parent, change)
-    if change.kind == ChangeKind.cancel and any(c.kind == ChangeKind.cancel and c.session == change.session for c in pending):
-        found.append(("session", Message("c.cancelled", session=change.session)))
-    if change.kind == ChangeKind.add_order and not found:
-        found = check_order_is_new(sc, change) or _scenario_problems(sc, change)
+    found = _change_problems(parent, pending, change)
     if found:
         record = change.kind.value.replace("_", "-")
         fail_input(InputError([_cli_problem(record, _option(f, change), m, lang) for f, m in found]), lang=lang)
     cid = store.add_change(line.id, head.id, change)
     click.echo(t("h.recorded", lang, id=cid, change=describe(change), version=head.id))
+
+
+def _change_problems(parent: Plan, earlier: list[Change], change: Change) -> list[tuple[str, Message]]:
+    """What is wrong with ``change`` recorded on ``parent`` after the ``earlier`` changes, as (field, message)."""
+    from scheduler.plan.replan import (  # imported when used: keeps `schedule --help` fast
+        apply_changes,
+        check_change,
+        check_order_is_new,
+    )
+
+    sc, _ = apply_changes(parent.scenario.snapshot, parent, earlier, parent.scenario.snapshot.plan.start)
+    found = check_change(sc, parent, change)
+    if change.kind == ChangeKind.cancel and any(c.kind == ChangeKind.cancel and c.session == change.session for c in earlier):
+        found.append(("session", Message("c.cancelled", session=change.session)))
+    if change.kind == ChangeKind.add_order and not found:
+        found = check_order_is_new(sc, change) or _scenario_problems(sc, change)
+    return found
 
 
 def _scenario_problems(sc: Scenario, change: Change) -> list[tuple[str, Message]]:
@@ -302,6 +311,48 @@ def _next_order_id(taken: set[str]) -> str:
     while f"O-{n:03d}" in taken:
         n += 1
     return f"O-{n:03d}"
+
+
+@click.command(cls=PlannerCommand)
+@click.argument("change", type=CHANGE_ID)
+@_version_option
+@db_option
+@lang_option
+def discard(change: int, version: int | None, db: str | None, lang: str) -> None:
+    """Discard pending change CHANGE (its number, as `schedule plans` lists it: 3 or #3)
+    before any re-plan applies it. A later change that needs it is named, and nothing is
+    discarded: discard that one first.
+
+    Example: schedule discard 3
+    """
+    from scheduler.store.plan_store import StoreError  # imported when used: keeps `schedule --help` fast
+
+    store = open_store(db, lang, writing=True, create=False)
+    try:
+        line, head = store.line(version)
+        parent = store.plan(head.id)
+        pending = store.pending(line.id)
+    except StoreError as err:
+        fail(store_message(err, lang))
+    gone = next((ch for cid, ch in pending if cid == change), None)
+    if gone is None:
+        listed = t("r.sep", lang).join(f"#{cid}" for cid, _ in pending) or "-"
+        fail(t("h.not_pending", lang, id=change, name=line.name, pending=listed))
+    kept: list[Change] = []
+    for cid, ch in pending:
+        if cid == change:
+            continue
+        found = _change_problems(parent, kept, ch)
+        if found:
+            why = t("r.sep", lang).join(say(m, lang) for _, m in found)
+            fail(t("h.needed", lang, id=change, later=cid, change=describe(ch), why=why))
+        kept.append(ch)
+    try:
+        if not store.discard_change(line.id, change):
+            fail(t("h.not_pending_now", lang, id=change), EXIT_CHANGED)
+    except StoreError as err:
+        fail(store_message(err, lang))
+    click.echo(t("h.discarded", lang, id=change, change=describe(gone), n=len(kept)))
 
 
 # --------------------------------------------------------------------------- re-planning
@@ -500,4 +551,4 @@ def db_upgrade(db: str | None, lang: str) -> None:
     click.echo(t("h.upgraded", lang, store=store.safe_url, before=before or t("h.schema_empty", lang), after=after))
 
 
-COMMANDS = [plans, cancel, unavailable, withdraw, add_order, resolve, diff, db]
+COMMANDS = [plans, cancel, unavailable, withdraw, add_order, discard, resolve, diff, db]

@@ -167,6 +167,22 @@ TEXT = {
         " 版本  类型     上一版  创建时间(UTC)     状态      场次 未满足 需求    调整代价 今天        计划",
         " ver.  kind     parent  created (UTC)     status    sess unmet demand  changes today       plan",
     ),
+    "h.discarded": (
+        "已撤销变更 #{id}：{change}。还有{n}项待处理的变更。",
+        "Discarded change #{id}: {change}. {n} pending change(s) left.",
+    ),
+    "h.not_pending": (
+        "变更 #{id} 不是「{name}」待处理的变更（待处理：{pending}；已生效的变更不能撤销）",
+        "change #{id} is not a pending change of {name} (pending: {pending}; a change already applied cannot be discarded)",
+    ),
+    "h.not_pending_now": (
+        "变更 #{id} 刚刚已被另一次 schedule resolve 应用，未撤销；请运行 schedule plans 查看",
+        "change #{id} was just applied by another schedule resolve and is not discarded; see schedule plans",
+    ),
+    "h.needed": (
+        "未撤销：后面的变更 #{later}（{change}）需要 #{id}：撤销后{why}。请先撤销 #{later}",
+        "not discarded: the later change #{later} ({change}) needs #{id}: without it, {why}. Discard #{later} first",
+    ),
     "h.pending": ("「{name}」待处理的变更（{n}）：", "Pending changes of {name} ({n}):"),
     "h.recorded": (
         "已记录变更 #{id}：{change}（基于第{version}版）。运行 schedule resolve --today 日期 生成新方案。",
@@ -803,6 +819,10 @@ TEXT.update(
         "u.id": (
             "{param} 的值“{value}”不是有效编号：只能由字母、数字和 _ . - 组成，以字母或数字开头，最长64个字符",
             "{param}: '{value}' is not a valid id: letters, digits, _ . - only, starting with a letter or digit, at most 64",
+        ),
+        "u.change": (
+            "{param} 的值“{value}”不是变更编号：应为 1 到 {max} 之间的整数，如 3 或 #3（见 schedule plans）",
+            "{param}: '{value}' is not a change number: a whole number from 1 to {max}, as 3 or #3 (see schedule plans)",
         ),
         "u.version": (
             "{param} 的值“{value}”不是版本号：应为 1 到 {max} 之间的整数，或 latest（见 schedule plans）",

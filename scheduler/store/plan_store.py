@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import event, func, insert, inspect, make_url, text, update
+from sqlalchemy import delete, event, func, insert, inspect, make_url, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, create_engine, select
 
@@ -340,6 +340,19 @@ class Store:
             s.flush()
             _pause_before_commit()
             return row.id
+
+    def discard_change(self, line_id: int, change_id: int) -> bool:
+        """Delete a change recorded on this line and not applied yet (it never reached a
+        plan, so nothing refers to it); False when it is not pending there (any more: a
+        re-plan may have applied it meanwhile)."""
+        with self._write() as s:
+            gone = s.execute(
+                delete(ChangeRow).where(
+                    ChangeRow.id == change_id, ChangeRow.scenario_id == line_id, col(ChangeRow.applied_in).is_(None)
+                )
+            )
+            _pause_before_commit()
+            return gone.rowcount == 1
 
     def record_solve(self, plan: Plan, source: str = "", staged: StagedFile | None = None) -> int:
         """Write a freshly solved plan as a new version and make it its line's head;
