@@ -97,6 +97,40 @@ def test_the_total_rule_bounds_the_total_only_when_it_counts_every_event():
     assert model.total_var is not None and list(model.total_var.proto.domain) == [1, 2]
 
 
+def three_that_must_run() -> Problem:
+    """Three events that must run, sharing one room over three units: A at 0 or 1, B at 1
+    or 2, C at 0 or 2. Plans exist (A0 B1 C2, A1 B2 C0), but first-fit puts A at 0 and B
+    at 2 (its starts rotated), and C finds no unit left."""
+
+    def event(eid: str, starts: list[int]) -> Event:
+        return Event(eid, family=eid, run=0, length=1, starts=starts, resources=["room"], optional=False, min_size=0)
+
+    return Problem(
+        units_per_day=3,
+        days=1,
+        period_of_day=[1],
+        period_weight={1: 1},
+        rules={},
+        resources={"room": Resource("room", "Room", "place")},
+        events=[event("A", [0, 1]), event("B", [1, 2]), event("C", [0, 2])],
+        demands=[],
+        counts=[],
+    )
+
+
+def test_a_greedy_plan_that_leaves_out_an_event_that_must_run_is_no_plan():
+    problem = three_that_must_run()
+    state = greedy_plan(problem)
+    assert sorted(state.placed) == ["A", "B"], "the first-fit trap this test is about"
+    ok, text = verdict(problem, state)
+    assert not ok and "must run left out (C)" in text
+    none_in_time = solve(problem, SolveOptions(time_limit=0.01, workers=1))  # no time to build a model: greedy or nothing
+    assert none_in_time.status == "UNKNOWN" and none_in_time.assignments == []
+    sol = solve(problem, SolveOptions(time_limit=10, workers=1))
+    assert sol.status == "OPTIMAL" and sorted(a.event for a in sol.assignments) == ["A", "B", "C"]
+    assert len({a.start for a in sol.assignments}) == 3
+
+
 def test_invalidate_makes_the_problem_see_its_new_events():
     problem = lectures_and_a_lab()
     assert problem.event("intro").starts == [0, 1]

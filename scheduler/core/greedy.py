@@ -284,13 +284,19 @@ def greedy_plan(problem: Problem, placements: list[Placement] | None = None) -> 
 
 
 def verdict(problem: Problem, state: GreedyState) -> tuple[bool, str]:
-    """Whether the greedy plan reaches every count minimum (then it is a feasible plan), and a line saying so."""
+    """Whether the greedy plan places every event that must run and reaches every count
+    minimum (then it is a feasible plan), and a line saying so. First-fit can leave out an
+    event that must run although a plan exists (found on ITC-2007 lectures, where every
+    event must run): such a plan breaks a hard rule and is none."""
 
     def name(tags: tuple[str, ...]) -> str:
         return "+".join(tags) or "all"
 
     rules = list(zip(problem.counts, state.counted))
     short = [f"{name(c.tags)} {n} < min {c.min}" for c, n in rules if n < c.min]
+    left_out = [e.id for e in problem.events if not e.optional and e.id not in state.placed]
+    if left_out:
+        short.append(f"{len(left_out)} events that must run left out ({', '.join(left_out[:5])})")
     detail = ", ".join(f"{name(c.tags)} {n} (min {c.min})" for c, n in rules)
     text = f"placed {len(state.placed)} events: {detail or 'no count rule'}"
     return not short, text + (f"; short: {'; '.join(short)}" if short else "")

@@ -428,9 +428,7 @@ def _solve_replan(problem: Problem, opts: SolveOptions, clock: Clock) -> Solutio
             sol.info["pinned"] = True
             return sol
         hint = sol.assignments or None
-    greedy = greedy_placements(problem)
-    if greedy and {e.id for e in problem.events if not e.optional} - {e.id for e, *_ in greedy}:
-        greedy = None  # a frozen session left out: no re-plan
+    greedy = greedy_placements(problem)  # None when it leaves out a session that must run (a frozen one)
     sol = None
     if _time_to_build(problem, clock, opts.time_limit):
         sol = _solve_days(problem, opts, clock, opts.time_limit, hint, problem.demand_bound, greedy)
