@@ -66,3 +66,18 @@ def test_annealing_stops_at_once_at_a_proven_bound(start):
     cost = score(inst, lectures).soft
     out, claimed, moves = anneal.anneal(inst, lectures, 30.0, seed=0, workers=2, floor=cost)
     assert (sorted(out), claimed, moves) == (sorted(lectures), cost, 0)
+
+
+def test_a_long_search_reports_its_best_so_far_which_only_falls_to_what_it_returns(start, monkeypatch):
+    """What a researcher sees during a 300 s run: the best cost every few seconds."""
+    inst, lectures = start
+    monkeypatch.setattr(anneal, "PROGRESS_EVERY", 0.05)
+    monkeypatch.setattr(anneal, "CHUNK", 2_000)  # a chain writes its best after each batch
+    assert anneal.compile_beside(inst).wait(120), "compiled before the clock starts"
+    said: list[tuple[float, int]] = []
+    out, cost, _ = anneal.anneal(inst, lectures, 1.5, seed=5, workers=2, progress=lambda t, best: said.append((t, best)))
+    assert said, "reported while it ran"
+    costs = [c for _, c in said]
+    assert costs == sorted(costs, reverse=True) and costs[-1] >= cost == score(inst, out).soft
+    assert costs[0] <= score(inst, lectures).soft
+    assert [t for t, _ in said] == sorted(t for t, _ in said)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import namedtuple
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import numpy as np
 from numba import njit
@@ -41,6 +42,7 @@ SAME_ROOM = 0.5  # of moves, the share that keeps the lecture's room (room stabi
 # infeasible on comp14 (127); conflicts as a hard rule 15-27/57-71; rising 3 -> 30, 22-28/55-57)
 CLASH = (4.0, 4.0)
 SAME_PERIOD = 0.2  # ... and that keeps its period (a room move, or a swap of rooms)
+PROGRESS_EVERY = 10.0  # seconds between two progress reports (the best so far) of a long search
 
 # what does not change: periods a day, availability, conflicts, each course's curricula (a CSR list),
 # the capacity cost of each course in each room, minimum working days
@@ -312,26 +314,35 @@ def anneal(
     workers: int = 1,
     floor: int = 0,
     ready: threading.Event | None = None,
+    progress: Callable[[float, int], None] | None = None,
 ) -> tuple[list[Lecture], int, int] | None:
     """The best timetable found from ``lectures`` (feasible) in ``seconds`` by ``workers``
     chains, one a thread (the compiled moves release the GIL), each with its own seed;
     stopping at ``floor``, a proven lower bound. Returns it, its cost and the moves tried
-    in all; None when ``ready`` (``compile_beside``) is not set within the seconds."""
+    in all; None when ``ready`` (``compile_beside``) is not set within the seconds.
+    ``progress(seconds so far, best cost)`` is called every ``PROGRESS_EVERY`` seconds
+    while the chains run (it never changes what they do)."""
     started = time.monotonic()
     if ready is not None and not ready.wait(seconds):
         return None
     seconds -= time.monotonic() - started
     done = threading.Event()
     states = [prepare(inst, lectures) for _ in range(max(1, workers))]
+    bests: list[int | None] = [None] * len(states)  # each chain's best so far, written by its thread
     with ThreadPoolExecutor(max_workers=len(states)) as pool:
-        chains = [pool.submit(_chain, st, s, seconds, seed + k, floor, done) for k, (st, s) in enumerate(states)]
+        chains = [pool.submit(_chain, st, s, seconds, seed + k, floor, done, bests, k) for k, (st, s) in enumerate(states)]
+        while wait(chains, timeout=PROGRESS_EVERY, return_when=FIRST_EXCEPTION).not_done:
+            known = [b for b in bests if b is not None]
+            if progress and known:
+                progress(time.monotonic() - started, min(known))
         results = [f.result() for f in chains]
     best_lp, best_lr, best, _ = min(results, key=lambda x: x[2])  # the first chain's on a tie
     return timetable(inst, states[0][1].lc, best_lp, best_lr), int(best), sum(x[3] for x in results)
 
 
-def _chain(st: Static, s: State, seconds: float, seed: int, floor: int, done: threading.Event):
-    """One annealing chain: the best periods and rooms of its lectures, their cost, the moves."""
+def _chain(st: Static, s: State, seconds: float, seed: int, floor: int, done: threading.Event, bests: list, k: int):
+    """One annealing chain: the best periods and rooms of its lectures, their cost, the
+    moves; its best so far also in ``bests[k]``."""
     cost = best = int(full_cost(st, s))
     best_lp, best_lr = s.lp.copy(), s.lr.copy()
     started, moves = time.monotonic(), 0
@@ -343,6 +354,7 @@ def _chain(st: Static, s: State, seconds: float, seed: int, floor: int, done: th
         first = seed if moves == 0 else -1  # seeded once: the chain's moves are one stream
         cost, best = _chunk(st, s, CHUNK, temperature, clash, cost, best, best_lp, best_lr, first, SAME_PERIOD, SAME_ROOM)
         moves += CHUNK
+        bests[k] = int(best)
     if best <= floor:
         done.set()  # proven optimal: the other chains stop too
     return best_lp, best_lr, best, moves

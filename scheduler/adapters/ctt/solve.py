@@ -284,7 +284,8 @@ def solve_ctt(
     if not first.lectures:
         return first
     left = time_limit - (time.monotonic() - started)
-    annealed = anneal(inst, first.lectures, left, seed, workers, floor=first.bound, ready=ready)
+    said = (lambda t, cost: progress(f"annealing: best {cost} after {t:.0f} s")) if progress else None
+    annealed = anneal(inst, first.lectures, left, seed, workers, floor=first.bound, ready=ready, progress=said)
     if annealed is None:  # not compiled in time: the CP-SAT timetable is the answer
         lectures, cost, moves = first.lectures, first.cost, 0
     else:
