@@ -17,7 +17,8 @@ def resolve(db: str, out) -> object:
 
 def test_a_discarded_change_is_gone_and_the_re_plan_applies_the_others(copied, tmp_path):  # noqa: F811
     sid = Store(copied).plan(1).sessions[0].id
-    assert run(copied, "cancel", sid, "--reason", "录错了").exit_code == 0
+    recorded = run(copied, "cancel", sid, "--reason", "录错了")
+    assert recorded.exit_code == 0 and "录错了可用 schedule discard 1 撤销" in recorded.output, recorded.output
     assert run(copied, "withdraw", "--order", "O-001").exit_code == 0
     [(first, _), (second, _)] = Store(copied).pending(1)
     r = run(copied, "discard", f"#{first}")

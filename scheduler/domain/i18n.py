@@ -185,8 +185,10 @@ TEXT = {
     ),
     "h.pending": ("「{name}」待处理的变更（{n}）：", "Pending changes of {name} ({n}):"),
     "h.recorded": (
-        "已记录变更 #{id}：{change}（基于第{version}版）。运行 schedule resolve --today 日期 生成新方案。",
-        "Recorded change #{id}: {change} (on version {version}). Run schedule resolve --today DATE for a new plan.",
+        "已记录变更 #{id}：{change}（基于第{version}版）。运行 schedule resolve --today 日期 生成新方案；"
+        "录错了可用 schedule discard {id} 撤销。",
+        "Recorded change #{id}: {change} (on version {version}). Run schedule resolve --today DATE for a new plan, "
+        "or schedule discard {id} to take it back.",
     ),
     "h.nothing": ("没有待处理的变更：第{version}版仍是当前方案。", "No pending changes: version {version} stays current."),
     "h.base_moved": (
