@@ -339,10 +339,10 @@ def discard(change: int, version: int | None, db: str | None, lang: str) -> None
         listed = t("r.sep", lang).join(f"#{cid}" for cid, _ in pending) or "-"
         fail(t("h.not_pending", lang, id=change, name=line.name, pending=listed))
     kept: list[Change] = []
-    for cid, ch in pending:
+    for cid, ch in pending:  # the changes after it, each checked again without it
         if cid == change:
             continue
-        found = _change_problems(parent, kept, ch)
+        found = _change_problems(parent, kept, ch) if cid > change else []
         if found:
             why = t("r.sep", lang).join(say(m, lang) for _, m in found)
             fail(t("h.needed", lang, id=change, later=cid, change=describe(ch), why=why))
