@@ -122,18 +122,35 @@ def test_a_reversed_span_and_a_day_of_another_year_are_named_by_their_rows(tmp_p
     assert any(f"{path} {AWAY}!第7行：" in ln and "2027-01-04" in ln for ln in lines), lines
 
 
+def _info_row(wb, key: str) -> int:
+    ws = wb["表单信息"]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key)
+
+
 def test_a_form_made_before_the_sheet_existed_keeps_the_departments_days(tmp_path):
     scenario = scenario_with_days_away(tmp_path)
     path = yingji_form(tmp_path, scenario)
     wb = openpyxl.load_workbook(path)
     wb.security = None
     del wb[AWAY]
+    wb["表单信息"].cell(_info_row(wb, "version"), 2, 1)  # layout version 1 had no such sheet
     wb.save(path)
     result = collect(tmp_path, [path], scenario=scenario)
     assert result.exit_code == 0, result.output
     yingji = next(d for d in load_scenario(tmp_path / "merged.yaml").departments if d.id == "yingji")
     assert [(s.start.isoformat(), s.end.isoformat()) for s in yingji.unavailable] == [(s["start"], s["end"]) for s in SPANS]
     assert "不能送课日期：" not in result.output
+
+
+def test_a_renamed_days_away_sheet_is_reported_not_taken_for_an_old_form(tmp_path):
+    scenario = scenario_with_days_away(tmp_path)
+    path = yingji_form(tmp_path, scenario)
+    wb = openpyxl.load_workbook(path)
+    wb[AWAY].title = "外出日期"  # LibreOffice drops the structure protection: sheets can be renamed
+    wb.save(path)
+    result = collect(tmp_path, [path], scenario=scenario)
+    assert result.exit_code == 2 and not (tmp_path / "merged.yaml").exists(), result.output
+    assert f"{path}：缺少“{AWAY}”表" in result.output and "外出日期" in result.output, result.output
 
 
 def test_collected_days_away_keep_the_departments_sessions_off_them(tmp_path):

@@ -43,6 +43,7 @@ from scheduler.intake.layout import (
     TEACHERS,
     Table,
     from_label,
+    required_sheets,
 )
 from scheduler.models import DateSpan, Order, Scenario
 
@@ -84,7 +85,7 @@ def read_form(path: str | Path, sc: Scenario) -> Form:
     if not _identify(form, values, sc):
         return form
     for title in INPUTS[form.kind]:
-        if title not in values.sheetnames:  # a sheet later forms added (``_identify`` checked the rest)
+        if title not in values.sheetnames:  # a form older than the sheet (``_identify`` checked the rest)
             continue
         grid, unsaved = sheet_grid(values[title], formulas[title])
         for row, letter in unsaved:
@@ -116,7 +117,8 @@ def _identify(form: Form, values, sc: Scenario) -> bool:
     info = _info(values)
     form.kind, form.owner, form.name = str(info.get("form", "")), str(info.get("id", "")), str(info.get("name", ""))
     year = _number(info.get("year"))
-    if form.kind not in SHEETS or _number(info.get("version")) != FORM_VERSION:
+    version = _number(info.get("version"))
+    if form.kind not in SHEETS or version is None or not 1 <= version <= FORM_VERSION:
         form.problem(None, Message("fm.not_form", sheet=INFO))
         return False
     if str(info.get("plan", "")) != sc.plan.name or year != sc.plan.year:
@@ -128,8 +130,9 @@ def _identify(form: Form, values, sc: Scenario) -> bool:
     if form.owner not in owners:
         form.problem(None, Message(f"c.unknown.{form.kind}", id=form.owner))
         return False
-    missing = [s for s in SHEETS[form.kind] if s != GUIDE and s not in values.sheetnames]
-    others = "、".join(s for s in values.sheetnames if s not in SHEETS[form.kind] and s not in (INFO, LISTS)) or "-"
+    required = required_sheets(form.kind, version)
+    missing = [s for s in required if s != GUIDE and s not in values.sheetnames]
+    others = "、".join(s for s in values.sheetnames if s not in required and s not in (INFO, LISTS)) or "-"
     for title in missing:
         form.problem(None, Message("fm.missing_sheet", sheet=title, others=others))
     return not missing

@@ -7,8 +7,9 @@ A form is a workbook made by ``schedule forms``:
 * 说明: what to do, in the planner's language;
 * community forms: 课程菜单 (read-only: what the community may order) and 点单 (input);
 * department forms: 送课菜单 (input: what the department can teach), 教员 (input) and
-  不能送课日期 (input: the days the department as a whole cannot deliver; a form made
-  before this sheet existed has none, and then the department's dates stay as they are);
+  不能送课日期 (input: the days the department as a whole cannot deliver; a form of
+  layout version 1, made before this sheet existed, has none, and then the
+  department's dates stay as they are);
 * 表单信息 (hidden): which form this is: the kind, the community's or department's id,
   the plan's name and year. ``collect`` refuses a form of another plan, of an id the
   scenario does not have, or the same form twice.
@@ -35,10 +36,18 @@ TEACHERS = "教员"
 AWAY = "不能送课日期"
 LISTS = "选项"  # hidden: the values of the dropdowns
 HEADER_ROW = 3
-FORM_VERSION = 1
+FORM_VERSION = 2  # of the layout, in the hidden sheet; collect reads every version up to it
 COMMUNITY, DEPARTMENT = "community", "department"
-SHEETS = {COMMUNITY: (GUIDE, MENU, ORDERS), DEPARTMENT: (GUIDE, OFFERINGS, TEACHERS)}  # a form must have these
-INPUTS = {COMMUNITY: (ORDERS,), DEPARTMENT: (OFFERINGS, TEACHERS, AWAY)}  # read when present
+SHEETS = {COMMUNITY: (GUIDE, MENU, ORDERS), DEPARTMENT: (GUIDE, OFFERINGS, TEACHERS)}  # every form has these
+INPUTS = {COMMUNITY: (ORDERS,), DEPARTMENT: (OFFERINGS, TEACHERS, AWAY)}
+# a sheet added to the layout, by the version that added it: a form of that version or later
+# must have it (one renamed is reported, never taken for an old form); an older form has none
+ADDED_IN = {AWAY: 2}
+
+
+def required_sheets(kind: str, version: int) -> tuple[str, ...]:
+    """The sheets a form of ``kind`` made with layout ``version`` has."""
+    return SHEETS[kind] + tuple(s for s in INPUTS[kind] if ADDED_IN.get(s, 1) <= version and s not in SHEETS[kind])
 FILE_PREFIX = {COMMUNITY: "点单表", DEPARTMENT: "菜单表"}
 
 # the input columns of each table, by model field, in the order a person fills them in
