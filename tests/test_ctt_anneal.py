@@ -81,3 +81,16 @@ def test_a_long_search_reports_its_best_so_far_which_only_falls_to_what_it_retur
     assert costs == sorted(costs, reverse=True) and costs[-1] >= cost == score(inst, out).soft
     assert costs[0] <= score(inst, lectures).soft
     assert [t for t, _ in said] == sorted(t for t, _ in said)
+
+
+def test_the_adaptive_price_of_a_conflict_rises_while_one_stays_and_falls_back_once_none_is_left():
+    low, high, factor = anneal.ADAPT
+    price, seen = anneal.CLASH, []
+    for _ in range(60):  # batches that keep ending with a conflict
+        price = anneal.next_price(price, 1, adaptive=True)
+        seen.append(price)
+    assert seen == sorted(seen) and seen[0] == anneal.CLASH * factor and seen[-1] == high
+    for _ in range(60):  # then batches with none
+        price = anneal.next_price(price, 0, adaptive=True)
+    assert price == low
+    assert anneal.next_price(high, 3, adaptive=False) == anneal.next_price(low, 0, adaptive=False) == anneal.CLASH

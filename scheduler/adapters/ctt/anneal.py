@@ -8,12 +8,13 @@ second. Compiled, one move costs about a microsecond (1.0-1.3 us measured on com
 
 A move takes one lecture to another period and room; when that room is taken there, the
 lecture in it comes to the first lecture's place (a swap). A move may make conflicts
-(two courses of a teacher or a curriculum in one period), paid for at ``CLASH`` each in
-the acceptance rule; no other hard rule is ever broken, and only a timetable without
-conflicts is kept as the best. A move's change of cost is measured on the affected
-parts only (two courses, their curricula, the periods next to the two places), before
-and after making it; a rejected move is undone. The
-temperature falls geometrically with the time used; the best timetable seen is kept.
+(two courses of a teacher or a curriculum in one period), paid for at a price each in
+the acceptance rule (``CLASH``, or one that rises while a chain keeps a conflict); no
+other hard rule is ever broken, and only a timetable without conflicts is kept as the
+best. A move's change of cost is measured on the affected parts only (two courses,
+their curricula, the periods next to the two places), before and after making it; a
+rejected move is undone. The temperature falls geometrically with the time used; the
+best timetable seen is kept.
 ``full_cost`` restates the cost from scratch, and the caller compares it (and the
 independent scorer) with the search's running total.
 """
@@ -37,10 +38,19 @@ CHUNK = 200_000  # moves between two looks at the clock (a few tenths of a secon
 # end matters, 0.2 was clearly worse; the rest within the run-to-run spread at 60 s)
 HOT, COLD = 3.0, 0.03
 SAME_ROOM = 0.5  # of moves, the share that keeps the lecture's room (room stability)
-# the cost of a conflict at the start and the end, while the search passes through timetables
-# that break that rule (measured at 60 s: 4 throughout gave comp07/comp14 18-20/55-58; 2 stayed
-# infeasible on comp14 (127); conflicts as a hard rule 15-27/57-71; rising 3 -> 30, 22-28/55-57)
-CLASH = (4.0, 4.0)
+# The cost of a conflict while the search passes through timetables that break that rule.
+# Chains take turns between two rules (a portfolio: the best chain's timetable is the answer):
+# - a fixed price, CLASH (measured at 60 s: 4 gave comp07/comp14 18-20/55-58; 2 stayed
+#   infeasible on comp14 (127); conflicts as a hard rule 15-27/57-71; rising 3 -> 30, 22-28/55-57);
+# - an adaptive price, ADAPT: times ``factor`` after each batch of moves that ends with a
+#   conflict, divided by it after one that ends with none, within [floor, ceiling].
+# A fixed price can leave a chain with a conflict it never removes: on comp05 and comp06 a
+# conflict cost less than the soft cost of moving it away, and the chains ended the 60 s with
+# 6 and 2 conflicts, never feasible after the start (best 1035 and 213, the CP-SAT start);
+# the adaptive chain reached 363 and 48, but did worse than the fixed price on comp07 and
+# comp14 (31 vs 22, 71 vs 54; one 60 s chain each).
+CLASH = 4.0
+ADAPT = (2.0, 100.0, 1.2)  # floor, ceiling, factor
 SAME_PERIOD = 0.2  # ... and that keeps its period (a room move, or a swap of rooms)
 PROGRESS_EVERY = 10.0  # seconds between two progress reports (the best so far) of a long search
 
@@ -298,7 +308,7 @@ def compile_beside(inst: Instance) -> threading.Event:
 
     def work() -> None:
         st, s = prepare(inst, [])  # no lectures: the same types, nothing to move
-        _chunk(st, s, 0, HOT, CLASH[0], 0, 0, s.lp.copy(), s.lr.copy(), -1, SAME_PERIOD, SAME_ROOM)
+        _chunk(st, s, 0, HOT, CLASH, 0, 0, s.lp.copy(), s.lr.copy(), -1, SAME_PERIOD, SAME_ROOM)
         full_cost(st, s)
         ready.set()
 
@@ -340,19 +350,28 @@ def anneal(
     return timetable(inst, states[0][1].lc, best_lp, best_lr), int(best), sum(x[3] for x in results)
 
 
+def next_price(price: float, conflicts: int, adaptive: bool) -> float:
+    """The price of a conflict for the next batch of moves, after one that ended with ``conflicts``."""
+    if not adaptive:
+        return CLASH
+    low, high, factor = ADAPT
+    return min(high, price * factor) if conflicts > 0 else max(low, price / factor)
+
+
 def _chain(st: Static, s: State, seconds: float, seed: int, floor: int, done: threading.Event, bests: list, k: int):
-    """One annealing chain: the best periods and rooms of its lectures, their cost, the
-    moves; its best so far also in ``bests[k]``."""
+    """One annealing chain (an odd ``k``: the adaptive conflict price): the best periods
+    and rooms of its lectures, their cost, the moves; its best so far also in ``bests[k]``."""
     cost = best = int(full_cost(st, s))
     best_lp, best_lr = s.lp.copy(), s.lr.copy()
-    started, moves = time.monotonic(), 0
+    started, moves, clash = time.monotonic(), 0, CLASH
     while best > floor and not done.is_set():
         used = (time.monotonic() - started) / max(seconds, 1e-9)
         if used >= 1:
             break
-        temperature, clash = HOT * (COLD / HOT) ** used, CLASH[0] * (CLASH[1] / CLASH[0]) ** used
+        temperature = HOT * (COLD / HOT) ** used
         first = seed if moves == 0 else -1  # seeded once: the chain's moves are one stream
         cost, best = _chunk(st, s, CHUNK, temperature, clash, cost, best, best_lp, best_lr, first, SAME_PERIOD, SAME_ROOM)
+        clash = next_price(clash, int(s.clashes[0]), adaptive=k % 2 == 1)
         moves += CHUNK
         bests[k] = int(best)
     if best <= floor:
