@@ -48,6 +48,8 @@ ADDED_IN = {AWAY: 2}
 def required_sheets(kind: str, version: int) -> tuple[str, ...]:
     """The sheets a form of ``kind`` made with layout ``version`` has."""
     return SHEETS[kind] + tuple(s for s in INPUTS[kind] if ADDED_IN.get(s, 1) <= version and s not in SHEETS[kind])
+
+
 FILE_PREFIX = {COMMUNITY: "点单表", DEPARTMENT: "菜单表"}
 
 # the input columns of each table, by model field, in the order a person fills them in
