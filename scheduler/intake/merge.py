@@ -68,19 +68,21 @@ def merge(sc: Scenario, forms: list[Form]) -> Merged:
     return merged
 
 
-def _replace(items: list[dict], owned: Callable[[dict], bool], new: list[dict], what: str) -> tuple[list[dict], Tally]:
-    """``items`` with the owned ones replaced by ``new`` (matched by id): kept in place,
-    removed, or added after the last owned one (at the end when there was none)."""
-    tally, fresh, out, at = Tally(what), {r["id"]: r for r in new}, [], None
+def _replace(
+    items: list[dict], owned: Callable[[dict], bool], new: list[dict], what: str, key: Callable[[dict], str] = lambda r: r["id"]
+) -> tuple[list[dict], Tally]:
+    """``items`` with the owned ones replaced by ``new`` (matched by ``key``, the id): kept
+    in place, removed, or added after the last owned one (at the end when there was none)."""
+    tally, fresh, out, at = Tally(what), {key(r): r for r in new}, [], None
     for item in items:
         if not owned(item):
             out.append(item)
             continue
-        record = fresh.pop(item["id"], None)
+        record = fresh.pop(key(item), None)
         if record is None:
-            tally.removed.append(item["id"])
+            tally.removed.append(key(item))
         else:
-            (tally.same if record == item else tally.changed).append(item["id"])
+            (tally.same if record == item else tally.changed).append(key(item))
             out.append(record)
         at = len(out)
     at = len(out) if at is None else at
@@ -161,22 +163,14 @@ def _away(merged: Merged, at: int, form: Form, sources: dict) -> None:
     """The department's days away as the form lists them; a span is known by its days
     (its reason may change)."""
     department = merged.data["departments"][at]
-    old = {_days(s): s for s in department.get("unavailable", [])}
     new = []
     for row in form.rows[AWAY]:
         record = plain(DateSpan, row.record)
         sources[id(record)] = (form, row)
         new.append(record)
-    tally = Tally("unavailable")
-    for record in new:
-        key = _days(record)
-        if key in old:
-            (tally.same if old.pop(key) == record else tally.changed).append(key)
-        else:
-            tally.added.append(key)
-    tally.removed = list(old)
-    if new:
-        department["unavailable"] = new
+    spans, tally = _replace(department.get("unavailable", []), lambda _: True, new, "unavailable", key=_days)
+    if spans:
+        department["unavailable"] = spans
     else:
         department.pop("unavailable", None)
     merged.tallies.append((form, tally))
