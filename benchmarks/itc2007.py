@@ -10,7 +10,7 @@ best over instances whose best known is above 0. Seeds are recorded per row.
 
     python benchmarks/itc2007.py                          # 21 instances x 300 s: about 1 h 45 min
     python benchmarks/itc2007.py --limit 60 --instances comp01,comp04,comp07,comp11,comp14
-    python benchmarks/itc2007.py --json ctt.json          # the raw figures too
+    python benchmarks/itc2007.py --json ctt.json          # the raw figures too (written after each instance)
     python benchmarks/itc2007.py --table ctt.json         # the table of a saved run again
 """
 
@@ -92,7 +92,11 @@ def main() -> None:
     ap.add_argument("--table", type=Path, help="print the table of a run saved with --json, and stop")
     a = ap.parse_args()
     if a.table:
-        print("\n".join(table(json.loads(a.table.read_text(encoding="utf-8")))))
+        try:
+            saved = json.loads(a.table.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            sys.exit(f"{a.table}: not a run saved with --json ({err})")
+        print("\n".join(table(saved)))
         return
     known, rows = best_known(), []
     for name in a.instances.split(","):
@@ -100,10 +104,10 @@ def main() -> None:
         row["best"], row["best_lb"] = known.get(name, (0, 0))
         rows.append(row)
         print(table(rows[-1:])[-1] if "error" in row else table([row])[2], flush=True)
+        if a.json:  # after every instance: a run stopped half-way keeps what it measured
+            a.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     print(f"\n{a.limit:g} s per instance, {a.workers} workers, seed {a.seed}\n")
     print("\n".join(table(rows)))
-    if a.json:
-        a.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

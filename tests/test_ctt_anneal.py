@@ -5,7 +5,8 @@ breaks another hard rule; the conflicts it counts and the cost it keeps by addin
 changes of its moves are the scorer's for the timetable it holds; and the timetable it
 returns breaks no hard rule at all.
 
-The timetables start from the CP-SAT steps on comp01 (``first_timetable``), then
+The timetables start from the CP-SAT steps' timetable of comp01 (``first_timetable``,
+stored in tests/data/ctt/comp01-start.sol), then
 thousands of moves are made hot (most moves that keep the rules are accepted, so the
 timetable moves far) and cold.
 """
@@ -19,17 +20,20 @@ import pytest
 from scheduler.adapters.ctt import anneal
 from scheduler.adapters.ctt.instance import read_ctt
 from scheduler.adapters.ctt.score import score
-from scheduler.adapters.ctt.solve import first_timetable
+from scheduler.adapters.ctt.solution import read_solution
 
 COMP01 = Path(__file__).resolve().parent / "data" / "ctt" / "comp01.ctt"
+START = COMP01.with_name("comp01-start.sol")
 
 
 @pytest.fixture(scope="module")
 def start():
+    """comp01 and a feasible timetable of it the CP-SAT steps found (stored: a start that
+    does not depend on how fast this machine is)."""
     inst = read_ctt(COMP01)
-    first = first_timetable(inst, 5.0, seed=0, workers=2)
-    assert first is not None and score(inst, first.lectures).hard == 0
-    return inst, first.lectures
+    lectures, problems = read_solution(START, inst)
+    assert not problems and score(inst, lectures).hard == 0
+    return inst, lectures
 
 
 def test_the_running_cost_and_conflicts_are_the_scorers_after_every_batch_of_moves(start):
@@ -40,7 +44,7 @@ def test_the_running_cost_and_conflicts_are_the_scorers_after_every_batch_of_mov
     best_lp, best_lr = s.lp.copy(), s.lr.copy()
     seen, clashed = set(), 0
     for temperature in (100.0, 20.0, 5.0, 1.0, 0.1):  # the hottest makes conflicts
-        cost, _ = anneal._chunk(st, s, 20_000, temperature, 4.0, cost, cost, best_lp, best_lr, 7, 0.2, 0.5)
+        cost, _ = anneal._chunk(st, s, 20_000, temperature, 4.0, cost, cost, best_lp, best_lr, 7, (0.2, 0.5, 0.1, 0.1))
         now = anneal.timetable(inst, s.lc, s.lp, s.lr)
         found = score(inst, now)
         assert (found.lectures, found.availability, found.room_occupancy) == (0, 0, 0), found
@@ -94,3 +98,50 @@ def test_the_adaptive_price_of_a_conflict_rises_while_one_stays_and_falls_back_o
         price = anneal.next_price(price, 0, adaptive=True)
     assert price == low
     assert anneal.next_price(high, 3, adaptive=False) == anneal.next_price(low, 0, adaptive=False) == anneal.CLASH
+
+
+def test_a_chain_sent_back_to_its_best_holds_exactly_that_timetable_and_its_counts(start):
+    """A stalled chain goes back to its best timetable (``anneal.STALL``): after moves that
+    made conflicts, the restored state is the one a fresh start from that timetable has."""
+    inst, lectures = start
+    st, s = anneal.prepare(inst, lectures)
+    cost = int(anneal.full_cost(st, s))
+    best_lp, best_lr = s.lp.copy(), s.lr.copy()
+    anneal._chunk(st, s, 20_000, 100.0, 4.0, cost, -1, best_lp.copy(), best_lr.copy(), 7, (0.2, 0.5, 0.0, 0.0))
+    assert s.clashes[0] > 0  # far from the start, in conflict
+    anneal._restore(st, s, best_lp, best_lr)
+    fresh = anneal.prepare(inst, lectures)[1]
+    for name in anneal.State._fields:
+        assert (getattr(s, name) == getattr(fresh, name)).all(), name
+    assert anneal.full_cost(st, s) == cost == score(inst, anneal.timetable(inst, s.lc, s.lp, s.lr)).soft
+
+
+def test_kempe_chain_moves_keep_a_timetable_without_conflicts_free_of_them(start):
+    """Kempe-chain moves alone (``anneal._try_kempe``), hot enough that most are made: each
+    swaps a closed chain of lectures between two periods, so a timetable without conflicts
+    stays without them, while it moves far; the counts stay the scorer's."""
+    inst, lectures = start
+    st, s = anneal.prepare(inst, lectures)
+    cost = int(anneal.full_cost(st, s))
+    best_lp, best_lr = s.lp.copy(), s.lr.copy()
+    cost, _ = anneal._chunk(st, s, 5_000, 50.0, 4.0, cost, cost, best_lp, best_lr, 11, (0.2, 0.5, 1.0, 0.0))
+    now = anneal.timetable(inst, s.lc, s.lp, s.lr)
+    found = score(inst, now)
+    assert found.hard == 0 and s.clashes[0] == 0, found
+    assert found.soft == cost == anneal.full_cost(st, s)
+    moved = sum(a != b for a, b in zip(best_lp, s.lp))
+    assert moved > len(lectures) // 2, moved  # most lectures changed period
+
+
+def test_one_room_moves_change_rooms_only_and_keep_the_counts_the_scorers(start):
+    """One-room moves alone (``anneal._try_one_room``: a course's lectures gathered into one
+    room, trading with what is there), hot: no lecture changes period, rooms do, and the
+    counts stay the scorer's."""
+    inst, lectures = start
+    st, s = anneal.prepare(inst, lectures)
+    cost = int(anneal.full_cost(st, s))
+    best_lp, best_lr = s.lp.copy(), s.lr.copy()
+    cost, _ = anneal._chunk(st, s, 5_000, 50.0, 4.0, cost, cost, best_lp, best_lr, 5, (0.2, 0.5, 0.0, 1.0))
+    found = score(inst, anneal.timetable(inst, s.lc, s.lp, s.lr))
+    assert found.hard == 0 and found.soft == cost == anneal.full_cost(st, s), found
+    assert (s.lp == best_lp).all() and (s.lr != best_lr).any()

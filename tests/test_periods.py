@@ -288,6 +288,30 @@ def test_a_month_plan_that_cannot_be_laid_out_gives_the_best_plan_near_it(monkey
     assert s.status == ("OPTIMAL" if s.objective == s.bound else "FEASIBLE")
 
 
+def test_a_near_plan_whose_later_levels_had_no_time_is_not_called_optimal(monkeypatch):
+    """A near plan found with only the first stage's levels (demand and fairness: the
+    later stage had no time) is FEASIBLE even where those two are at their proven bounds:
+    nothing was proven, or even optimised, of the levels after them."""
+    from scheduler.core import solve as solve_module
+    from scheduler.core.solve import SolveOptions
+    from scheduler.plan.engine import run_scenario
+
+    tiny = PINGHU.parent.parent / "tiny" / "scenario.yaml"
+    solve_days = solve_module._solve_days
+
+    def first_stage_only(*args, **kwargs):
+        sol = solve_days(*args, **kwargs)
+        sol.objective, sol.bound, sol.level_names = sol.objective[:2], sol.bound[:2], sol.level_names[:2]
+        return sol
+
+    monkeypatch.setattr(solve_module, "_lay_out", lambda *a: None)
+    monkeypatch.setattr(solve_module, "_layout_conflict", lambda *a: [])
+    monkeypatch.setattr(solve_module, "_solve_days", first_stage_only)
+    s = run_scenario(load_scenario(tiny), SolveOptions(time_limit=20, workers=2, explain_time=0)).plan.solver
+    assert s.method == "near" and s.objective == s.bound  # both levels at the bounds that hold for every plan
+    assert s.status == "FEASIBLE"
+
+
 def test_a_plan_near_the_month_plan_is_reproducible_in_deterministic_mode(monkeypatch):
     """The near plan in deterministic mode (no month hint: it breaks day rules, and an
     infeasible hint aborts an interleaved search): two solves give the same plan."""

@@ -99,9 +99,52 @@ def solved_with(tmp_path, *options: str) -> tuple[int, set[str], dict]:
 def test_a_solve_with_no_time_for_a_model_writes_the_greedy_plan_without_loading_the_solver(tmp_path):
     """When the time limit leaves no time to build a model, the greedy plan is the answer
     (validated and written, FEASIBLE): then OR-Tools' solver, numpy and pandas are never
-    imported. A solve with time does import them (the check can fail)."""
+    imported. A solve with time does import the solver (the check can fail), still
+    without pandas."""
     code, modules, solver = solved_with(tmp_path / "short", "--time-limit", "0.1")
     assert code == 0 and solver["status"] == "FEASIBLE" and solver["method"] == "greedy"
     assert not {m for m in modules if m.startswith(("ortools.sat", "pandas", "numpy"))}
     code, modules, solver = solved_with(tmp_path / "long", "--time-limit", "20")
     assert code == 0 and solver["method"] != "greedy" and "ortools.sat.python.cp_model" in modules
+    assert not {m for m in modules if m.startswith("pandas")}  # scheduler.core.cpsat
+
+
+CPSAT_PROBE = """
+import json, sys, types
+from scheduler.core.cpsat import cp_model
+before = "pandas" in sys.modules
+m = cp_model.CpModel()
+x = m.new_int_var(0, 3, "x")
+m.add(x != 3)
+m.maximize(x)
+solver = cp_model.CpSolver()
+status = solver.status_name(solver.solve(m))
+import pandas
+real = hasattr(pandas, "DataFrame")
+print(json.dumps([before, status, solver.value(x), real]))
+"""
+
+
+def test_cp_sat_is_imported_without_pandas_and_solves():
+    """The engine's CP-SAT (``scheduler.core.cpsat``) loads no pandas, still solves, and a
+    later ``import pandas`` gets the real library."""
+    run = subprocess.run([sys.executable, "-c", CPSAT_PROBE], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [False, "OPTIMAL", 2, True]
+
+
+FALLBACK_PROBE = """
+import json, sys, types
+import scheduler.core.cpsat as cpsat
+del sys.modules["ortools.sat.python.cp_model"]  # as if not imported yet
+cp_model = cpsat._import_cp_model(stand_in=lambda: types.ModuleType("pandas"))  # a stand-in that cannot serve
+print(json.dumps([hasattr(cp_model.pd, "DataFrame"), cp_model.pd is sys.modules.get("pandas"), hasattr(cp_model, "CpModel")]))
+"""
+
+
+def test_cp_sat_falls_back_to_pandas_when_the_stand_in_cannot_serve():
+    """An OR-Tools release that wants more of pandas at import than the stand-in has is
+    imported the ordinary way, with pandas."""
+    run = subprocess.run([sys.executable, "-c", FALLBACK_PROBE], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [True, True, True]

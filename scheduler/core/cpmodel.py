@@ -35,8 +35,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from ortools.sat.python import cp_model, cp_model_helper
-
+from scheduler.core.cpsat import cp_model, cp_model_helper
 from scheduler.core.problem import LEVELS, REPLAN_LEVELS, Assignment, Demand, Event, Option, Problem, Resource, WindowCap
 
 # candidate pairs of events (n(n-1)/2), at most, for the rhythm level's pair terms: measured

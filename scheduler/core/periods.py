@@ -39,9 +39,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from ortools.sat.python import cp_model
-
 from scheduler.core.cpmodel import Model
+from scheduler.core.cpsat import cp_model
 from scheduler.core.problem import Event, Problem, Resource, WindowCap
 
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ortools.sat.python import cp_model
-
 from scheduler.core.cpmodel import Model
+from scheduler.core.cpsat import cp_model
 from scheduler.core.periods import PeriodModel, flattened, realisation, relaxations_apply
 from scheduler.core.problem import Assignment, Choice, Event, Problem
 from scheduler.core.solve import FOUND, STATUS, Clock, SolveOptions, any_layout, max_kept_rules, plain_solver

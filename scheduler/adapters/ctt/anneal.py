@@ -14,7 +14,8 @@ other hard rule is ever broken, and only a timetable without conflicts is kept a
 best. A move's change of cost is measured on the affected parts only (two courses,
 their curricula, the periods next to the two places), before and after making it; a
 rejected move is undone. The temperature falls geometrically with the time used; the
-best timetable seen is kept.
+best timetable seen is kept, and a chain that stays in conflict too long goes back to
+it (``STALL``).
 ``full_cost`` restates the cost from scratch, and the caller compares it (and the
 independent scorer) with the search's running total.
 """
@@ -52,6 +53,13 @@ SAME_ROOM = 0.5  # of moves, the share that keeps the lecture's room (room stabi
 CLASH = 4.0
 ADAPT = (2.0, 100.0, 1.2)  # floor, ceiling, factor
 SAME_PERIOD = 0.2  # ... and that keeps its period (a room move, or a swap of rooms)
+KEMPE = 0.05  # of moves, the share that are Kempe-chain moves (``_try_kempe``)
+ONE_ROOM = 0.02  # ... and that gather a course's lectures into one of its rooms (``_try_one_room``)
+# A chain that has ended every batch of moves with a conflict for this share of its time
+# goes back to its best timetable (which has none) and goes on from there at the
+# temperature of the moment: at 300 s a chain on comp02 spent most of its run slightly
+# infeasible and ended at 88, where the same code scored 59 at 60 s.
+STALL = 0.1
 PROGRESS_EVERY = 10.0  # seconds between two progress reports (the best so far) of a long search
 
 # what does not change: periods a day, availability, conflicts, each course's curricula (a CSR list),
@@ -247,23 +255,232 @@ def _try_move(st, s, i, p2, r2, temperature, clash):
     return 0
 
 
+@njit(cache=True)
+def _conflicting_pairs(st, s, t):
+    """Pairs of lectures in period ``t`` whose courses conflict."""
+    n, rooms = 0, s.lec_at.shape[1]
+    for r in range(rooms):
+        a = s.lec_at[t, r]
+        if a >= 0:
+            for r2 in range(r + 1, rooms):
+                b = s.lec_at[t, r2]
+                if b >= 0 and st.conflict[s.lc[a], s.lc[b]]:
+                    n += 1
+    return n
+
+
+@njit(cache=True)
+def _kempe_chain(st, s, i, p2, chain, mark, stamp):
+    """The lectures that must swap periods with lecture ``i`` going to ``p2``: the closure
+    of "a lecture in the other period whose course conflicts with a moving one, or is the
+    same course". Their count (in ``chain``); 0 when a course of it may not take its new
+    period."""
+    p, rooms = s.lp[i], s.lec_at.shape[1]
+    chain[0], mark[i], n, head = i, stamp, 1, 0
+    while head < n:
+        k = chain[head]
+        head += 1
+        c, dst = s.lc[k], p2 if s.lp[k] == p else p
+        if not st.avail[c, dst]:
+            return 0
+        for r in range(rooms):
+            j = s.lec_at[dst, r]
+            if j >= 0 and mark[j] != stamp and (s.lc[j] == c or st.conflict[c, s.lc[j]]):
+                mark[j] = stamp
+                chain[n] = j
+                n += 1
+    return n
+
+
+@njit(cache=True)
+def _chain_cost(st, s, chain, n, p, p2, cmark, qmark, stamp):
+    """The cost a Kempe move of ``chain`` between periods ``p`` and ``p2`` can change: each
+    course of it once, each of their curricula once around both periods, and the chain's
+    room capacity costs."""
+    total = 0
+    for k in range(n):
+        c = s.lc[chain[k]]
+        total += st.capcost[c, s.lr[chain[k]]]
+        if cmark[c] != stamp:
+            cmark[c] = stamp
+            total += _course_cost(st, s, c)
+            for x in range(st.cur_ptr[c], st.cur_ptr[c + 1]):
+                q = st.cur[x]
+                if qmark[q] != stamp:
+                    qmark[q] = stamp
+                    total += _around(st, s, q, p, p2)
+    return total
+
+
+@njit(cache=True)
+def _swap_periods(st, s, chain, n, p, p2, from_room):
+    """Every lecture of ``chain`` to the other of periods ``p`` and ``p2``: into its own
+    room when that is free there, else into the free room that costs its course least in
+    capacity. Their rooms before are left in ``from_room``. False, with nothing moved,
+    when a period has no room left for one of them."""
+    for k in range(n):
+        i = chain[k]
+        from_room[k] = s.lr[i]
+        _put(st, s, i, s.lp[i], s.lr[i], -1)
+        s.lp[i] = p2 if s.lp[i] == p else p
+    for k in range(n):  # a lecture is placed when the room it names holds it
+        i = chain[k]
+        if s.lec_at[s.lp[i], from_room[k]] < 0:
+            _put(st, s, i, s.lp[i], from_room[k], 1)
+    for k in range(n):
+        i = chain[k]
+        if s.lec_at[s.lp[i], s.lr[i]] == i:
+            continue
+        r, least = -1, 1 << 60
+        for q in range(s.lec_at.shape[1]):
+            if s.lec_at[s.lp[i], q] < 0 and st.capcost[s.lc[i], q] < least:
+                r, least = q, st.capcost[s.lc[i], q]
+        if r < 0:
+            _unswap(st, s, chain, n, p, p2, from_room)
+            return False
+        _put(st, s, i, s.lp[i], r, 1)
+    return True
+
+
+@njit(cache=True)
+def _unswap(st, s, chain, n, p, p2, from_room):
+    """``_swap_periods`` undone (or a part of it): each lecture back in its period and room."""
+    for k in range(n):
+        i = chain[k]
+        if s.lec_at[s.lp[i], s.lr[i]] == i:
+            _put(st, s, i, s.lp[i], s.lr[i], -1)
+        s.lp[i] = p2 if s.lp[i] == p else p
+    for k in range(n):
+        _put(st, s, chain[k], s.lp[chain[k]], from_room[k], 1)
+
+
+@njit(cache=True)
+def _try_kempe(st, s, i, p2, temperature, clash, work, stamp):
+    """One Kempe-chain move: lecture ``i`` to period ``p2`` and, closing the chain, every
+    lecture that would conflict with a moving one to the other period (``_kempe_chain``);
+    made or not by the annealing rule. The change of the soft cost. From a timetable
+    without conflicts it makes none: a conflict a single move cannot remove (both
+    periods full of each other's neighbours) is removed so."""
+    p = s.lp[i]
+    chain, from_room, mark, cmark, qmark = work[0], work[1], work[2], work[3], work[4]
+    if p2 == p:
+        return 0
+    n = _kempe_chain(st, s, i, p2, chain, mark, stamp)
+    if n == 0:
+        return 0
+    clashes = -(_conflicting_pairs(st, s, p) + _conflicting_pairs(st, s, p2))
+    before = _chain_cost(st, s, chain, n, p, p2, cmark, qmark, stamp)
+    if not _swap_periods(st, s, chain, n, p, p2, from_room):
+        return 0
+    clashes += _conflicting_pairs(st, s, p) + _conflicting_pairs(st, s, p2)
+    delta = _chain_cost(st, s, chain, n, p, p2, cmark, qmark, stamp + 1) - before
+    change = delta + clash * clashes
+    if change <= 0 or np.random.random() < np.exp(-change / temperature):
+        s.clashes[0] += clashes
+        return delta
+    _unswap(st, s, chain, n, p, p2, from_room)
+    return 0
+
+
+@njit(cache=True)
+def _rooms_cost(st, s, c, moved, others, n, cmark, stamp):
+    """What a one-room move of course ``c`` can change: the course's cost and that of each
+    course whose lecture trades rooms with it (each once), and the capacity costs of the
+    lectures that trade."""
+    total = _course_cost(st, s, c)
+    cmark[c] = stamp
+    for k in range(n):
+        total += st.capcost[c, s.lr[moved[k]]]
+        j = others[k]
+        if j >= 0:
+            d = s.lc[j]
+            total += st.capcost[d, s.lr[j]]
+            if cmark[d] != stamp:
+                cmark[d] = stamp
+                total += _course_cost(st, s, d)
+    return total
+
+
+@njit(cache=True)
+def _try_one_room(st, s, c, r2, temperature, work, stamp):
+    """Every lecture of course ``c`` into room ``r2`` in its own period, the lecture there
+    (if any) into the room it leaves; made or not by the annealing rule. The change of
+    the soft cost. No period changes, so neither do conflicts, availability or
+    compactness: only room stability and capacity. A single move seldom lowers a course's
+    rooms (its other lectures must already be in the new room); this gathers them."""
+    moved, rooms_before, others, cmark = work[0], work[1], work[5], work[3]
+    n = 0
+    for p in range(s.occ.shape[1]):
+        i = s.at_period[c, p]
+        if i >= 0 and s.lr[i] != r2:
+            moved[n], rooms_before[n], others[n] = i, s.lr[i], s.lec_at[p, r2]
+            n += 1
+    if n == 0:
+        return 0
+    before = _rooms_cost(st, s, c, moved, others, n, cmark, stamp)
+    for k in range(n):
+        p = s.lp[moved[k]]
+        _relocate(st, s, moved[k], others[k], p, rooms_before[k], p, r2)
+    delta = _rooms_cost(st, s, c, moved, others, n, cmark, stamp + 1) - before
+    if delta <= 0 or np.random.random() < np.exp(-delta / temperature):
+        return delta
+    for k in range(n):  # undo: each lecture of c back from r2, the other one back to r2
+        p = s.lp[moved[k]]
+        _relocate(st, s, moved[k], others[k], p, r2, p, rooms_before[k])
+    return 0
+
+
 @njit(cache=True, nogil=True)
-def _chunk(st, s, moves, temperature, clash, cost, best, best_lp, best_lr, seed, same_period, same_room):
-    """``moves`` random moves at one temperature; the running cost and the best kept."""
+def _chunk(st, s, moves, temperature, clash, cost, best, best_lp, best_lr, seed, shares):
+    """``moves`` random moves at one temperature; ``shares``: of the moves, those that keep
+    the period and those that keep the room (single moves), the Kempe-chain moves and the
+    one-room moves (``SHARES``). The running cost and the best kept."""
     if seed >= 0:
         np.random.seed(seed)
+    same_period, same_room, kempe, one_room = shares
     n, periods, rooms = len(s.lc), s.occ.shape[1], s.room_count.shape[1]
+    # lectures that move and their rooms before; marks on lectures, courses, curricula; the
+    # lectures a one-room move trades with
+    size = max(2 * rooms + 1, periods)
+    marks = (np.zeros(n, dtype=np.int64), np.zeros(len(st.min_days), dtype=np.int64), np.zeros(s.occ.shape[0], dtype=np.int64))
+    work = (
+        np.empty(size, dtype=np.int64),
+        np.empty(size, dtype=np.int64),
+        marks[0],
+        marks[1],
+        marks[2],
+        np.empty(size, dtype=np.int64),
+    )
+    stamp, special = 1, kempe + one_room
     for _ in range(moves):
         i = np.random.randint(n)
         kind = np.random.random()
-        p2 = s.lp[i] if kind < same_period else np.random.randint(periods)
-        r2 = s.lr[i] if same_period <= kind < same_period + same_room else np.random.randint(rooms)
-        cost += _try_move(st, s, i, p2, r2, temperature, clash)
+        if kind < kempe:
+            cost += _try_kempe(st, s, i, np.random.randint(periods), temperature, clash, work, stamp)
+            stamp += 2
+        elif kind < special:
+            cost += _try_one_room(st, s, s.lc[i], s.lr[i], temperature, work, stamp)
+            stamp += 2
+        else:
+            kind = (kind - special) / (1.0 - special)  # one draw: with no other moves, the stream of before
+            p2 = s.lp[i] if kind < same_period else np.random.randint(periods)
+            r2 = s.lr[i] if same_period <= kind < same_period + same_room else np.random.randint(rooms)
+            cost += _try_move(st, s, i, p2, r2, temperature, clash)
         if cost < best and s.clashes[0] == 0:
             best = cost
             best_lp[:] = s.lp
             best_lr[:] = s.lr
     return cost, best
+
+
+@njit(cache=True)
+def _restore(st, s, lp, lr):
+    """The timetable back to periods ``lp`` and rooms ``lr`` (a chain's best), with its counts."""
+    for i in range(len(s.lc)):
+        _put(st, s, i, s.lp[i], s.lr[i], -1)
+    for i in range(len(s.lc)):
+        _put(st, s, i, lp[i], lr[i], 1)
+    s.clashes[0] = full_clashes(st, s)
 
 
 @njit(cache=True)
@@ -308,7 +525,8 @@ def compile_beside(inst: Instance) -> threading.Event:
 
     def work() -> None:
         st, s = prepare(inst, [])  # no lectures: the same types, nothing to move
-        _chunk(st, s, 0, HOT, CLASH, 0, 0, s.lp.copy(), s.lr.copy(), -1, SAME_PERIOD, SAME_ROOM)
+        _chunk(st, s, 0, HOT, CLASH, 0, 0, s.lp.copy(), s.lr.copy(), -1, shares())
+        _restore(st, s, s.lp.copy(), s.lr.copy())
         full_cost(st, s)
         ready.set()
 
@@ -350,6 +568,11 @@ def anneal(
     return timetable(inst, states[0][1].lc, best_lp, best_lr), int(best), sum(x[3] for x in results)
 
 
+def shares() -> tuple[float, float, float, float]:
+    """The mix of moves (``_chunk``): same period, same room, Kempe chain, one room."""
+    return SAME_PERIOD, SAME_ROOM, KEMPE, ONE_ROOM
+
+
 def next_price(price: float, conflicts: int, adaptive: bool) -> float:
     """The price of a conflict for the next batch of moves, after one that ended with ``conflicts``."""
     if not adaptive:
@@ -360,20 +583,28 @@ def next_price(price: float, conflicts: int, adaptive: bool) -> float:
 
 def _chain(st: Static, s: State, seconds: float, seed: int, floor: int, done: threading.Event, bests: list, k: int):
     """One annealing chain (an odd ``k``: the adaptive conflict price): the best periods
-    and rooms of its lectures, their cost, the moves; its best so far also in ``bests[k]``."""
+    and rooms of its lectures, their cost, the moves; its best so far also in ``bests[k]``.
+    After ``STALL`` of its time without a batch that ends free of conflicts, it goes on
+    from its best."""
     cost = best = int(full_cost(st, s))
     best_lp, best_lr = s.lp.copy(), s.lr.copy()
-    started, moves, clash = time.monotonic(), 0, CLASH
+    started, moves, clash, moves_mix = time.monotonic(), 0, CLASH, shares()
+    feasible = 0.0  # the share of the time used when a batch last ended without a conflict
     while best > floor and not done.is_set():
         used = (time.monotonic() - started) / max(seconds, 1e-9)
         if used >= 1:
             break
         temperature = HOT * (COLD / HOT) ** used
         first = seed if moves == 0 else -1  # seeded once: the chain's moves are one stream
-        cost, best = _chunk(st, s, CHUNK, temperature, clash, cost, best, best_lp, best_lr, first, SAME_PERIOD, SAME_ROOM)
+        cost, best = _chunk(st, s, CHUNK, temperature, clash, cost, best, best_lp, best_lr, first, moves_mix)
         clash = next_price(clash, int(s.clashes[0]), adaptive=k % 2 == 1)
         moves += CHUNK
         bests[k] = int(best)
+        if s.clashes[0] == 0:
+            feasible = used
+        elif used - feasible > STALL:
+            _restore(st, s, best_lp, best_lr)
+            cost, feasible = best, used
     if best <= floor:
         done.set()  # proven optimal: the other chains stop too
     return best_lp, best_lr, best, moves

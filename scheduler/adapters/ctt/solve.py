@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
 from scheduler.adapters.ctt.anneal import anneal, compile_beside
 from scheduler.adapters.ctt.instance import Instance
 from scheduler.adapters.ctt.solution import Lecture
 from scheduler.adapters.ctt.terms import alone, any_of, shortfall
+from scheduler.core.cpsat import cp_model
 
 PERIOD_SHARE = 0.15  # of the time limit for step 1 (periods), and
 ROOM_SHARE = 0.08  # ... this share for step 2 (rooms); the rest anneals (``anneal.py``)

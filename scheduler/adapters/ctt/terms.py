@@ -8,7 +8,7 @@ is pinned from both sides. Used by the periods and rooms models alike.
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
+from scheduler.core.cpsat import cp_model
 
 
 def any_of(m: cp_model.CpModel, values: list, name: str) -> cp_model.IntVar:
