@@ -5,7 +5,7 @@
 names ``pd.Index`` and ``pd.Series`` in annotations evaluated at import. The engine uses
 none of those helpers, and pandas is most of the import: measured in OR-Tools 9.15 on
 this 2-core machine, 0.22-0.32 s of cp_model's 0.34-0.48 s, in every process that solves
-(docs/solver-notes.md, "Importing CP-SAT").
+(docs/solver-notes.md, "Time limits and large models").
 
 So the import runs with a stand-in ``pandas`` in ``sys.modules`` that has only the two
 names, and the stand-in is removed right after: cp_model keeps it as its ``pd``, and a

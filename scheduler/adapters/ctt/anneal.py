@@ -359,8 +359,9 @@ def _try_kempe(st, s, i, p2, temperature, clash, work, stamp):
     """One Kempe-chain move: lecture ``i`` to period ``p2`` and, closing the chain, every
     lecture that would conflict with a moving one to the other period (``_kempe_chain``);
     made or not by the annealing rule. The change of the soft cost. From a timetable
-    without conflicts it makes none: a conflict a single move cannot remove (both
-    periods full of each other's neighbours) is removed so."""
+    without conflicts it makes none, and it can take a lecture out of a conflict where
+    every single move would make another one (whether it does so on comp05, where chains
+    kept one, is not measured)."""
     p = s.lp[i]
     chain, from_room, mark, cmark, qmark = work[0], work[1], work[2], work[3], work[4]
     if p2 == p:
@@ -434,7 +435,7 @@ def _try_one_room(st, s, c, r2, temperature, work, stamp):
 def _chunk(st, s, moves, temperature, clash, cost, best, best_lp, best_lr, seed, shares):
     """``moves`` random moves at one temperature; ``shares``: of the moves, those that keep
     the period and those that keep the room (single moves), the Kempe-chain moves and the
-    one-room moves (``SHARES``). The running cost and the best kept."""
+    one-room moves (``shares()``). The running cost and the best kept."""
     if seed >= 0:
         np.random.seed(seed)
     same_period, same_room, kempe, one_room = shares
