@@ -67,6 +67,10 @@ PROGRESS_EVERY = 10.0  # seconds between two progress reports (the best so far) 
 Static = namedtuple("Static", "ppd avail conflict cur_ptr cur capcost min_days")
 # the timetable and the counts kept with it
 State = namedtuple("State", "lc lp lr lec_at at_period day_count room_count days rooms occ clashes")
+# the scratch arrays of the moves that change many lectures at once: the lectures that move
+# and their rooms before; marks on lectures, courses and curricula (each counted once); the
+# lectures a one-room move trades with
+Work = namedtuple("Work", "lectures rooms lecture_mark course_mark curriculum_mark others")
 
 
 def _static(inst: Instance) -> tuple[Static, dict[str, int], dict[str, int]]:
@@ -313,6 +317,12 @@ def _chain_cost(st, s, chain, n, p, p2, cmark, qmark, stamp):
 
 
 @njit(cache=True)
+def _other(period, p, p2):
+    """The other of periods ``p`` and ``p2``."""
+    return p2 if period == p else p
+
+
+@njit(cache=True)
 def _swap_periods(st, s, chain, n, p, p2, from_room):
     """Every lecture of ``chain`` to the other of periods ``p`` and ``p2``: into its own
     room when that is free there, else into the free room that costs its course least in
@@ -322,7 +332,7 @@ def _swap_periods(st, s, chain, n, p, p2, from_room):
         i = chain[k]
         from_room[k] = s.lr[i]
         _put(st, s, i, s.lp[i], s.lr[i], -1)
-        s.lp[i] = p2 if s.lp[i] == p else p
+        s.lp[i] = _other(s.lp[i], p, p2)
     for k in range(n):  # a lecture is placed when the room it names holds it
         i = chain[k]
         if s.lec_at[s.lp[i], from_room[k]] < 0:
@@ -349,7 +359,7 @@ def _unswap(st, s, chain, n, p, p2, from_room):
         i = chain[k]
         if s.lec_at[s.lp[i], s.lr[i]] == i:
             _put(st, s, i, s.lp[i], s.lr[i], -1)
-        s.lp[i] = p2 if s.lp[i] == p else p
+        s.lp[i] = _other(s.lp[i], p, p2)
     for k in range(n):
         _put(st, s, chain[k], s.lp[chain[k]], from_room[k], 1)
 
@@ -363,7 +373,7 @@ def _try_kempe(st, s, i, p2, temperature, clash, work, stamp):
     every single move would make another one (whether it does so on comp05, where chains
     kept one, is not measured)."""
     p = s.lp[i]
-    chain, from_room, mark, cmark, qmark = work[0], work[1], work[2], work[3], work[4]
+    chain, from_room, mark, cmark, qmark = work.lectures, work.rooms, work.lecture_mark, work.course_mark, work.curriculum_mark
     if p2 == p:
         return 0
     n = _kempe_chain(st, s, i, p2, chain, mark, stamp)
@@ -409,7 +419,7 @@ def _try_one_room(st, s, c, r2, temperature, work, stamp):
     the soft cost. No period changes, so neither do conflicts, availability or
     compactness: only room stability and capacity. A single move seldom lowers a course's
     rooms (its other lectures must already be in the new room); this gathers them."""
-    moved, rooms_before, others, cmark = work[0], work[1], work[5], work[3]
+    moved, rooms_before, others, cmark = work.lectures, work.rooms, work.others, work.course_mark
     n = 0
     for p in range(s.occ.shape[1]):
         i = s.at_period[c, p]
@@ -440,16 +450,13 @@ def _chunk(st, s, moves, temperature, clash, cost, best, best_lp, best_lr, seed,
         np.random.seed(seed)
     same_period, same_room, kempe, one_room = shares
     n, periods, rooms = len(s.lc), s.occ.shape[1], s.room_count.shape[1]
-    # lectures that move and their rooms before; marks on lectures, courses, curricula; the
-    # lectures a one-room move trades with
     size = max(2 * rooms + 1, periods)
-    marks = (np.zeros(n, dtype=np.int64), np.zeros(len(st.min_days), dtype=np.int64), np.zeros(s.occ.shape[0], dtype=np.int64))
-    work = (
+    work = Work(
         np.empty(size, dtype=np.int64),
         np.empty(size, dtype=np.int64),
-        marks[0],
-        marks[1],
-        marks[2],
+        np.zeros(n, dtype=np.int64),
+        np.zeros(len(st.min_days), dtype=np.int64),
+        np.zeros(s.occ.shape[0], dtype=np.int64),
         np.empty(size, dtype=np.int64),
     )
     stamp, special = 1, kempe + one_room
