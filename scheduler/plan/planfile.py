@@ -6,7 +6,6 @@ can quote an id to cancel a session.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -206,8 +205,12 @@ def build_plan(
 
 
 def plan_json(plan: Plan) -> str:
-    data = plan.model_dump(mode="json")
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    """plan.json's text: pydantic's own JSON writer, indented by two, names as written
+    (UTF-8, not escaped). It is the text ``json.dumps(..., ensure_ascii=False, indent=2)``
+    gives the dumped model (checked on the Pinghu and 10x plans) but for a gap below 1e-4,
+    written 0.00005 where ``json`` writes 5e-05; and it is 7x faster, since ``json`` falls
+    back to its pure-Python encoder when it indents (the 10x plan: 0.05 s instead of 0.007)."""
+    return plan.model_dump_json(indent=2) + "\n"
 
 
 def write_plan(plan: Plan, out_dir: Path) -> Path:
