@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from scheduler.adapters.ctt.instance import CttError, parse_ctt, read_ctt
+from scheduler.adapters.ctt.neutral import core_timetable, to_problem
 from scheduler.adapters.ctt.score import score
 from scheduler.adapters.ctt.solution import parse_solution, read_solution, solution_text
 from scheduler.adapters.ctt.solve import solve_ctt
@@ -127,3 +128,41 @@ def test_schedule_ctt_names_a_bad_file_exits_2_and_writes_nothing(tmp_path):
     garbled.write_text("SceCosC A 0 0\nSceCosC A ² 1\n", encoding="utf-8")
     checked = CliRunner().invoke(main, ["ctt", str(TOY), "--check", str(garbled)])
     assert checked.exit_code == 2 and "g.sol:2" in checked.output and "Traceback" not in checked.output
+
+
+def test_an_instance_compiles_into_the_neutral_problem_lecture_by_lecture():
+    """Each lecture an event that must run, its course's teacher and curricula its
+    resources, every room a choice, the unavailable periods out of its starts."""
+    inst = read_ctt(COMP01)
+    problem = to_problem(inst)
+    assert len(problem.events) == sum(c.lectures for c in inst.courses) and not problem.demands
+    assert all(not e.optional and e.length == 1 and e.min_size == 0 for e in problem.events)
+    course = inst.courses[0]
+    event = next(e for e in problem.events if e.family == course.id)
+    curricula = {q for q, cs in inst.curricula.items() if course.id in cs}
+    assert set(event.resources) == {f"teacher:{course.teacher}", *(f"curriculum:{q}" for q in curricula)}
+    assert [o.resource for o in event.choices[0].options] == [f"room:{r.id}" for r in inst.rooms]
+    closed = inst.unavailable[course.id]
+    assert closed and set(event.starts) == set(range(inst.periods)) - closed
+    assert problem.units_per_day == inst.periods_per_day and not problem.shared_units
+
+
+@pytest.mark.parametrize("path", [TOY, COMP01], ids=["toy", "comp01"])
+def test_the_engines_own_core_finds_a_timetable_the_scorer_finds_no_hard_violation_in(path):
+    inst = read_ctt(path)
+    lectures, status = core_timetable(inst, 20.0, seed=0, workers=2)
+    assert status in ("OPTIMAL", "FEASIBLE")
+    assert len(lectures) == sum(c.lectures for c in inst.courses)
+    assert score(inst, lectures).hard == 0, score(inst, lectures)
+
+
+def test_schedule_ctt_via_the_core_writes_a_timetable_the_scorer_agrees_with(tmp_path):
+    out = tmp_path / "out"
+    done = CliRunner().invoke(main, ["ctt", str(TOY), "--via", "core", "--time-limit", "5", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "core: " in done.output and "hard violations: 0" in done.output
+    inst = read_ctt(TOY)
+    lectures, _ = read_solution(out / "toy.sol", inst)
+    assert score(inst, lectures).hard == 0
+    odd = CliRunner().invoke(main, ["ctt", str(TOY), "--via", "magic", "--out", str(out)])
+    assert odd.exit_code == 2 and "--via" in odd.output and "Traceback" not in odd.output

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.core.cpmodel import Model
+from scheduler.core.cpsat import cp_model
 from scheduler.core.greedy import greedy_plan, verdict
 from scheduler.core.problem import CountRule, Demand, Event, Problem, Resource
 from scheduler.core.solve import SolveOptions, solve
@@ -129,6 +130,50 @@ def test_a_greedy_plan_that_leaves_out_an_event_that_must_run_is_no_plan():
     sol = solve(problem, SolveOptions(time_limit=10, workers=1))
     assert sol.status == "OPTIMAL" and sorted(a.event for a in sol.assignments) == ["A", "B", "C"]
     assert len({a.start for a in sol.assignments}) == 3
+
+
+def test_a_solution_of_a_model_that_grew_hints_the_models_own_variables():
+    """A level that is a constant (no demands: demand is 0 in every plan) held with
+    ``>=`` adds a constant literal: the next model, built the same way, is one variable
+    short of the solution it is hinted with, and hinting it raised ValueError."""
+    problem = three_that_must_run()
+    model = Model(problem)
+    levels = model.levels()
+    grown = model.m.clone()
+    grown.add(levels["demand"] >= 0)
+    assert len(grown.proto.variables) == len(model.m.proto.variables) + 1, "the growth this test is about"
+    solver = cp_model.CpSolver()
+    assert solver.solve(grown) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    model.hint_solution(solver)
+    hinted = dict(zip(model.m.proto.solution_hint.vars, model.m.proto.solution_hint.values))
+    assert len(hinted) == len(model.m.proto.variables)
+    assert all(hinted[v.index] == solver.value(v) for v in model.start.values())
+
+
+@pytest.mark.parametrize("shared_units", [True, False])
+def test_events_that_must_share_a_time_unit_cost_rhythm_only_where_the_problem_counts_it(shared_units):
+    """Two events that must run in the only unit there is, in different rooms: a pair that
+    shares a time unit, counted against rhythm unless the problem says events share time
+    freely (CB-CTT's lectures in different rooms)."""
+
+    def event(eid: str) -> Event:
+        return Event(eid, family=eid, run=0, length=1, starts=[0], resources=[f"room-{eid}"], optional=False, min_size=0)
+
+    problem = Problem(
+        units_per_day=1,
+        days=1,
+        period_of_day=[1],
+        period_weight={1: 1},
+        rules={},
+        resources={f"room-{x}": Resource(f"room-{x}", x, "place") for x in "ab"},
+        events=[event("a"), event("b")],
+        demands=[],
+        counts=[],
+        shared_units=shared_units,
+    )
+    sol = solve(problem, SolveOptions(time_limit=10, workers=1, periods=False))
+    assert sol.status == "OPTIMAL" and len(sol.assignments) == 2
+    assert sol.objective[-1] == sol.bound[-1] == (-1 if shared_units else 0)
 
 
 def test_invalidate_makes_the_problem_see_its_new_events():

@@ -102,7 +102,7 @@ class Model:
         # events: above MAX_PAIRS they are left out, and the level's value is not the true
         # rhythm (``pairs_counted`` False: a solve reports it unscored, never proven)
         n = len(problem.events)
-        self.pairs_counted = n * (n - 1) // 2 <= MAX_PAIRS
+        self.pairs_counted = not problem.shared_units or n * (n - 1) // 2 <= MAX_PAIRS
         self._build()
 
     # -- helpers ------------------------------------------------------------------
@@ -578,7 +578,7 @@ class Model:
         and they overlap. Two literals say which comes first otherwise; the pair literal is
         only pushed down by maximisation, so it is registered in ``derived`` (exact hints)."""
         m, out = self.m, []
-        if not self.pairs_counted:
+        if not (self.p.shared_units and self.pairs_counted):
             return out
         occupied = {e.id: {t + k for t in self.starts_of[e.id] for k in range(e.length)} for e in self.live}
         for i, a in enumerate(self.live):
@@ -708,8 +708,15 @@ class Model:
 
     def hint_solution(self, solver: cp_model.CpSolver) -> None:
         """Hint the next stage with this solution, its loose objective helpers tightened
-        (an earlier level leaves e.g. the fairness variable at 0)."""
-        self._hint(Values(dict(enumerate(solver.response_proto.solution))))
+        (an earlier level leaves e.g. the fairness variable at 0). ``solver`` may have
+        solved this model after it grew, or a copy that grew: a level held that is a
+        constant (a problem with no demands: ``demand >= 0``) adds a constant literal. A
+        model's own variables come first and keep their indices, so only those are read
+        (found by the ITC-2007 adapter's core route, ``scheduler.adapters.ctt.neutral``:
+        the period model after a cut, one variable short of the last plan)."""
+        own = len(self.m.proto.variables)
+        values = solver.response_proto.solution
+        self._hint(Values({i: values[i] for i in range(min(own, len(values)))}))
 
     def _hint(self, vals: Values) -> None:
         """Hint these values, objective helpers set to their true values first."""

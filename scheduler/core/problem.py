@@ -188,6 +188,10 @@ class Problem:
     # weight (e.g. usable working days); empty: no window part in the rhythm level
     rhythm_window_of_day: tuple[int, ...] = ()
     rhythm_weight: dict[int, int] = field(default_factory=dict)
+    # whether the rhythm level counts each pair of events that share a time unit (a day's
+    # events spread over its parts); False for a problem whose events share time freely
+    # wherever their resources differ (e.g. lectures in different rooms at one period)
+    shared_units: bool = True
 
     @property
     def is_replan(self) -> bool:

@@ -853,7 +853,7 @@ def _realise(
         announce(plain)
     n = len(problem.events)
     budget = min(share, left - (clock.elapsed() - start))
-    if n * (n - 1) // 2 > MAX_PAIRS or budget <= 0.1:
+    if (problem.shared_units and n * (n - 1) // 2 > MAX_PAIRS) or budget <= 0.1:
         return plain, UNSCORED
     days = Model(problem)
     rhythm = days.levels()["rhythm"]
