@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.core.greedy import repeated, verdict
 from scheduler.domain.compile import compile_scenario
 from scheduler.domain.loader import load_scenario
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sc = scenario(args.scale, args.seed)
     problem = compile_scenario(sc).problem
-    ok, text = verdict(problem, greedy_plan(problem))
+    ok, text = verdict(problem, repeated(problem, []))
     print(("FEASIBLE: " if ok else "NOT SHOWN FEASIBLE: ") + text)
     return 0 if ok else 1
 

@@ -7,7 +7,7 @@ answers with the greedy plan without loading the solver (``scheduler.plan.engine
 
 from __future__ import annotations
 
-from scheduler.core.greedy import greedy_plan, verdict
+from scheduler.core.greedy import repeated, verdict
 from scheduler.core.options import UNSCORED
 from scheduler.core.problem import LEVELS, REPLAN_LEVELS, Assignment, Problem, Solution
 
@@ -29,7 +29,7 @@ def greedy_placements(problem: Problem) -> list | None:
     """A greedy plan (``scheduler.core.greedy``) as placements, when it is one: it reaches
     every count minimum (measured on 10x Pinghu: 0.15 s for 700 sessions)."""
     placements: list = []
-    return placements if verdict(problem, greedy_plan(problem, placements=placements))[0] else None
+    return placements if verdict(problem, repeated(problem, placements))[0] else None
 
 
 def greedy_solution(problem: Problem, placements: list | None, bound: int | None, elapsed: float) -> Solution | None:
