@@ -156,6 +156,18 @@ def test_the_engines_own_core_finds_a_timetable_the_scorer_finds_no_hard_violati
     assert score(inst, lectures).hard == 0, score(inst, lectures)
 
 
+def test_with_no_time_for_cp_sats_periods_the_cores_timetable_is_the_start(monkeypatch):
+    """The periods step finding nothing (here: made to) is no empty answer: the core's
+    timetable starts the annealing, and the result breaks no hard rule."""
+    from scheduler.adapters.ctt import solve as ctt_solve
+
+    monkeypatch.setattr(ctt_solve, "first_timetable", lambda *a, **k: ctt_solve.CttResult([], "UNKNOWN"))
+    inst = read_ctt(COMP01)
+    result = ctt_solve.solve_ctt(inst, 5.0, seed=0, workers=1)
+    assert len(result.lectures) == sum(c.lectures for c in inst.courses)
+    assert score(inst, result.lectures).hard == 0 and result.bound == 0
+
+
 def test_schedule_ctt_via_the_core_writes_a_timetable_the_scorer_agrees_with(tmp_path):
     out = tmp_path / "out"
     done = CliRunner().invoke(main, ["ctt", str(TOY), "--via", "core", "--time-limit", "5", "--out", str(out)])
