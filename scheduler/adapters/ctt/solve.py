@@ -43,6 +43,7 @@ class CttResult:
     bound: int = 0  # proven lower bound on the UD2 cost
     seconds: float = 0.0
     moves: int = 0  # annealing moves tried
+    first_seconds: float = 0.0  # until the first timetable (the CP-SAT steps' or the core's)
 
 
 @dataclass
@@ -309,7 +310,8 @@ def solve_ctt(
         first = core_first(inst, time_limit - (time.monotonic() - started), seed, workers, progress)
     if not first.lectures:
         return first
-    left = time_limit - (time.monotonic() - started)
+    first_at = time.monotonic() - started
+    left = time_limit - first_at
     said = (lambda t, cost: progress(f"annealing: best {cost} after {t:.0f} s")) if progress else None
     annealed = anneal(inst, first.lectures, left, seed, workers, floor=first.bound, ready=ready, progress=said)
     if annealed is None:  # not compiled in time: the first timetable is the answer
@@ -318,4 +320,4 @@ def solve_ctt(
         lectures, cost, moves = annealed
     if progress:
         progress(f"annealing: {moves:,} moves" + ("" if cost is None else f", cost {cost}"))
-    return CttResult(lectures, first.status, cost, first.bound, time.monotonic() - started, moves)
+    return CttResult(lectures, first.status, cost, first.bound, time.monotonic() - started, moves, first_at)
