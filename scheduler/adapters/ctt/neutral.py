@@ -68,7 +68,7 @@ def to_problem(inst: Instance) -> Problem:
         days=inst.days,
         period_of_day=[0] * inst.days,  # one period: the core's month levels have nothing to weigh
         period_weight={0: 1},
-        rules={rid: Rule(rid, {"zh": zh, "en": en}) for rid, (zh, en) in RULES.items()},
+        rules={rule: Rule(rule, {"zh": zh, "en": en}) for rule, (zh, en) in RULES.items()},
         resources=resources,
         events=events,
         demands=[],
