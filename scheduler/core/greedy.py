@@ -22,7 +22,7 @@ from scheduler.core.problem import Demand, Event, Keep, Option, Problem
 Placement = tuple[Event, int, dict[str, str], list[str]]
 # ``repeated``: at most this many greedy plans, and no more once this many in a row left
 # out no fewer events that must run than the best (so a problem where one cannot be placed
-# at all costs four greedy plans; the ITC-2007 instances placed in 1-12, 0.01-0.54 s)
+# at all costs four greedy plans; each ITC-2007 instance took 0.01-0.54 s in all)
 ROUNDS, STALE = 30, 3
 
 
