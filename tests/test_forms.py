@@ -105,8 +105,8 @@ def test_one_order_form_per_community_with_its_menu_an_order_table_and_a_hidden_
     folder = forms(tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"点单表-{n}.xlsx" for n in NAMES.values())
     wb = openpyxl.load_workbook(form_of(folder, "shanxia"))
-    assert wb.sheetnames[:3] == ["说明", "课程菜单", "点单"]
-    assert [wb[s].sheet_state for s in wb.sheetnames[3:]] == ["hidden"] * (len(wb.sheetnames) - 3)
+    assert wb.sheetnames[:4] == ["说明", "课程菜单", "点单", "不能参训日期"]
+    assert [wb[s].sheet_state for s in wb.sheetnames[4:]] == ["hidden"] * (len(wb.sheetnames) - 4)
     assert "山厦社区" in str(wb["点单"]["A1"].value) and "山厦社区" in str(wb["说明"]["A1"].value)
     offered = set(menu_labels(wb))
     by_id = {o["id"]: o for o in RAW["offerings"]}

@@ -167,3 +167,93 @@ def test_collected_days_away_keep_the_departments_sessions_off_them(tmp_path):
     theirs = [s for s in plan["sessions"] if "yingji" in s["departments"]]
     assert theirs, "the department still teaches"
     assert not [s for s in theirs if "2026-03-01" <= s["date"] <= "2026-04-30"]
+
+
+# --------------------------------------------------------------------------- a community's days away
+
+ATTEND_AWAY = "不能参训日期"
+ELECTION = (dt.datetime(2026, 3, 16), dt.datetime(2026, 3, 20), "社区“两委”换届选举")  # 白坭坑社区's, in the example
+
+
+def baiwokeng_form(tmp_path: Path) -> Path:
+    """白坭坑社区's order form with its orders filled in (collecting it keeps them)."""
+    return forms(tmp_path, "--with-orders") / "点单表-白坭坑社区.xlsx"
+
+
+def _write_community_rows(path: Path, spans: list[tuple]) -> None:
+    """Below the form's one span, one row per (start, end, reason)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[ATTEND_AWAY]
+    cols = columns_of(ws)
+    for r, span in enumerate(spans, HEADER_ROW + 2):
+        for key, value in zip(("start", "end", "reason"), span):
+            ws.cell(r, cols[key], value)
+    wb.save(path)
+
+
+def test_the_community_form_lists_the_days_it_cannot_attend_and_the_collected_ones_reach_the_scenario(tmp_path):
+    path = baiwokeng_form(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    assert rows(wb[ATTEND_AWAY]) == [ELECTION]
+    assert "不能参训日期" in "\n".join(str(c.value) for c in wb["说明"]["A"] if c.value)
+    _write_community_rows(path, [(dt.date(2026, 7, 6), dt.date(2026, 7, 10), "防汛值守"), ("2026年9月1日", None, None)])
+    result = collect(tmp_path, [path])
+    assert result.exit_code == 0, result.output
+    merged = load_scenario(tmp_path / "merged.yaml")
+    baiwokeng = next(c for c in merged.communities if c.id == "baiwokeng")
+    assert [(s.start, s.end, s.reason) for s in baiwokeng.unavailable] == [
+        (dt.date(2026, 3, 16), dt.date(2026, 3, 20), "社区“两委”换届选举"),
+        (dt.date(2026, 7, 6), dt.date(2026, 7, 10), "防汛值守"),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 1), ""),
+    ]
+    assert "白坭坑社区（baiwokeng）不能参训日期：新增2，修改0，删除0，不变1" in result.output, result.output
+    assert [o.id for o in merged.orders] == [o["id"] for o in RAW["orders"]], "its orders came back as they went"
+
+
+def test_a_bad_day_on_a_community_form_is_named_by_its_sheet_and_cell_and_nothing_is_written(tmp_path):
+    path = baiwokeng_form(tmp_path)
+    _write_community_rows(path, [("2026-02-30", None, None)])
+    out = tmp_path / "merged.yaml"
+    result = collect(tmp_path, [path])
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert f"{path} {ATTEND_AWAY}!A5（开始日期）：" in result.output and "2026-02-30" in result.output, result.output
+    other_year = baiwokeng_form(tmp_path / "again")  # checked on the merged scenario, named by the form's row
+    _write_community_rows(other_year, [(dt.date(2027, 1, 4), None, None)])
+    result = collect(tmp_path, [other_year])
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert f"{other_year} {ATTEND_AWAY}!第5行：" in result.output and "2027-01-04" in result.output, result.output
+
+
+def test_a_community_form_of_layout_2_keeps_the_communitys_days_and_a_renamed_sheet_is_reported(tmp_path):
+    path = baiwokeng_form(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.security = None
+    del wb[ATTEND_AWAY]
+    wb["表单信息"].cell(_info_row(wb, "version"), 2, 2)  # layout version 2 had no such sheet for communities
+    wb.save(path)
+    result = collect(tmp_path, [path])
+    assert result.exit_code == 0, result.output
+    baiwokeng = next(c for c in load_scenario(tmp_path / "merged.yaml").communities if c.id == "baiwokeng")
+    assert [(s.start, s.end) for s in baiwokeng.unavailable] == [(dt.date(2026, 3, 16), dt.date(2026, 3, 20))]
+    assert "不能参训日期：" not in result.output
+    renamed = baiwokeng_form(tmp_path / "again")
+    wb = openpyxl.load_workbook(renamed)
+    wb[ATTEND_AWAY].title = "外出日期"
+    wb.save(renamed)
+    result = collect(tmp_path, [renamed], out="again.yaml")
+    assert result.exit_code == 2 and f"{renamed}：缺少“{ATTEND_AWAY}”表" in result.output, result.output
+
+
+def test_a_communitys_collected_days_keep_its_sessions_off_them(tmp_path):
+    path = baiwokeng_form(tmp_path)
+    _write_community_rows(path, [(dt.date(2026, 4, 1), dt.date(2026, 6, 30), "集中整治")])
+    assert collect(tmp_path, [path]).exit_code == 0
+    out = tmp_path / "out"
+    solved = invoke(
+        "solve", tmp_path / "merged.yaml", "--out", out, "--db", tmp_path / "s.db", "--time-limit", "5", "--deterministic"
+    )
+    assert solved.exit_code == 0, solved.output
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    theirs = [s for s in plan["sessions"] if any(a["community"] == "baiwokeng" for a in s["attendance"])]
+    assert theirs, "the community still attends"
+    assert not [s for s in theirs if "2026-04-01" <= s["date"] <= "2026-06-30"]

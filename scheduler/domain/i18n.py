@@ -1268,6 +1268,10 @@ TEXT.update(
         "fm.orders.title": ("{community}（{id}）点单表 · {plan}", "Order form of {community} ({id}) · {plan}"),
         "fm.offerings.title": ("{department}（{id}）送课菜单 · {plan}", "Menu of {department} ({id}) · {plan}"),
         "fm.teachers.title": ("{department}（{id}）教员", "Instructors of {department} ({id})"),
+        "fm.attend_away.title": (
+            "{community}（{id}）不能参加培训的日期（每行一段；单日只填开始日期）",
+            "Days {community} ({id}) cannot attend training (one span a row; one day: the start only)",
+        ),
         "fm.away.title": (
             "{department}（{id}）整个部门不能送课的日期（每行一段；单日只填开始日期）",
             "Days {department} ({id}) as a whole cannot deliver (one span a row; one day: the start only)",
@@ -1279,18 +1283,22 @@ TEXT.update(
             "2. 在“点单”表中每行点一门课程：从下拉列表选择课程，填写参加人数、"
             "参加人员（岗位，多个用逗号分隔，如 网格员,安全员）、"
             "优先级（1–5，5最想要，不填为3）和希望月份（如 3,4，不填为不限）。\n"
-            "3. 同一门课程只点一次；空行不读取；只有浅黄色的格子可以填写。\n"
-            "4. 请勿改动表名和表头，填好后保存为 .xlsx，原文件发回街道。\n"
-            "本表交回后将整体替换本社区此前的点单。",
+            "3. “不能参训日期”表列出本社区不能参加培训的日期（如换届选举、防汛值守），每行一段："
+            "开始日期、结束日期（单日可不填）、原因。\n"
+            "4. 同一门课程只点一次；空行不读取；只有浅黄色的格子可以填写。\n"
+            "5. 请勿改动表名和表头，填好后保存为 .xlsx，原文件发回街道。\n"
+            "本表交回后将整体替换本社区此前的点单和不能参训日期。",
             "Order form of {community} · {plan}\n"
             "1. The sheet 课程菜单 lists what the community may order (read only): type, who delivers, format, "
             "duration, allowed months, capacity, runs in the year.\n"
             "2. On the sheet 点单, one order a row: pick the course from the list, write the attendees, their roles "
             "(several separated by commas), the priority (1–5, 5 = most wanted, 3 when empty) and the preferred months "
             "(e.g. 3,4; empty = any).\n"
-            "3. Order a course once; empty rows are not read; only the pale yellow cells take input.\n"
-            "4. Keep the sheet names and headers; save as .xlsx and send the file back.\n"
-            "The form replaces every earlier order of the community.",
+            "3. The sheet 不能参训日期 lists the days the community cannot attend training (an election, flood duty), "
+            "one span a row: first day, last day (may stay empty for one day), reason.\n"
+            "4. Order a course once; empty rows are not read; only the pale yellow cells take input.\n"
+            "5. Keep the sheet names and headers; save as .xlsx and send the file back.\n"
+            "The form replaces every earlier order and day away of the community.",
         ),
         "fm.guide.department": (
             "{department}送课菜单 · {plan}\n"
@@ -1361,6 +1369,7 @@ TEXT.update(
         "fm.what.offerings": ("课程", "offerings"),
         "fm.what.instructors": ("教员", "instructors"),
         "fm.what.unavailable": ("不能送课日期", "days away"),
+        "fm.what.attend_unavailable": ("不能参训日期", "days it cannot attend"),
         "fm.skipped": ("未合并 {path}（{n}个问题，见上）", "not merged: {path} ({n} problems, above)"),
         "fm.collected": (
             "已写入 {path}：合并{forms}份表单，点单{orders}条，课程{offerings}门",

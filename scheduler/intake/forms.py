@@ -19,6 +19,7 @@ from scheduler import __version__
 from scheduler.domain.i18n import t, type_name
 from scheduler.domain.workbook import Column, fit_columns, header, save_workbook, set_cell, write_value
 from scheduler.intake.layout import (
+    ATTEND_AWAY,
     AWAY,
     COMMUNITY,
     DEPARTMENT,
@@ -36,7 +37,7 @@ from scheduler.intake.layout import (
     Table,
     choices,
 )
-from scheduler.models import HEADS, Community, Department, Offering, Order, Scenario, SessionType
+from scheduler.models import HEADS, Community, DateSpan, Department, Offering, Order, Scenario, SessionType
 
 SPARE_ROWS = 30  # empty input rows below a department's current offerings and instructors
 MOST_ATTENDEES = 300  # the attendees dropdown lists 1..cadres, at most this many
@@ -264,7 +265,10 @@ def community_form(sc: Scenario, community: Community, lang: str = "zh", orders:
     _dropdown(ws, f"C{first}:C{last}", add(_known_roles(sc)), lang, strict=False)
     _dropdown(ws, f"D{first}:D{last}", add([5, 4, 3, 2, 1]), lang)
     _dropdown(ws, f"E{first}:E{last}", add(list(range(1, 13))), lang, strict=False)
+    title = t("fm.attend_away.title", lang, community=community.name, id=community.id)
+    _away_sheet(wb, ATTEND_AWAY, community.unavailable, title, lang)
     _info(wb, sc, COMMUNITY, community.id, community.name)
+    wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))  # hidden sheets last
     wb.security = WorkbookProtection(lockStructure=True)  # sheets cannot be renamed, moved or shown
     return wb
 
@@ -303,18 +307,19 @@ def department_form(sc: Scenario, department: Department, lang: str = "zh"):
     title = t("fm.teachers.title", lang, department=department.name, id=department.id)
     ws, last = _table(wb, teachers, title, rows, len(rows) + SPARE_ROWS, lang)
     _choice_rules(ws, teachers, last, add, lang)
-    _away_sheet(wb, department, lang)
+    title = t("fm.away.title", lang, department=department.name, id=department.id)
+    _away_sheet(wb, AWAY, department.unavailable, title, lang)
     _info(wb, sc, DEPARTMENT, department.id, department.name)
     wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))  # hidden sheets last
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
 
 
-def _away_sheet(wb, department: Department, lang: str) -> None:
-    """The days the department cannot deliver, one span a row (a date typed as text is read too)."""
-    away = TABLES[AWAY]
-    rows = [[_cell(c, getattr(span, c.key), lang) for c in away.columns()] for span in department.unavailable]
-    title = t("fm.away.title", lang, department=department.name, id=department.id)
+def _away_sheet(wb, sheet: str, spans: list[DateSpan], title: str, lang: str) -> None:
+    """Days away (a department's, or a community's), one span a row, as dates (a date typed
+    as text is read too)."""
+    away = TABLES[sheet]
+    rows = [[_cell(c, getattr(span, c.key), lang) for c in away.columns()] for span in spans]
     ws, last = _table(wb, away, title, rows, len(rows) + SPARE_ROWS, lang)
     for r in range(HEADER_ROW + 1, last + 1):
         for c in (1, 2):

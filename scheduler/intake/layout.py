@@ -5,7 +5,9 @@ sheet that says whose form it is.
 A form is a workbook made by ``schedule forms``:
 
 * 说明: what to do, in the planner's language;
-* community forms: 课程菜单 (read-only: what the community may order) and 点单 (input);
+* community forms: 课程菜单 (read-only: what the community may order), 点单 (input) and
+  不能参训日期 (input: the days the community cannot attend; added in layout version 3,
+  so an older community form has none, and the community's dates stay as they are);
 * department forms: 送课菜单 (input: what the department can teach), 教员 (input) and
   不能送课日期 (input: the days the department as a whole cannot deliver; a form of
   layout version 1, made before this sheet existed, has none, and then the
@@ -34,15 +36,16 @@ ORDERS = "点单"
 OFFERINGS = "送课菜单"
 TEACHERS = "教员"
 AWAY = "不能送课日期"
+ATTEND_AWAY = "不能参训日期"  # a community's days away (AWAY is a department's)
 LISTS = "选项"  # hidden: the values of the dropdowns
 HEADER_ROW = 3
-FORM_VERSION = 2  # of the layout, in the hidden sheet; collect reads every version up to it
+FORM_VERSION = 3  # of the layout, in the hidden sheet; collect reads every version up to it
 COMMUNITY, DEPARTMENT = "community", "department"
 SHEETS = {COMMUNITY: (GUIDE, MENU, ORDERS), DEPARTMENT: (GUIDE, OFFERINGS, TEACHERS)}  # every form has these
-INPUTS = {COMMUNITY: (ORDERS,), DEPARTMENT: (OFFERINGS, TEACHERS, AWAY)}
+INPUTS = {COMMUNITY: (ORDERS, ATTEND_AWAY), DEPARTMENT: (OFFERINGS, TEACHERS, AWAY)}
 # a sheet added to the layout, by the version that added it: a form of that version or later
 # must have it (one renamed is reported, never taken for an old form); an older form has none
-ADDED_IN = {AWAY: 2}
+ADDED_IN = {AWAY: 2, ATTEND_AWAY: 3}
 
 
 def required_sheets(kind: str, version: int) -> tuple[str, ...]:
@@ -93,6 +96,7 @@ TABLES = {
     OFFERINGS: Table(OFFERINGS, Offering, OFFERING_KEYS),
     TEACHERS: Table(TEACHERS, Instructor, INSTRUCTOR_KEYS),
     AWAY: Table(AWAY, DateSpan, AWAY_KEYS),
+    ATTEND_AWAY: Table(ATTEND_AWAY, DateSpan, AWAY_KEYS),
 }
 
 

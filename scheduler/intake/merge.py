@@ -1,5 +1,5 @@
 """What collected forms change in a scenario: a community's form replaces that community's
-orders, a department's form its offerings, its instructors and its days away.
+orders and its days away, a department's form its offerings, its instructors and its days away.
 
 A record that is on the form and in the scenario keeps its place (and its id: an order is
 the same order when it is the same community ordering the same course); one that is no
@@ -22,7 +22,7 @@ from scheduler.domain.loader import InputError, InputProblem, validate_data
 from scheduler.domain.workbook import Place, data_path
 from scheduler.intake.collect import Form, Row, read_form
 from scheduler.intake.forms import owned_offerings
-from scheduler.intake.layout import AWAY, COMMUNITY, OFFERING_KEYS, OFFERINGS, ORDERS, TEACHERS
+from scheduler.intake.layout import ATTEND_AWAY, AWAY, COMMUNITY, OFFERING_KEYS, OFFERINGS, ORDERS, TEACHERS
 from scheduler.models import DateSpan, Instructor, Offering, Order, Scenario, SessionType
 
 ON_FORM = set(OFFERING_KEYS)  # an offering's fields a department form holds; the others stay as they were
@@ -32,7 +32,7 @@ ON_FORM = set(OFFERING_KEYS)  # an offering's fields a department form holds; th
 class Tally:
     """What one form did to one list of records, by id."""
 
-    what: str  # orders, offerings, instructors, unavailable (spans, by their days)
+    what: str  # orders, offerings, instructors, unavailable (spans, by their days; a community's: attend_unavailable)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -124,6 +124,9 @@ def _community(merged: Merged, form: Form, sources: dict) -> None:
         new.append(record)
     merged.data["orders"], tally = _replace(orders, lambda o: o["community"] == form.owner, new, "orders")
     merged.tallies.append((form, tally))
+    if ATTEND_AWAY in form.rows:  # a form made before the sheet existed leaves the days as they were
+        community = next(c for c in merged.data["communities"] if c["id"] == form.owner)
+        _away(merged, community, form, ATTEND_AWAY, sources)
 
 
 def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None:
@@ -156,23 +159,23 @@ def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None
     data["offerings"], tally = _replace(data["offerings"], lambda o: o["id"] in owned, new, "offerings")
     merged.tallies.append((form, tally))
     if AWAY in form.rows:  # a form made before the sheet existed leaves the days as they were
-        _away(merged, at, form, sources)
+        _away(merged, data["departments"][at], form, AWAY, sources)
 
 
-def _away(merged: Merged, at: int, form: Form, sources: dict) -> None:
-    """The department's days away as the form lists them; a span is known by its days
-    (its reason may change)."""
-    department = merged.data["departments"][at]
+def _away(merged: Merged, owner: dict[str, Any], form: Form, sheet: str, sources: dict) -> None:
+    """The owner's (a department's or a community's) days away as the form's ``sheet``
+    lists them; a span is known by its days (its reason may change)."""
     new = []
-    for row in form.rows[AWAY]:
+    for row in form.rows[sheet]:
         record = plain(DateSpan, row.record)
         sources[id(record)] = (form, row)
         new.append(record)
-    spans, tally = _replace(department.get("unavailable", []), lambda _: True, new, "unavailable", key=_days)
+    what = "unavailable" if sheet == AWAY else "attend_unavailable"
+    spans, tally = _replace(owner.get("unavailable", []), lambda _: True, new, what, key=_days)
     if spans:
-        department["unavailable"] = spans
+        owner["unavailable"] = spans
     else:
-        department.pop("unavailable", None)
+        owner.pop("unavailable", None)
     merged.tallies.append((form, tally))
 
 
@@ -214,12 +217,14 @@ def _origins(merged: Merged, sources: dict) -> None:
     lists = [(("orders",), merged.data["orders"]), (("offerings",), merged.data["offerings"])]
     for i, d in enumerate(merged.data["departments"]):
         lists += [(("departments", i, key), d.get(key, [])) for key in ("instructors", "unavailable")]
+    lists += [(("communities", i, "unavailable"), c.get("unavailable", [])) for i, c in enumerate(merged.data["communities"])]
     for path, items in lists:
         for n, record in enumerate(items):
             if id(record) not in sources:
                 continue
             form, row = sources[id(record)]
-            sheet = {"orders": ORDERS, "offerings": OFFERINGS, "unavailable": AWAY}.get(path[-1], TEACHERS)
+            away = AWAY if path[0] == "departments" else ATTEND_AWAY
+            sheet = {"orders": ORDERS, "offerings": OFFERINGS, "unavailable": away}.get(path[-1], TEACHERS)
             merged.origin[(*path, n)] = (form.path, Place(sheet, row.row))
             for key, place in row.places.items():
                 merged.origin[(*path, n, key)] = (form.path, place)

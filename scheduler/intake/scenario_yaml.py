@@ -3,7 +3,8 @@ the template: it is read with ``ruamel.yaml``'s round-trip loader, only the reco
 changed are rewritten, removed ones are taken out and new ones put in their place, so the
 reference example's comments, key order and layout stay wherever their record stays.
 
-Only the sections forms change (orders, offerings, departments) are touched. A record is
+Only the sections forms change (orders, offerings, departments, communities: their days
+away) are touched. A record is
 matched by its id; a key the new record leaves out keeps its old value when that value is
 the field's default (the example writes ``max_runs: 1`` on purpose) and goes otherwise.
 """
@@ -16,9 +17,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scheduler.models import Department, Instructor, Offering, Order
+from scheduler.models import Community, Department, Instructor, Offering, Order
 
-SECTIONS = {"orders": Order, "offerings": Offering, "departments": Department}
+SECTIONS = {"orders": Order, "offerings": Offering, "departments": Department, "communities": Community}
 NESTED = {(Department, "instructors"): Instructor}
 DATE_KEYS = {"start", "end"}
 DATE_LISTS = {"unavailable", "working_days", "days_off"}
