@@ -305,13 +305,13 @@ def repeated(problem: Problem, placements: list[Placement]) -> GreedyState:
     left 2 of comp07's 434 ITC-2007 lectures out (the core's day model then found no
     plan in 30 s); when nothing must run or nothing is left out, this is one greedy plan."""
     urgency: dict[str, int] = {}
-    best, best_placements, stale = None, [], 0
+    best, best_placements, fewest, stale = None, [], 0, 0
     for _ in range(ROUNDS):
         found: list[Placement] = []
         state = greedy_plan(problem, found, urgency)
         missing = left_out(problem, state)
-        if best is None or len(missing) < len(left_out(problem, best)):
-            best, best_placements, stale = state, found, 0
+        if best is None or len(missing) < fewest:
+            best, best_placements, fewest, stale = state, found, len(missing), 0
         else:
             stale += 1
         if not missing or stale >= STALE:

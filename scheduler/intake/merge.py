@@ -26,6 +26,8 @@ from scheduler.intake.layout import ATTEND_AWAY, AWAY, COMMUNITY, OFFERING_KEYS,
 from scheduler.models import DateSpan, Instructor, Offering, Order, Scenario, SessionType
 
 ON_FORM = set(OFFERING_KEYS)  # an offering's fields a department form holds; the others stay as they were
+# the days-away sheet of a section's forms, and the name its tally goes by (``fm.what.*``)
+DAYS_AWAY = {"departments": (AWAY, "unavailable"), "communities": (ATTEND_AWAY, "attend_unavailable")}
 
 
 @dataclass
@@ -126,7 +128,7 @@ def _community(merged: Merged, form: Form, sources: dict) -> None:
     merged.tallies.append((form, tally))
     if ATTEND_AWAY in form.rows:  # a form made before the sheet existed leaves the days as they were
         community = next(c for c in merged.data["communities"] if c["id"] == form.owner)
-        _away(merged, community, form, ATTEND_AWAY, sources)
+        _away(merged, community, form, "communities", sources)
 
 
 def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None:
@@ -159,18 +161,18 @@ def _department(merged: Merged, sc: Scenario, form: Form, sources: dict) -> None
     data["offerings"], tally = _replace(data["offerings"], lambda o: o["id"] in owned, new, "offerings")
     merged.tallies.append((form, tally))
     if AWAY in form.rows:  # a form made before the sheet existed leaves the days as they were
-        _away(merged, data["departments"][at], form, AWAY, sources)
+        _away(merged, data["departments"][at], form, "departments", sources)
 
 
-def _away(merged: Merged, owner: dict[str, Any], form: Form, sheet: str, sources: dict) -> None:
-    """The owner's (a department's or a community's) days away as the form's ``sheet``
-    lists them; a span is known by its days (its reason may change)."""
+def _away(merged: Merged, owner: dict[str, Any], form: Form, section: str, sources: dict) -> None:
+    """The days away of ``owner`` (a record of ``section``: a department or a community) as
+    its form's days-away sheet lists them; a span is known by its days (its reason may change)."""
+    sheet, what = DAYS_AWAY[section]
     new = []
     for row in form.rows[sheet]:
         record = plain(DateSpan, row.record)
         sources[id(record)] = (form, row)
         new.append(record)
-    what = "unavailable" if sheet == AWAY else "attend_unavailable"
     spans, tally = _replace(owner.get("unavailable", []), lambda _: True, new, what, key=_days)
     if spans:
         owner["unavailable"] = spans
@@ -223,7 +225,7 @@ def _origins(merged: Merged, sources: dict) -> None:
             if id(record) not in sources:
                 continue
             form, row = sources[id(record)]
-            away = AWAY if path[0] == "departments" else ATTEND_AWAY
+            away = DAYS_AWAY.get(path[0], ("", ""))[0]
             sheet = {"orders": ORDERS, "offerings": OFFERINGS, "unavailable": away}.get(path[-1], TEACHERS)
             merged.origin[(*path, n)] = (form.path, Place(sheet, row.row))
             for key, place in row.places.items():

@@ -4,9 +4,9 @@ changed are rewritten, removed ones are taken out and new ones put in their plac
 reference example's comments, key order and layout stay wherever their record stays.
 
 Only the sections forms change (orders, offerings, departments, communities: their days
-away) are touched. A record is
-matched by its id; a key the new record leaves out keeps its old value when that value is
-the field's default (the example writes ``max_runs: 1`` on purpose) and goes otherwise.
+away) are touched. A record is matched by its id; a key the new record leaves out keeps
+its old value when that value is the field's default (the example writes ``max_runs: 1``
+on purpose) and goes otherwise.
 """
 
 from __future__ import annotations
