@@ -158,3 +158,83 @@ def test_pinghu_keeps_a_steady_rhythm_through_the_year():
     assert r.weeks >= 40
     assert r.early_share(len(plan.sessions)) <= 0.4
     assert plan.solver.levels == LEVELS and plan.solver.objective[:4] == plan.solver.bound[:4]  # earlier levels proven
+
+
+def _calendar_least(problem, spread: int) -> int:
+    """The calendar relaxation's least window deviation (``periods.calendar_model``)."""
+    from scheduler.core.cpsat import cp_model
+    from scheduler.core.periods import calendar_model
+
+    model, _ = calendar_model(problem, spread)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+def _two_departments_away(days: tuple[str, ...]) -> dict:
+    """Thursday 26 to Tuesday 31 March (two days in each of two weeks), two sessions that
+    must run, both departments away on ``days``."""
+    d = scenario_dict()
+    d["plan"].update(start="2026-03-26", end="2026-03-31", sessions={"total": 2, "total_min": 2})
+    d["offerings"].append({"id": "aid", "title": "社会救助", "type": "peer", "department": "minzheng", "capacity": 60})
+    d["orders"].append({"id": "O-2", "community": "shanxia", "offering": "aid", "attendees": 20, "priority": 2})
+    for dep in d["departments"]:
+        dep["unavailable"] = list(days)
+    return d
+
+
+# days both departments are away, and the bound when it is known: a whole week away
+# puts both sessions in the other week (rhythm -2, which the calendar sees)
+AWAY = [
+    ((), None),
+    (("2026-03-30", "2026-03-31"), -2),
+    (("2026-03-26", "2026-03-27"), -2),
+    (("2026-03-27", "2026-03-30"), None),
+    (("2026-03-31",), None),
+]
+CALENDAR_CASES = [(_two_departments_away(days), known) for days, known in AWAY]
+CALENDAR_CASES += [(across_weeks(seed), None) for seed in RHYTHM_SEEDS]
+
+
+@pytest.mark.proof("the calendar bound holds for the best plan")
+@pytest.mark.parametrize(
+    "data,known", CALENDAR_CASES, ids=[f"away{k}" for k in range(len(AWAY))] + [f"seed{s}" for s in RHYTHM_SEEDS]
+)
+def test_the_calendar_bound_of_rhythm_holds_for_the_best_plan(data, known):
+    """No plan that keeps the best plan's spread has a better rhythm than the calendar
+    relaxation allows: the brute-force best (its rhythm includes the half-day pairs, which
+    only lower it) is within the bound, and where the bound is known it is that."""
+    from scheduler.domain.compile import compile_scenario
+
+    best = brute_force_best(build(data))
+    problem = compile_scenario(build(data)).problem
+    bound = -_calendar_least(problem, best[LEVELS.index("spread")])
+    assert best[LEVELS.index("rhythm")] <= bound
+    if known is not None:
+        assert bound == best[LEVELS.index("rhythm")] == known
+
+
+def test_the_calendar_bound_proves_pinghus_rhythm_without_the_piece_model(monkeypatch):
+    """On Pinghu, months held to their even split (spread 0) leave weeks that cannot get
+    their share: the calendar relaxation alone proves the rhythm the solve reaches, so every
+    level is proven and the piece model (about a second) is never built."""
+    from conftest import ROOT
+
+    from scheduler.core import solve as core_solve
+    from scheduler.core.solve import SolveOptions
+    from scheduler.plan.engine import run
+
+    def no_pieces(*args):
+        raise AssertionError("the piece model was built")
+
+    monkeypatch.setattr(core_solve, "_piece_bound", no_pieces)
+    out = run(
+        ROOT / "examples" / "pinghu-2026" / "scenario.yaml",
+        SolveOptions(time_limit=60, workers=2, deterministic=True),
+        explain=False,
+    )
+    solver = out.plan.solver
+    assert solver.status == "OPTIMAL" and solver.objective == solver.bound
+    spread, rhythm = solver.objective[LEVELS.index("spread")], solver.objective[LEVELS.index("rhythm")]
+    assert rhythm == -_calendar_least(out.compiled.problem, spread) < 0

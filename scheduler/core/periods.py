@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from scheduler.core.cpmodel import Model
+from scheduler.core.cpmodel import Model, even_targets
 from scheduler.core.cpsat import cp_model
 from scheduler.core.problem import Event, Problem, Resource, WindowCap
 
@@ -336,3 +336,47 @@ def flattened(problem: Problem) -> Problem:
     plan), and it solves them in a fraction of the time."""
     resources = {k: replace(r, period_cap=None, min_gap_days=0) for k, r in problem.resources.items()}
     return replace(problem, period_of_day=[0] * problem.days, period_weight={0: 1}, resources=resources)
+
+
+def calendar_model(problem: Problem, spread: int | None) -> tuple[cp_model.CpModel, cp_model.LinearExpr]:
+    """The *calendar relaxation* of the window part of ``rhythm``: no events, only how
+    many run in each piece (a window cut at period borders, as in ``pieces``), at most
+    the events that may start there (``Problem.allowed_starts``); the total within the count rule's range, each
+    period's share of it within ``spread`` (the held spread level: minus the periods'
+    deviations from their even split) and the windows' deviations from theirs to be
+    minimised. Every plan that holds ``spread`` gives such counts, so the least deviation
+    here bounds its rhythm: ``rhythm <= -least``. Returns the model and that deviation.
+
+    Why: on Pinghu the spread level is 0, so each month's count is fixed, and which weeks
+    of a month can hold its sessions decides the window deviation (18) alone; this model
+    of 60 counts proves it in milliseconds where the piece model, with every event and
+    demand, took 1.1-1.35 s (``docs/solver-notes.md``, "The calendar bound")."""
+    starts = {e.id: problem.allowed_starts(e) for e in problem.events}
+    lo, hi = problem.total_range([e for e in problem.events if starts[e.id]])
+    win, per = problem.rhythm_window_of_day, problem.period_of_day
+    room: dict[tuple[int, int], int] = defaultdict(int)
+    for days in ({t // problem.units_per_day for t in ts} for ts in starts.values()):
+        for piece in {(per[d], win[d]) for d in days}:
+            room[piece] += 1
+    m = cp_model.CpModel()
+    count = {k: m.new_int_var(0, n, f"count_{k[0]}_{k[1]}") for k, n in sorted(room.items())}
+    total = m.new_int_var(lo, hi, "total")
+    m.add(total == sum(count.values()))
+
+    def deviations(weights: dict[int, int], side: int, name: str) -> list:
+        devs, table = [], [even_targets(n, weights) for n in range(lo, hi + 1)]
+        for b in sorted(weights):
+            target = m.new_int_var(0, hi, f"{name}_target_{b}")
+            m.add_element(total - lo, [t[b] for t in table], target)
+            dev = m.new_int_var(0, hi, f"{name}_dev_{b}")
+            here = sum(v for k, v in count.items() if k[side] == b)
+            m.add(dev >= here - target)
+            m.add(dev >= target - here)
+            devs.append(dev)
+        return devs
+
+    if spread is not None and problem.period_weight:
+        m.add(sum(deviations(problem.period_weight, 0, "period")) <= -spread)
+    least = sum(deviations(problem.rhythm_weight, 1, "window"))
+    m.minimize(least)
+    return m, least
