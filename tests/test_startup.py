@@ -148,3 +148,49 @@ def test_cp_sat_falls_back_to_pandas_when_the_stand_in_cannot_serve():
     run = subprocess.run([sys.executable, "-c", FALLBACK_PROBE], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [True, True, True]
+
+
+def _command(*args: str, cwd) -> subprocess.CompletedProcess:
+    """``schedule ARGS`` as its own process (the console script's way: no arguments given
+    to ``main``, so it ends with ``cli.common.leave``)."""
+    return subprocess.run([sys.executable, "-m", "scheduler.cli", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_a_command_that_ends_at_once_keeps_its_exit_code_its_output_and_its_store(tmp_path):
+    """The process skips the interpreter's teardown, not its work: a solve exits 0 with its
+    whole summary printed (the last line names the version stored), plan.json complete and
+    the store readable by the next command; bad input still exits 2 with its message."""
+    from conftest import ROOT
+
+    tiny, out, db = ROOT / "examples" / "tiny" / "scenario.yaml", tmp_path / "out", str(tmp_path / "s.db")
+    solved = _command("solve", str(tiny), "--out", str(out), "--db", db, "--quiet", "--lang", "en", cwd=tmp_path)
+    assert solved.returncode == 0, solved.stderr
+    assert "version 1" in solved.stdout.strip().splitlines()[-1]
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["sessions"]
+    listed = _command("plans", "--db", db, "--lang", "en", cwd=tmp_path)
+    assert listed.returncode == 0 and "OPTIMAL" in listed.stdout, listed.stderr
+    bad = _command("solve", str(tmp_path / "missing.yaml"), "--db", db, cwd=tmp_path)
+    assert bad.returncode == 2 and "missing.yaml" in bad.stderr
+
+
+def test_a_command_ends_without_the_interpreters_teardown(tmp_path):
+    """What makes it sooner (about 0.3 s after a Pinghu solve): exit handlers, the last
+    step of a normal interpreter exit, never run; a call with arguments (a test, a
+    script) returns as before."""
+    probe = (
+        "import atexit, sys\n"
+        "from scheduler.cli import main\n"
+        "atexit.register(print, 'teardown')\n"
+        "sys.argv = ['schedule', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert ended.returncode == 0 and "Usage" in ended.stdout and "teardown" not in ended.stdout
+    called = subprocess.run(
+        [sys.executable, "-c", probe.replace("main()", "main(['--help'])")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert called.returncode == 0 and "teardown" in called.stdout

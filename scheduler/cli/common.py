@@ -15,7 +15,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from pydantic import TypeAdapter, ValidationError
@@ -618,13 +618,42 @@ class PlannerGroup(_PlannerParsing, click.Group):
         if args is None:
             fewer_collections()
         try:
-            return super().main(args, prog_name, **options)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # click's own ways out, let through when not in standalone mode
-        except Exception as err:
-            if "--debug" in itertools.takewhile(lambda a: a.startswith("-"), raw):  # the top group's options
-                raise
-            internal_error(err, lang_in_args(raw), [prog_name or "schedule", *raw])
+            try:
+                return super().main(args, prog_name, **options)
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise  # click's own ways out, let through when not in standalone mode
+            except Exception as err:
+                if "--debug" in itertools.takewhile(lambda a: a.startswith("-"), raw):  # the top group's options
+                    raise
+                internal_error(err, lang_in_args(raw), [prog_name or "schedule", *raw])
+        except SystemExit as done:
+            if args is None:
+                leave(done.code)
+            raise
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End this process now with ``code`` (as ``sys.exit`` would take it): what was printed
+    is flushed and the stores' connections are closed, then the interpreter's teardown is
+    skipped. Why: after a solve it frees the solver's and the models' objects one by one,
+    measured on Pinghu at about 0.3 s of the 3.5 s a planner waits for, and nothing is
+    left to do by then (every file is written and closed, every transaction committed or
+    rolled back). Only for the command line of this process: a call with arguments (a
+    test, a script) returns as click does."""
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    store = sys.modules.get("scheduler.store.plan_store")
+    if store is not None:
+        store.close_open_stores()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+            pass
+    os._exit(code)
 
 
 # --------------------------------------------------------------------------- internal errors

@@ -22,6 +22,7 @@ Three questions, each answered by a model built for it (docs/solver-notes.md, "W
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 
 from scheduler.core.cpmodel import Model
@@ -156,28 +157,34 @@ class WhatIfs:
         self.by_periods = relaxations_apply(problem) and not problem.is_replan
         self._placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
         self._models: dict[str, Model] = {}
+        self._building = threading.Lock()  # orders are worked out in threads (``reasons.explain_unmet``)
 
     def _model(self, kind: str) -> Model:
         """The what-if model of this kind, built on first use, its objective the weight kept
         (except ``swap``'s) and the plan as its hint: ``swap`` (the plan's sessions held,
         attendance free), ``selection`` and ``period`` (the relaxations), ``days``."""
-        if kind not in self._models:
-            if kind == "swap":
-                model = Model(swapped(self.p, self.hint))
-            elif kind == "selection":
-                model = PeriodModel(flattened(self.p))
-            elif kind == "period":
-                model = PeriodModel(self.p)
-            else:
-                model = Model(self.p)
-            if kind != "swap":
-                _keep_most(model, self.served)
-            # the period model starts from the plan too: when the selection's choice cannot
-            # be given months, the free search then gives up little (without it, measured
-            # on a loaded machine: 18 orders given up where 1 suffices)
-            model.hint_placements([pl for pl in self._placements if pl[0].id in model.x])
-            self._models[kind] = model
-        return self._models[kind]
+        with self._building:
+            if kind not in self._models:
+                self._models[kind] = self._build(kind)
+            return self._models[kind]
+
+    def _build(self, kind: str) -> Model:
+        """A new what-if model of this kind (see ``_model``)."""
+        if kind == "swap":
+            model = Model(swapped(self.p, self.hint))
+        elif kind == "selection":
+            model = PeriodModel(flattened(self.p))
+        elif kind == "period":
+            model = PeriodModel(self.p)
+        else:
+            model = Model(self.p)
+        if kind != "swap":
+            _keep_most(model, self.served)
+        # the period model starts from the plan too: when the selection's choice cannot
+        # be given months, the free search then gives up little (without it, measured
+        # on a loaded machine: 18 orders given up where 1 suffices)
+        model.hint_placements([pl for pl in self._placements if pl[0].id in model.x])
+        return model
 
     def ceiling(self, demand_id: str) -> int | None:
         """The most of the served weight any plan serving ``demand_id`` keeps: the demand

@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,10 @@ STATIC_RULES = {"host_self": ["eligible.host_not_visitor"], "too_large": ["capac
 MIN_SHARE = 1.0  # seconds, at least, for each order while the budget lasts (Pinghu needs about 0.5)
 LOCAL_SHARE = 3.0  # the same on a large street (``WhatIfs.local``: 10x Pinghu took 1.7 s on average, up to 8)
 LONE_SHARE = 0.3  # of an order's share of the budget, at most, for the never-possible check
+# orders worked out at once: most what-if solves are small, their presolve on one thread,
+# so two keep both cores busy (measured on Pinghu: see docs/solver-notes.md, "Why an
+# order is unmet")
+REASON_THREADS = 2
 
 
 @dataclass
@@ -60,30 +65,34 @@ def explain_unmet(
     demand_bound: int | None = None,
 ) -> dict[str, Evidence]:
     """The evidence for every order the plan (``assignments``) leaves unmet, within
-    ``budget`` seconds in all, one order after the other (the orders the budget does not
-    reach are told so), each solve on both cores
-    (measured on Pinghu: two orders at a time on one worker each took three times as long,
-    a lone worker's search being far weaker here). Each order gets an even share of the
-    time left when it starts; in deterministic mode, counting deterministic time, a fixed
-    share, so the answers never depend on the clock. ``demand_bound``: the solve's proven
-    bound of the demand level (``proven_demand``), which proves many losses the least
-    without another solve (``WhatIfs.ceiling``)."""
+    ``budget`` seconds in all (the orders the budget does not reach are told so),
+    ``REASON_THREADS`` orders at a time. Each order gets an even share of the time left
+    when it starts; in deterministic mode, counting deterministic time, a fixed share, so
+    the answers never depend on the clock or on which order ran beside which.
+    ``demand_bound``: the solve's proven bound of the demand level (``proven_demand``),
+    which proves many losses the least without another solve (``WhatIfs.ceiling``)."""
     met = _served(assignments)
     unmet = [o for o in sc.orders if o.id not in met]
     # no budget, no what-if models (building them takes seconds on a large street)
     wanted = budget > 0 and any(o.id not in comp.unservable for o in unmet)
     whatifs = whatifs_for(comp, assignments, opts, demand_bound) if wanted else None
-    began, out = time.perf_counter(), {}
-    for k, o in enumerate(unmet):
+    # at least MIN_SHARE each while the budget lasts: some reasons verified beat none
+    least = LOCAL_SHARE if whatifs is not None and whatifs.local else MIN_SHARE
+    threads = max(1, min(REASON_THREADS, len(unmet))) if whatifs is not None else 1
+    began = time.perf_counter()
+
+    def one(k: int, o: Order) -> Evidence:
         if opts.deterministic:
             left = budget - k * max(MIN_SHARE, budget / len(unmet))
         else:
             left = budget - (time.perf_counter() - began)
-        # at least MIN_SHARE each while the budget lasts: some reasons verified beat none
-        least = LOCAL_SHARE if whatifs is not None and whatifs.local else MIN_SHARE
-        share = min(left, max(least, left / (len(unmet) - k)))
-        out[o.id] = evidence_for(comp, o, whatifs, opts, max(0.0, share))
-    return out
+        share = min(left, max(least, left * min(threads, len(unmet) - k) / (len(unmet) - k)))
+        return evidence_for(comp, o, whatifs, opts, max(0.0, share))
+
+    if threads == 1:
+        return {o.id: one(k, o) for k, o in enumerate(unmet)}
+    with ThreadPoolExecutor(threads, thread_name_prefix="reasons") as pool:
+        return {o.id: e for o, e in zip(unmet, pool.map(one, range(len(unmet)), unmet))}
 
 
 class EarlyReasons:

@@ -26,6 +26,7 @@ import os
 import secrets
 import sqlite3
 import time
+import weakref
 from pathlib import Path
 from typing import Protocol
 
@@ -108,6 +109,7 @@ class Store:
                 self._check_integrity()
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
+            _OPEN.add(self)
             if self._known_revision() != self.head_revision() and upgrade:
                 self.upgrade()
         except (SQLAlchemyError, ImportError, MigrationError) as err:
@@ -596,6 +598,17 @@ def _create_sqlite_file(path: Path) -> None:
                 return
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# the stores opened in this process, so that one ending at once (``cli.common.leave``) can
+# close their connections first (a database server then sees the session end, not a reset)
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def close_open_stores() -> None:
+    """Close the connections of every store this process opened."""
+    for store in list(_OPEN):
+        store.engine.dispose()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
