@@ -323,11 +323,15 @@ def _solve_watched(
     found: threading.Event,
     left: float,
     share: float,
+    workers: int | None = None,
 ) -> tuple[cp_model.CpSolver, str]:
     """Solve with up to ``left`` seconds, stopped once ``share`` has passed and ``found`` is
-    set (by ``callback``); deterministic mode has no watchdog and gets ``share``."""
+    set (by ``callback``); deterministic mode has no watchdog and gets ``share``.
+    ``workers``: that many instead of the options' (outside deterministic mode only)."""
     done = threading.Event()
     solver = _parameters(opts, share if opts.deterministic else left, m)
+    if workers and not opts.deterministic:
+        solver.parameters.num_workers = workers
     watchdog = None
     if not opts.deterministic:
         watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
@@ -803,7 +807,10 @@ def _mid_week(problem: Problem, laid: tuple[list[Assignment], int], opts: SolveO
         return laid
     days.m.minimize(sum(far))
     budget = min(MID_LIMIT, clock.left(opts.time_limit))
-    solver, st = _solve_until_found(days.m, opts, clock, budget, budget)
+    # one worker while the reasons are worked out beside the solve (``opts.early_plan``):
+    # the search runs its whole budget either way, and the reasons get the other core
+    beside = opts.early_plan is not None
+    solver, st = _solve_until_found(days.m, opts, clock, budget, budget, workers=1 if beside else None)
     return (days.assignments(solver), value) if st in FOUND else laid
 
 
@@ -812,10 +819,12 @@ def _usable_days(problem: Problem, e) -> list[int]:
     return sorted({t // problem.units_per_day for t in e.starts})
 
 
-def _solve_until_found(m: cp_model.CpModel, opts: SolveOptions, clock: Clock, left: float, share: float):
+def _solve_until_found(
+    m: cp_model.CpModel, opts: SolveOptions, clock: Clock, left: float, share: float, workers: int | None = None
+):
     """``_solve_watched`` with the watchdog told of any solution (the objective aside)."""
     found = threading.Event()
-    return _solve_watched(m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, share)
+    return _solve_watched(m, opts, clock, _Callback(lambda obj, bnd: found.set()), found, left, share, workers)
 
 
 def _announcer(opts: SolveOptions, run: _Run) -> Callable[[list[Assignment]], None] | None:
