@@ -39,6 +39,11 @@ LOCAL_ABOVE = 400
 # measured on Pinghu, it reaches the bound in 0.01-0.1 s when it can, and says "none"
 # as fast when it cannot; the cap bounds the rare search that does neither
 SWAP_LIMIT = 0.25
+# the same, when it must keep the selection model's bound (``WhatIfs._by_periods``): measured
+# on Pinghu (session 16, 20 orders), 0.008-0.03 s when it can and 0.003-0.01 s to say it
+# cannot; the one in twenty that did neither ran its whole 0.25 s, on the reasons' critical
+# path, before the period model answered in 0.15 s
+BOUND_SWAP_LIMIT = 0.1
 
 
 @dataclass
@@ -250,7 +255,7 @@ class WhatIfs:
         ceiling = self.ceiling(demand_id)
         if ceiling is not None:
             bound = min(bound, ceiling)
-        swap = self._swap(demand_id, bound, clock, min(SWAP_LIMIT, clock.left(budget) * 0.3))
+        swap = self._swap(demand_id, bound, clock, min(BOUND_SWAP_LIMIT, clock.left(budget) * 0.3))
         if swap is not None:
             return swap
         chosen = {v.name: solver.value(v) for v in [*sel.x.values(), *sel.y.values()]}
