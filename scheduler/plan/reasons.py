@@ -79,7 +79,7 @@ def explain_unmet(
     # at least MIN_SHARE each while the budget lasts: some reasons verified beat none
     least = LOCAL_SHARE if whatifs is not None and whatifs.local else MIN_SHARE
     # one at a time on a large street: each what-if there builds a model of its own
-    # (measured on 10x at 60 s: the peak 1,024 MB with two at a time, 857 MB with one)
+    # (measured on 10x at 60 s: the peak 1,024 MB with two at a time, 963 MB with one)
     threads = max(1, min(REASON_THREADS, len(unmet))) if whatifs is not None and not whatifs.local else 1
     began = time.perf_counter()
 
@@ -88,7 +88,10 @@ def explain_unmet(
             left = budget - k * max(MIN_SHARE, budget / len(unmet))
         else:
             left = budget - (time.perf_counter() - began)
-        share = min(left, max(least, left * min(threads, len(unmet) - k) / (len(unmet) - k)))
+        # the orders still to start share what is left, so many at a time (deterministic
+        # mode: one, so that its shares are the same however many run at once)
+        at_once = 1 if opts.deterministic else min(threads, len(unmet) - k)
+        share = min(left, max(least, left * at_once / (len(unmet) - k)))
         return evidence_for(comp, o, whatifs, opts, max(0.0, share))
 
     if threads == 1:
