@@ -524,29 +524,16 @@ class Model:
 
     def even_deviations(self, weights: dict[int, int], members: dict[int, list], out: list, name: str) -> tuple[list, dict]:
         """How far each bucket's events (``members``: bucket -> literals) are from the even
-        split of the events that run over ``weights`` (``even_targets``); each deviation is
-        recorded in ``out`` as (deviation, bucket, target). Returns them and the target table."""
-        m = self.m
+        split of the events that run over ``weights`` (``split_deviations``); each deviation
+        is recorded in ``out`` as (deviation, bucket, target). Returns them and the target table."""
         if not (self.live and weights):
             return [], {}
         lo, hi = self.p.total_range(self.live)
-        n = self._events_total()
-        table = {k: even_targets(k, weights) for k in range(lo, hi + 1)}
-        devs = []
-        for b in sorted(weights):
-            nm = sum(members.get(b, []))
-            if lo == hi:
-                target = table[lo][b]
-            else:
-                target = m.new_int_var(0, hi, f"{name}_target_{b}")
-                m.add_element(n - lo, [table[k][b] for k in range(lo, hi + 1)], target)
-            dev = m.new_int_var(0, hi, f"{name}_dev_{b}")
-            m.add(dev >= nm - target)
-            m.add(dev >= target - nm)
-            devs.append(dev)
+        rows, table = split_deviations(self.m, self._events_total(), lo, hi, weights, members, name)
+        for dev, b, target, nm in rows:
             self.derived.append((dev, lambda s, nm=nm, t=target: abs(s.value(nm) - s.value(t))))
             out.append((dev, b, target))
-        return devs, table
+        return [row[0] for row in rows], table
 
     def _rhythm_terms(self) -> list:
         """The rhythm level's terms: each window's deviation from the even split over the
@@ -737,6 +724,31 @@ class Model:
             demands = sorted(d for d in self.demands_at[e.id] if solver.boolean_value(self.y[d, e.id]))
             out.append(Assignment(e.id, solver.value(self.start[e.id]), options, demands))
         return out
+
+
+def split_deviations(
+    m: cp_model.CpModel, total, lo: int, hi: int, weights: dict[int, int], members: dict[int, list], name: str
+) -> tuple[list[tuple], dict[int, dict[int, int]]]:
+    """For each bucket of ``weights``, in order, how far its members (bucket -> terms) are
+    from the even split (``even_targets``) of ``total`` (a variable between ``lo`` and
+    ``hi``; the target a constant when they are equal): rows of (deviation, bucket,
+    target, members' sum), and the target table by total. One statement of the even
+    split for the spread and rhythm levels and for the calendar relaxation
+    (``periods.calendar_model``)."""
+    table = {k: even_targets(k, weights) for k in range(lo, hi + 1)}
+    rows = []
+    for b in sorted(weights):
+        nm = sum(members.get(b, []))
+        if lo == hi:
+            target = table[lo][b]
+        else:
+            target = m.new_int_var(0, hi, f"{name}_target_{b}")
+            m.add_element(total - lo, [table[k][b] for k in range(lo, hi + 1)], target)
+        dev = m.new_int_var(0, hi, f"{name}_dev_{b}")
+        m.add(dev >= nm - target)
+        m.add(dev >= target - nm)
+        rows.append((dev, b, target, nm))
+    return rows, table
 
 
 def even_targets(n: int, weights: dict[int, int]) -> dict[int, int]:

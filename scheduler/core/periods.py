@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from scheduler.core.cpmodel import Model, even_targets
+from scheduler.core.cpmodel import Model, split_deviations
 from scheduler.core.cpsat import cp_model
 from scheduler.core.problem import Event, Problem, Resource, WindowCap
 
@@ -364,16 +364,10 @@ def calendar_model(problem: Problem, spread: int | None) -> tuple[cp_model.CpMod
     m.add(total == sum(count.values()))
 
     def deviations(weights: dict[int, int], side: int, name: str) -> list:
-        devs, table = [], [even_targets(n, weights) for n in range(lo, hi + 1)]
-        for b in sorted(weights):
-            target = m.new_int_var(0, hi, f"{name}_target_{b}")
-            m.add_element(total - lo, [t[b] for t in table], target)
-            dev = m.new_int_var(0, hi, f"{name}_dev_{b}")
-            here = sum(v for k, v in count.items() if k[side] == b)
-            m.add(dev >= here - target)
-            m.add(dev >= target - here)
-            devs.append(dev)
-        return devs
+        members: dict[int, list] = defaultdict(list)
+        for k, v in count.items():
+            members[k[side]].append(v)
+        return [row[0] for row in split_deviations(m, total, lo, hi, weights, members, name)[0]]
 
     if spread is not None and problem.period_weight:
         m.add(sum(deviations(problem.period_weight, 0, "period")) <= -spread)

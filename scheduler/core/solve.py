@@ -51,14 +51,16 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self._notify(round(self.objective_value), round(self.best_objective_bound))
 
 
-def _parameters(opts: SolveOptions, budget: float, model: cp_model.CpModel) -> cp_model.CpSolver:
+def _parameters(opts: SolveOptions, budget: float, model: cp_model.CpModel, workers: int | None = None) -> cp_model.CpSolver:
+    """The stages' solver; ``workers``: that many instead of the options' (outside
+    deterministic mode only)."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = opts.seed
     # Deterministic mode interleaves a fixed portfolio of subsolvers in batches, which
     # gives the same plan for 2, 3 or 8 workers (measured on Pinghu and tiny); one worker
     # would run a different, sequential search. So it never runs with fewer than two.
-    prm.num_workers = solver_threads(opts)
+    prm.num_workers = workers if workers and not opts.deterministic else solver_threads(opts)
     prm.cp_model_probing_level = 0  # probing costs seconds in presolve here and found little (measured)
     prm.linearization_level = 2  # the LP with all constraints proves the levels far sooner (measured)
     # the full-problem worker with the most LP (the other worker runs neighbourhood
@@ -162,9 +164,7 @@ class Clock:
         search, which deterministic mode runs: ``stop_search()`` there aborted the whole
         process in CP-SAT 9.15, a failed check in postsolve, docs/solver-notes.md; to stop
         once a known plan is proven, a model asks for a better one instead.)"""
-        solver = _parameters(self.opts, budget, model)
-        if workers and not self.opts.deterministic:
-            solver.parameters.num_workers = workers
+        solver = _parameters(self.opts, budget, model, workers)
         code = solver.solve(model)
         self.det += solver.deterministic_time
         return solver, STATUS[code]
@@ -329,9 +329,7 @@ def _solve_watched(
     set (by ``callback``); deterministic mode has no watchdog and gets ``share``.
     ``workers``: that many instead of the options' (outside deterministic mode only)."""
     done = threading.Event()
-    solver = _parameters(opts, share if opts.deterministic else left, m)
-    if workers and not opts.deterministic:
-        solver.parameters.num_workers = workers
+    solver = _parameters(opts, share if opts.deterministic else left, m, workers)
     watchdog = None
     if not opts.deterministic:
         watchdog = threading.Thread(target=_stop_when_found, args=(solver, found, share, done), daemon=True)
