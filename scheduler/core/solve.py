@@ -874,14 +874,20 @@ def _realise(
 
 
 def any_layout(
-    problem: Problem, opts: SolveOptions, clock: Clock, left: float, middle: bool = False, near: list[Assignment] | None = None
+    problem: Problem,
+    opts: SolveOptions,
+    clock: Clock,
+    left: float,
+    middle: bool = False,
+    near: list[Assignment] | None = None,
+    workers: int | None = None,
 ) -> list[Assignment] | None:
     """Any plan of a realisation: no objective, so no rhythm terms are built. ``middle``:
     each event's day hinted at the middle of the days it may take (``_in_weeks``);
     ``near``: a plan whose days are hinted wherever an event may still take them, solved
     with ``plain_solver``'s light settings (a what-if's layout, most of whose events keep
     their months: measured on three of Pinghu's, 0.07 s each instead of 0.11-0.12 s with
-    the stages' LP worker)."""
+    the stages' LP worker); ``workers``: its solver threads then (None: the options')."""
     days = Model(problem)
     kept = {a.event: a.start // problem.units_per_day for a in near or []}
     for e in problem.events:
@@ -894,7 +900,7 @@ def any_layout(
     if near is None:
         solver, st = _solve_until_found(days.m, opts, clock, left, left)
     else:
-        solver = plain_solver(opts, left, light=True)
+        solver = plain_solver(opts, left, workers, light=True)
         st = STATUS[solver.solve(days.m)]
         clock.det += solver.deterministic_time
     return days.assignments(solver) if st in FOUND else None

@@ -163,6 +163,9 @@ class WhatIfs:
         self._placements = [(problem.event(a.event), a.start, a.options, a.demands) for a in hint]
         self._models: dict[str, Model] = {}
         self._building = threading.Lock()  # orders are worked out in threads (``reasons.explain_unmet``)
+        # solver threads of each what-if solve; None: the options' (``reasons.explain_unmet``
+        # sets one when two orders are worked out at once: docs/solver-notes.md)
+        self.workers: int | None = None
 
     def _model(self, kind: str) -> Model:
         """The what-if model of this kind, built on first use, its objective the weight kept
@@ -225,7 +228,7 @@ class WhatIfs:
         copy.add_bool_or(ys)
         if extra:
             extra(copy)
-        solver = plain_solver(self.opts, budget, light=True)
+        solver = plain_solver(self.opts, budget, self.workers, light=True)
         if solver.parameters.interleave_search:
             copy.clear_hints()  # the plan misses the forced demand: an infeasible hint aborts interleaved search
         st = STATUS[solver.solve(copy)]
@@ -312,7 +315,8 @@ class WhatIfs:
         solver, st = self._solve(model, demand_id, clock, clock.left(budget) * share, hold)
         if st not in FOUND:
             return None
-        laid = any_layout(realisation(self.p, model.picks(solver)), self.opts, clock, clock.left(budget) * 0.5, near=self.hint)
+        months = realisation(self.p, model.picks(solver))
+        laid = any_layout(months, self.opts, clock, clock.left(budget) * 0.5, near=self.hint, workers=self.workers)
         return (laid, round(solver.objective_value), st == "OPTIMAL") if laid is not None else None
 
     def _nearby(self, demand_id: str, clock: Clock, budget: float) -> WhatIf:
@@ -327,7 +331,7 @@ class WhatIfs:
         _keep_most(model, served)
         # its presolve dominates (thousands of pinned intervals): without probing and
         # symmetry detection it took 4.7 s instead of 8.7 s on a 10x what-if
-        solver = plain_solver(self.opts, clock.left(budget), light=True)
+        solver = plain_solver(self.opts, clock.left(budget), self.workers, light=True)
         st = STATUS[solver.solve(model.m)]
         clock.det += solver.deterministic_time
         if st not in FOUND:
