@@ -30,7 +30,17 @@ from scheduler.core.cpmodel import MAX_PAIRS, REPLAN_LEVELS, Model
 from scheduler.core.cpsat import cp_model
 from scheduler.core.first import MIN_SEARCH, greedy_placements, greedy_solution, time_for_a_model
 from scheduler.core.options import FOUND, UNSCORED, Progress, SolveOptions, solver_threads  # noqa: F401 - this module's API too
-from scheduler.core.periods import PeriodModel, Pick, calendar_model, flattened, nearby, pieces, realisation, relaxations_apply
+from scheduler.core.periods import (
+    PeriodModel,
+    Pick,
+    calendar_model,
+    flattened,
+    nearby,
+    pieces,
+    preferred_ceiling,
+    realisation,
+    relaxations_apply,
+)
 from scheduler.core.problem import LEVELS, Assignment, Problem, Solution
 
 STATUS = {
@@ -43,12 +53,18 @@ STATUS = {
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, notify: Callable[[int, int], None]):
+    """Tells ``notify`` of each solution; stops the search at a value of ``enough``."""
+
+    def __init__(self, notify: Callable[[int, int], None], enough: int | None = None):
         super().__init__()
         self._notify = notify
+        self._enough = enough
 
     def on_solution_callback(self) -> None:
-        self._notify(round(self.objective_value), round(self.best_objective_bound))
+        value = round(self.objective_value)
+        self._notify(value, round(self.best_objective_bound))
+        if self._enough is not None and value >= self._enough:
+            self.stop_search()
 
 
 def _parameters(opts: SolveOptions, budget: float, model: cp_model.CpModel, workers: int | None = None) -> cp_model.CpSolver:
@@ -228,6 +244,7 @@ def _run_stages(
     that starts the stage close to its optimum). ``run``: stages already solved (their
     levels held in the model, their solution hinted)."""
     exprs = model.levels()
+    _ceilings(model, stage_names)
     stages = [_Stage(names, model, exprs) for names in stage_names]
     run = run or _Run("OPTIMAL", [], [], [])
     fresh = False  # the last solution came from a full stage solve (so a polish may help)
@@ -260,6 +277,25 @@ def _run_stages(
     return run
 
 
+def _ceilings(model: Model, stage_names: list[tuple[str, ...]]) -> None:
+    """Record ``periods.preferred_ceiling`` as the most ``preferred`` can reach when it is
+    below the level's range (``_most``): a stage that reaches it is proven (and stopped,
+    outside deterministic mode), and a stage stopped early reports it as its bound at
+    worst, not the count of its terms. Not a constraint of the model: as one it slowed
+    Pinghu's preferred stage (its ceiling 66 is far from the 55 proven) and changed its
+    plans."""
+    if "preferred" in model.ceilings or "preferred" not in model.ranges or not any("preferred" in n for n in stage_names):
+        return
+    most = preferred_ceiling(model.p)
+    if most < model.ranges["preferred"][1]:
+        model.ceilings["preferred"] = most
+
+
+def _most(model: Model, name: str) -> int:
+    """The most any plan can reach on a level: its range's top, or a relaxation's ceiling."""
+    return model.ceilings.get(name, model.ranges[name][1])
+
+
 def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) -> None:
     """Start a stage close to its optimum: optimise it with what runs and who attends fixed."""
     fixed = [(v, model.hinted.value(v)) for v in _runs_and_attendance(model)]
@@ -270,12 +306,11 @@ def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) 
 def _hold_if_hint_is_best(model: Model, exprs: dict[str, cp_model.LinearExpr], stage: _Stage, run: _Run) -> bool:
     """Skip a stage whose hinted solution (run.solver's) reaches the most any plan can on
     every level: hold the levels there and record them as proven, with no search."""
-    if run.solver is None or not all(
-        n in model.ranges and model.hinted.value(exprs[n]) >= model.ranges[n][1] for n in stage.names
-    ):
+
+    if run.solver is None or not all(n in model.ranges and model.hinted.value(exprs[n]) >= _most(model, n) for n in stage.names):
         return False
     for n in stage.names:
-        best = model.ranges[n][1]
+        best = _most(model, n)
         model.m.add(exprs[n] >= best)
         run.solved.append(n)
         run.objective.append(best)
@@ -312,7 +347,10 @@ def _solve_stage(
     """Solve one stage with up to ``left`` seconds; outside deterministic mode a watchdog
     stops it once ``share`` has passed and it has a solution, so later stages get time."""
     model.m.maximize(stage.objective)
-    return _solve_watched(model.m, opts, clock, _Callback(notify), found, left, share)
+    # a one-level stage that reaches its ceiling is done (never stopped when interleaved:
+    # see Clock.solve)
+    enough = _most(model, stage.names[0]) if len(stage.names) == 1 and not opts.deterministic else None
+    return _solve_watched(model.m, opts, clock, _Callback(notify, enough), found, left, share)
 
 
 def _solve_watched(
@@ -347,21 +385,25 @@ def _hold_stage(
 ) -> int:
     """Record a solved stage in ``run`` and hold each of its levels at the value found, so
     later stages cannot trade it away; returns the solver's best (combined) bound."""
-    if st != "OPTIMAL":
+    # every level at the most any plan reaches is a proof too (``_ceilings``)
+    proven = st == "OPTIMAL" or all(solver.value(exprs[n]) >= _most(model, n) for n in stage.names)
+    if not proven:
         run.status = "FEASIBLE"
     run.solver = solver
     run.solved += stage.names
     # a later stage may improve an earlier level that was not proven: read them all again
     run.objective = [solver.value(exprs[n]) for n in run.solved]
     best_bound = round(solver.best_objective_bound)
+    if len(stage.names) == 1:
+        best_bound = min(best_bound, _most(model, stage.names[0]))
     for k, name in enumerate(stage.names):
         value = solver.value(exprs[name])
-        if st == "OPTIMAL":
+        if proven:
             run.bound.append(value)
         elif k == 0:
-            run.bound.append(stage.head(best_bound))
-        else:  # a later level of an unproven stage: only its trivial bound
-            run.bound.append(model.ranges[name][1])
+            run.bound.append(min(stage.head(best_bound), _most(model, name)))
+        else:  # a later level of an unproven stage: only the most it can reach
+            run.bound.append(_most(model, name))
         model.m.add(exprs[name] >= value)
     return best_bound
 
