@@ -64,3 +64,24 @@ def test_no_plan_meets_more_preferred_months_than_the_ceiling(seed):
     data = tiny(seed)
     best = brute_force_best(build(data))
     assert best is not None and best[PREFERRED] <= _ceiling(data)
+
+
+def test_a_solve_stopped_before_its_proofs_reports_true_bounds_and_the_ceiling():
+    """Pinghu with two deterministic units: the first stage stops before its proof (the
+    demand level's bound comes from the search alone), the preferred stage reports the
+    ceiling at worst; every bound still holds for the proven optimum, and nothing is
+    claimed proven."""
+    from conftest import ROOT
+
+    from scheduler.core.periods import preferred_ceiling
+    from scheduler.core.solve import SolveOptions, solve
+    from scheduler.domain.compile import compile_scenario
+    from scheduler.domain.loader import load_scenario
+
+    problem = compile_scenario(load_scenario(ROOT / "examples" / "pinghu-2026" / "scenario.yaml")).problem
+    sol = solve(problem, SolveOptions(time_limit=2.0, workers=2, deterministic=True))
+    assert sol.status == "FEASIBLE" and sol.level_names == LEVELS
+    assert sol.objective[0] < sol.bound[0]
+    assert all(value <= bound for value, bound in zip(sol.objective, sol.bound))
+    assert sol.bound[0] >= 619  # the demand proven with the defaults (README): its bound holds for every plan
+    assert sol.bound[PREFERRED] <= preferred_ceiling(problem)

@@ -291,9 +291,17 @@ def _ceilings(model: Model, stage_names: list[tuple[str, ...]]) -> None:
         model.ceilings["preferred"] = most
 
 
-def _most(model: Model, name: str) -> int:
-    """The most any plan can reach on a level: its range's top, or a relaxation's ceiling."""
-    return model.ceilings.get(name, model.ranges[name][1])
+def _most(model: Model, name: str) -> int | None:
+    """The most any plan can reach on a level: a relaxation's ceiling, or its range's top;
+    None when neither is known (``demand``, whose bound only a search gives)."""
+    if name in model.ceilings:
+        return model.ceilings[name]
+    return model.ranges[name][1] if name in model.ranges else None
+
+
+def _reaches_most(model: Model, value_of: Callable[[cp_model.LinearExpr], int], exprs: dict, names: tuple[str, ...]) -> bool:
+    """Whether every one of these levels is at the most any plan can reach on it."""
+    return all(_most(model, n) is not None and value_of(exprs[n]) >= _most(model, n) for n in names)
 
 
 def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) -> None:
@@ -307,7 +315,7 @@ def _hold_if_hint_is_best(model: Model, exprs: dict[str, cp_model.LinearExpr], s
     """Skip a stage whose hinted solution (run.solver's) reaches the most any plan can on
     every level: hold the levels there and record them as proven, with no search."""
 
-    if run.solver is None or not all(n in model.ranges and model.hinted.value(exprs[n]) >= _most(model, n) for n in stage.names):
+    if run.solver is None or not _reaches_most(model, model.hinted.value, exprs, stage.names):
         return False
     for n in stage.names:
         best = _most(model, n)
@@ -386,7 +394,7 @@ def _hold_stage(
     """Record a solved stage in ``run`` and hold each of its levels at the value found, so
     later stages cannot trade it away; returns the solver's best (combined) bound."""
     # every level at the most any plan reaches is a proof too (``_ceilings``)
-    proven = st == "OPTIMAL" or all(solver.value(exprs[n]) >= _most(model, n) for n in stage.names)
+    proven = st == "OPTIMAL" or _reaches_most(model, solver.value, exprs, stage.names)
     if not proven:
         run.status = "FEASIBLE"
     run.solver = solver
@@ -394,14 +402,15 @@ def _hold_stage(
     # a later stage may improve an earlier level that was not proven: read them all again
     run.objective = [solver.value(exprs[n]) for n in run.solved]
     best_bound = round(solver.best_objective_bound)
-    if len(stage.names) == 1:
+    if len(stage.names) == 1 and _most(model, stage.names[0]) is not None:
         best_bound = min(best_bound, _most(model, stage.names[0]))
     for k, name in enumerate(stage.names):
         value = solver.value(exprs[name])
         if proven:
             run.bound.append(value)
         elif k == 0:
-            run.bound.append(min(stage.head(best_bound), _most(model, name)))
+            most = _most(model, name)
+            run.bound.append(stage.head(best_bound) if most is None else min(stage.head(best_bound), most))
         else:  # a later level of an unproven stage: only the most it can reach
             run.bound.append(_most(model, name))
         model.m.add(exprs[name] >= value)
