@@ -97,7 +97,7 @@ class Model:
         self.ands: list[tuple[cp_model.IntVar, list[cp_model.IntVar]]] = []  # v == all(lits)
         self.group_of = {d.id: d.group for d in problem.demands}
         self._levels: dict[str, cp_model.LinearExpr] | None = None
-        # levels held at most a bound proved by a relaxation, below their range (``solve._cap_levels``)
+        # the most a level can reach by a relaxation, when below its range (``solve._ceilings``)
         self.ceilings: dict[str, int] = {}
         self.hinted: Values | None = None  # the values last hinted
         # the rhythm level's pair terms (``_shared_units``) grow with the square of the

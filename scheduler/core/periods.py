@@ -36,7 +36,7 @@ wherever the period model proved a level, the plan is optimal for it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
@@ -393,9 +393,7 @@ def preferred_ceiling(problem: Problem) -> int:
     upd, per = problem.units_per_day, problem.period_of_day
     months = {e.id: frozenset(per[t // upd] for t in problem.allowed_starts(e)) for e in problem.events}
     family = {e.id: e.family for e in problem.events}
-    runs: dict[str, int] = defaultdict(int)
-    for e in problem.events:
-        runs[e.family] += 1
+    runs = Counter(e.family for e in problem.events)
     wanted: dict[str, list[frozenset[int]]] = defaultdict(list)  # family -> each demand's reachable preferred periods
     loose = 0  # demands whose events span families, counted whenever a preferred period is reachable
     for d in problem.demands:

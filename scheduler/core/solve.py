@@ -284,8 +284,8 @@ def _ceilings(model: Model, stage_names: list[tuple[str, ...]]) -> None:
     worst, not the count of its terms. Not a constraint of the model: as one it slowed
     Pinghu's preferred stage (its ceiling 66 is far from the 55 proven) and changed its
     plans."""
-    if "preferred" in model.ceilings or "preferred" not in model.ranges or not any("preferred" in n for n in stage_names):
-        return
+    if "preferred" in model.ceilings or not any("preferred" in n for n in stage_names):
+        return  # (the ranges exist: ``_run_stages`` built the levels)
     most = preferred_ceiling(model.p)
     if most < model.ranges["preferred"][1]:
         model.ceilings["preferred"] = most
@@ -299,9 +299,14 @@ def _most(model: Model, name: str) -> int | None:
     return model.ranges[name][1] if name in model.ranges else None
 
 
+def _at_most(value: int, most: int | None) -> int:
+    """``value``, or ``most`` when that is known and smaller."""
+    return value if most is None else min(value, most)
+
+
 def _reaches_most(model: Model, value_of: Callable[[cp_model.LinearExpr], int], exprs: dict, names: tuple[str, ...]) -> bool:
     """Whether every one of these levels is at the most any plan can reach on it."""
-    return all(_most(model, n) is not None and value_of(exprs[n]) >= _most(model, n) for n in names)
+    return all((most := _most(model, n)) is not None and value_of(exprs[n]) >= most for n in names)
 
 
 def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) -> None:
@@ -314,7 +319,6 @@ def _polish(model: Model, stage: _Stage, run: _Run, clock: Clock, limit: float) 
 def _hold_if_hint_is_best(model: Model, exprs: dict[str, cp_model.LinearExpr], stage: _Stage, run: _Run) -> bool:
     """Skip a stage whose hinted solution (run.solver's) reaches the most any plan can on
     every level: hold the levels there and record them as proven, with no search."""
-
     if run.solver is None or not _reaches_most(model, model.hinted.value, exprs, stage.names):
         return False
     for n in stage.names:
@@ -402,15 +406,14 @@ def _hold_stage(
     # a later stage may improve an earlier level that was not proven: read them all again
     run.objective = [solver.value(exprs[n]) for n in run.solved]
     best_bound = round(solver.best_objective_bound)
-    if len(stage.names) == 1 and _most(model, stage.names[0]) is not None:
-        best_bound = min(best_bound, _most(model, stage.names[0]))
+    if len(stage.names) == 1:  # its combined bound is the level's: the progress line shows the ceiling too
+        best_bound = _at_most(best_bound, _most(model, stage.names[0]))
     for k, name in enumerate(stage.names):
         value = solver.value(exprs[name])
         if proven:
             run.bound.append(value)
         elif k == 0:
-            most = _most(model, name)
-            run.bound.append(stage.head(best_bound) if most is None else min(stage.head(best_bound), most))
+            run.bound.append(_at_most(stage.head(best_bound), _most(model, name)))
         else:  # a later level of an unproven stage: only the most it can reach
             run.bound.append(_most(model, name))
         model.m.add(exprs[name] >= value)
